@@ -1,0 +1,45 @@
+"""The navigation registry: each app adds its areas; areas not built yet are simply absent.
+
+An entry names the roles that see it, so a member never sees links to officers' pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .enums import MANAGER_ROLES, STAFF_ROLES, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url_name: str
+    icon: str
+    roles: frozenset[str]
+    order: int = 100
+
+
+_REGISTRY: dict[str, NavItem] = {}
+
+
+def register(item: NavItem) -> None:
+    _REGISTRY[item.key] = item
+
+
+def items_for(roles: Iterable[str], *, superuser: bool = False) -> list[NavItem]:
+    held = set(roles)
+    return sorted(
+        (item for item in _REGISTRY.values() if superuser or held & item.roles),
+        key=lambda item: (item.order, item.key),
+    )
+
+
+register(NavItem("home", _("首页"), "core:home", "house", frozenset(Role), order=0))
+register(NavItem("orgs", _("组织"), "core:org_tree", "diagram-3", STAFF_ROLES, order=10))
+register(NavItem("audit", _("审计日志"), "core:audit_list", "journal-text", frozenset({Role.SUPERIOR_ADMIN, Role.CHAIR}), order=900))
+register(NavItem("roles", _("人员与角色"), "core:role_home", "people", MANAGER_ROLES, order=890))
