@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -31,6 +31,12 @@ class Scope:
     role: str
     portfolio: str
     this_org_only: bool
+
+    @property
+    def role_label(self) -> str:
+        from .enums import Role
+
+        return str(Role(self.role).label)
 
     def covers(self, path: str) -> bool:
         return path == self.path if self.this_org_only else path.startswith(self.path)
@@ -122,8 +128,7 @@ def get_for_user(model: type[M], user: Any, pk: Any, *, action: str = "view", re
     """Return the object if `user` may `action` it; 404 otherwise (never reveal existence)."""
     obj = visible(model._default_manager.all(), user, action).filter(pk=pk).first()
     if obj is None:
-        _audit_denial(user, request, f"{model._meta.label_lower}:{pk}", action)
-        raise Http404
+        deny(user, request=request, what=f"{model._meta.label_lower}:{pk}", action=action)
     return obj
 
 
@@ -179,12 +184,28 @@ def require_roles(user: Any, roles: Iterable[str], *, request: Any = None, what:
     raise PermissionDenied
 
 
+def deny(user: Any, *, request: Any = None, what: str = "", action: str = "view") -> NoReturn:
+    """Refuse as if the object did not exist (404), and audit the attempt."""
+    _audit_denial(user, request, what, action)
+    raise Http404
+
+
+def primary_org_id(user: Any) -> int | None:
+    """The org an event about this user is filed under (their most senior role's org)."""
+    from .enums import Role
+
+    ranked = sorted(user_scopes(user), key=lambda s: (list(Role.values).index(s.role), s.path.count("/")))
+    return ranked[0].org_id if ranked else None
+
+
 def _audit_denial(user: Any, request: Any, what: str, action: str) -> None:
     from .audit import audit
 
+    authenticated = getattr(user, "is_authenticated", False)
     audit(
         action="access.denied",
-        actor=user if getattr(user, "is_authenticated", False) else None,
+        actor=user if authenticated else None,
+        org=primary_org_id(user) if authenticated else None,
         outcome=Outcome.DENIED,
         object_type=what.split(":")[0] if what else "",
         object_id=what.split(":")[1] if ":" in what else "",

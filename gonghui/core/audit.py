@@ -28,7 +28,7 @@ def audit(
     *,
     action: str,
     actor: Any = None,
-    org: Any = None,
+    org: Any = None,  # an Org or its id
     obj: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",
@@ -44,10 +44,12 @@ def audit(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
+    if org is not None and not isinstance(org, int):
+        org = org.pk
     return AuditEvent.objects.create(
         actor=actor,
         actor_label=(actor_label or (actor.get_username() if actor is not None else ""))[:150],
-        org=org,
+        org_id=org,
         action=action,
         object_type=object_type,
         object_id=str(object_id),

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .access import primary_org_id
 from .audit import audit
 from .enums import Outcome
 from .errors import DomainError
@@ -35,6 +36,12 @@ class MobileOrUsernameBackend(ModelBackend):
         return None
 
 
+def _org_of_identifier(identifier: str) -> int | None:
+    """File a failed login under the account's org when the name is a real account."""
+    user = User.objects.filter(Q(username=identifier) | Q(mobile=identifier)).first()
+    return primary_org_id(user) if user is not None else None
+
+
 def _throttle(identifier: str) -> LoginThrottle:
     throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(identifier=identifier)
     return throttle
@@ -47,7 +54,10 @@ def login_attempt(request: Any, *, identifier: str, password: str) -> User:
     with transaction.atomic():
         throttle = _throttle(identifier)
         if throttle.locked_until and throttle.locked_until > now:
-            audit(action="login", outcome=Outcome.FAILURE, actor_label=identifier, detail="locked")
+            audit(
+                action="login", outcome=Outcome.FAILURE, actor_label=identifier, detail="locked",
+                org=_org_of_identifier(identifier),
+            )
             minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
             raise DomainError(_("登录失败次数过多，账号已锁定，请%(minutes)s分钟后再试。") % {"minutes": minutes})
         user = authenticate(request, username=identifier, password=password)
@@ -60,7 +70,10 @@ def login_attempt(request: Any, *, identifier: str, password: str) -> User:
                 throttle.failures = 0
                 detail = "bad credentials; locked"
             throttle.save()
-            audit(action="login", outcome=Outcome.FAILURE, actor_label=identifier, detail=detail)
+            audit(
+                action="login", outcome=Outcome.FAILURE, actor_label=identifier, detail=detail,
+                org=_org_of_identifier(identifier),
+            )
             if throttle.locked_until and throttle.locked_until > now:
                 minutes = settings.GONGHUI_LOCKOUT_SECONDS // 60
                 raise DomainError(_("登录失败次数过多，账号已锁定，请%(minutes)s分钟后再试。") % {"minutes": minutes})
@@ -70,7 +83,7 @@ def login_attempt(request: Any, *, identifier: str, password: str) -> User:
         throttle.save()
     # login() gives the session a new key, so a session id fixed before login is worthless.
     login(request, user)
-    audit(action="login", actor=user, outcome=Outcome.SUCCESS)
+    audit(action="login", actor=user, org=primary_org_id(user), outcome=Outcome.SUCCESS)
     return user
 
 
@@ -78,5 +91,5 @@ def logout_user(request: Any) -> None:
     """End the session on the server (the session row is deleted, not just the cookie)."""
     user = request.user if request.user.is_authenticated else None
     if user is not None:
-        audit(action="logout", actor=user)
+        audit(action="logout", actor=user, org=primary_org_id(user))
     logout(request)

@@ -1,4 +1,27 @@
 from django.urls import path
 
+from .views import audit, auth, home, notifications, orgs, roles
+
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("accounts/login/", auth.login_view, name="login"),
+    path("accounts/logout/", auth.logout_view, name="logout"),
+    path("accounts/password/", auth.password_change, name="password_change"),
+    path("org/switch/", auth.org_switch, name="org_switch"),
+    path("orgs/", orgs.org_tree, name="org_tree"),
+    path("orgs/<int:pk>/", orgs.org_detail, name="org_detail"),
+    path("orgs/<int:pk>/children/", orgs.org_children, name="org_children"),
+    path("orgs/<int:pk>/new/", orgs.org_create, name="org_create"),
+    path("orgs/<int:pk>/edit/", orgs.org_edit, name="org_edit"),
+    path("orgs/<int:pk>/move/", orgs.org_move, name="org_move"),
+    path("orgs/<int:pk>/dissolve/", orgs.org_dissolve, name="org_dissolve"),
+    path("orgs/<int:pk>/roles/", roles.org_roles, name="org_roles"),
+    path("roles/", roles.role_home, name="role_home"),
+    path("roles/<int:pk>/revoke/", roles.role_revoke, name="role_revoke"),
+    path("audit/", audit.audit_list, name="audit_list"),
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path("notifications/bell/", notifications.notification_bell, name="notification_bell"),
+    path("notifications/read-all/", notifications.notification_read_all, name="notification_read_all"),
+    path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
+]

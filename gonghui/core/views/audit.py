@@ -1,0 +1,40 @@
+"""The audit log page: a chair or superior officer browses their subtree's events."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+
+from .. import queries
+from ..access import require_roles
+from ..forms import AuditFilterForm
+from ..models import AuditEvent
+from .base import render_page
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    require_roles(request.user, AuditEvent.access.roles_for("view"), request=request, what="core.auditevent")
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = queries.audit_events(request.user, filters).select_related("actor")
+    # A plain Paginator would COUNT the whole log on every page; the log grows without bound.
+    raw_page = request.GET.get("page", "1")
+    page_number = max(1, int(raw_page)) if raw_page.isdigit() else 1
+    per_page = 50
+    rows = list(events[(page_number - 1) * per_page : page_number * per_page + 1])
+    context = {
+        "form": form,
+        "events": rows[:per_page],
+        "page_number": page_number,
+        "has_next": len(rows) > per_page,
+        "querystring": _querystring_without_page(request),
+    }
+    return render_page(request, "core/audit_list.html", context, partial="audit-rows")
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+

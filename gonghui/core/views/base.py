@@ -1,0 +1,21 @@
+"""Small helpers shared by views: HTMX-aware rendering and domain-error handling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def render_page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, partial: str | None = None, status: int = 200
+) -> HttpResponse:
+    """Render the whole page, or only `partial` (django-template-partials) for an HTMX request."""
+    if partial and getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
+        template = f"{template}#{partial}"
+    return render(request, template, context, status=status)
+
+
+def current_scope(request: HttpRequest) -> Any:
+    return request.current_scope.get()  # type: ignore[attr-defined]

@@ -1,0 +1,78 @@
+"""People and roles of an organisation: assign and revoke."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import queries, services
+from ..access import deny, get_for_user, in_scope, require_roles
+from ..enums import Role
+from ..errors import DomainError
+from ..forms import RoleAssignForm
+from ..models import Org, RoleAssignment
+from .base import current_scope
+
+
+def _allowed_roles(user, org: Org) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """Only a superior officer may appoint another superior officer."""
+    superior = user.is_superuser or in_scope(user, org.path, {Role.SUPERIOR_ADMIN})
+    return [(value, label) for value, label in Role.choices if superior or value != Role.SUPERIOR_ADMIN]
+
+
+@login_required
+def role_home(request: HttpRequest) -> HttpResponse:
+    require_roles(request.user, RoleAssignment.access.roles_for("view"), request=request, what="core.roleassignment")
+    scope = current_scope(request)
+    return redirect("core:org_roles", pk=scope.org_id) if scope else redirect("core:home")
+
+
+@login_required
+def org_roles(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_for_user(Org, request.user, pk, request=request)
+    if not in_scope(request.user, org, RoleAssignment.access.roles_for("view")):
+        # Seeing the org is not enough to see who holds which role in it.
+        deny(request.user, request=request, what=f"core.roleassignment:org{org.pk}")
+    may_change = in_scope(request.user, org, RoleAssignment.access.roles_for("change"))
+    form = RoleAssignForm(request.POST or None, allowed_roles=_allowed_roles(request.user, org))
+    if request.method == "POST":
+        if not may_change:
+            deny(request.user, request=request, what=f"core.roleassignment:org{org.pk}", action="change")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                user = form.user or services.user_create(
+                    actor=request.user, username=data["mobile"], name=data["name"],
+                    password=data["password"], mobile=data["mobile"],
+                )
+                services.role_assign(
+                    actor=request.user, user=user, org=org, role=data["role"],
+                    portfolio=data.get("portfolio") or "", this_org_only=data.get("this_org_only") or None,
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("已为%(name)s设置角色。") % {"name": user})
+                return redirect("core:org_roles", pk=org.pk)
+    context = {"org": org, "assignments": queries.roles_at(org), "form": form, "may_change": may_change}
+    return render(request, "core/org_roles.html", context)
+
+
+@login_required
+@require_POST
+def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_for_user(RoleAssignment, request.user, pk, action="change", request=request)
+    if assignment.user_id == request.user.pk and assignment.role in (Role.CHAIR, Role.SUPERIOR_ADMIN):
+        messages.error(request, _("不能撤销自己的主席或管理员角色，请由上级工会办理。"))
+    else:
+        try:
+            services.role_revoke(actor=request.user, assignment=assignment)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("已撤销角色。"))
+    return redirect("core:org_roles", pk=assignment.org_id)
