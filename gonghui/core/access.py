@@ -104,7 +104,9 @@ def scope_q(user: Any, roles: Iterable[str], *, path_lookup: str = "org__path") 
 def policy_of(model: type[models.Model]) -> AccessPolicy:
     policy = getattr(model, "access", None)
     if not isinstance(policy, AccessPolicy):
-        raise TypeError(f"{model.__name__} declares no AccessPolicy; it cannot be reached through core.access")
+        raise TypeError(
+            f"{model.__name__} declares no AccessPolicy; it cannot be reached through core.access"
+        )
     return policy
 
 
@@ -150,7 +152,11 @@ def can(user: Any, action: str, obj: models.Model) -> bool:
     if user.is_superuser:
         return True
     policy = policy_of(type(obj))
-    if policy.owner_field and action in policy.owner_actions and _owner_id(obj, policy.owner_field) == user.pk:
+    if (
+        policy.owner_field
+        and action in policy.owner_actions
+        and _owner_id(obj, policy.owner_field) == user.pk
+    ):
         return True
     path = org_path_of(obj)
     if path is None:

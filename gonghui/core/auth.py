@@ -23,7 +23,9 @@ from .models import LoginThrottle, User
 class MobileOrUsernameBackend(ModelBackend):
     """Accept either the username or the mobile number as the login name."""
 
-    def authenticate(self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any) -> Any:
+    def authenticate(
+        self, request: Any, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any:
         if not username or password is None:
             return None
         user = User.objects.filter(Q(username=username) | Q(mobile=username)).order_by("pk").first()
@@ -55,11 +57,16 @@ def login_attempt(request: Any, *, identifier: str, password: str) -> User:
         throttle = _throttle(identifier)
         if throttle.locked_until and throttle.locked_until > now:
             audit(
-                action="login", outcome=Outcome.FAILURE, actor_label=identifier, detail="locked",
+                action="login",
+                outcome=Outcome.FAILURE,
+                actor_label=identifier,
+                detail="locked",
                 org=_org_of_identifier(identifier),
             )
             minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
-            raise DomainError(_("登录失败次数过多，账号已锁定，请%(minutes)s分钟后再试。") % {"minutes": minutes})
+            raise DomainError(
+                _("登录失败次数过多，账号已锁定，请%(minutes)s分钟后再试。") % {"minutes": minutes}
+            )
         user = authenticate(request, username=identifier, password=password)
         if user is None:
             throttle.failures += 1
@@ -71,12 +78,17 @@ def login_attempt(request: Any, *, identifier: str, password: str) -> User:
                 detail = "bad credentials; locked"
             throttle.save()
             audit(
-                action="login", outcome=Outcome.FAILURE, actor_label=identifier, detail=detail,
+                action="login",
+                outcome=Outcome.FAILURE,
+                actor_label=identifier,
+                detail=detail,
                 org=_org_of_identifier(identifier),
             )
             if throttle.locked_until and throttle.locked_until > now:
                 minutes = settings.GONGHUI_LOCKOUT_SECONDS // 60
-                raise DomainError(_("登录失败次数过多，账号已锁定，请%(minutes)s分钟后再试。") % {"minutes": minutes})
+                raise DomainError(
+                    _("登录失败次数过多，账号已锁定，请%(minutes)s分钟后再试。") % {"minutes": minutes}
+                )
             raise DomainError(_("用户名/手机号或密码错误。"))
         throttle.failures = 0
         throttle.locked_until = None

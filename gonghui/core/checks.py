@@ -14,7 +14,8 @@ def audit_retention_check(app_configs: Any, **kwargs: Any) -> list[Warning]:
     if configured < MIN_RETENTION_DAYS:
         return [
             Warning(
-                f"GONGHUI_AUDIT_RETENTION_DAYS={configured} is below the minimum; {MIN_RETENTION_DAYS} days are kept.",
+                f"GONGHUI_AUDIT_RETENTION_DAYS={configured} is below the minimum; "
+                f"{MIN_RETENTION_DAYS} days are kept.",
                 id="gonghui.W001",
             )
         ]

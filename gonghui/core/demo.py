@@ -20,16 +20,23 @@ from .models import Org, User
 DEMO_PASSWORD = "Gonghui@2026"
 ROOT_CODE = "DEMO-QS-ZGH"
 
-SCHOOLS: list[tuple[str, str]] = (
+SCHOOLS: list[tuple[str, UnitType]] = (
     [(f"青山县第{n}中学", UnitType.SCHOOL) for n in "一二三四五六七八"]
     + [("青山县实验中学", UnitType.SCHOOL), ("青山县职业中学", UnitType.SCHOOL)]
     + [(f"青山县{town}镇中心小学", UnitType.SCHOOL) for town in "东西南北"]
     + [(f"青山县第{n}小学", UnitType.SCHOOL) for n in "一二三四五六七八九"]
-    + [(f"青山县{town}乡中心学校", UnitType.SCHOOL) for town in ["白石", "柳塘", "枫林", "桃源", "云溪", "石门"]]
+    + [
+        (f"青山县{town}乡中心学校", UnitType.SCHOOL)
+        for town in ["白石", "柳塘", "枫林", "桃源", "云溪", "石门"]
+    ]
     + [(f"青山县第{n}幼儿园", UnitType.KINDERGARTEN) for n in "一二三四五"]
-    + [("青山县育才实验学校", UnitType.PRIVATE_SCHOOL), ("青山县博雅外国语学校", UnitType.PRIVATE_SCHOOL),
-       ("青山县启明双语幼儿园", UnitType.PRIVATE_SCHOOL), ("青山县明德学校", UnitType.PRIVATE_SCHOOL),
-       ("青山县树人中学", UnitType.PRIVATE_SCHOOL)]
+    + [
+        ("青山县育才实验学校", UnitType.PRIVATE_SCHOOL),
+        ("青山县博雅外国语学校", UnitType.PRIVATE_SCHOOL),
+        ("青山县启明双语幼儿园", UnitType.PRIVATE_SCHOOL),
+        ("青山县明德学校", UnitType.PRIVATE_SCHOOL),
+        ("青山县树人中学", UnitType.PRIVATE_SCHOOL),
+    ]
 )
 GROUPS = {
     UnitType.SCHOOL: ["语文组", "数学组", "英语组", "理化生组", "政史地组", "音体美组", "后勤组", "离退休组"],
@@ -63,7 +70,9 @@ def demo_exists() -> bool:
 def _user(username: str, name: str, mobile: str) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
-        user = services.user_create(actor=None, username=username, name=name, password=DEMO_PASSWORD, mobile=mobile)
+        user = services.user_create(
+            actor=None, username=username, name=name, password=DEMO_PASSWORD, mobile=mobile
+        )
     return user
 
 
@@ -76,19 +85,35 @@ def build_demo(*, seed: int = 2026) -> list[DemoAccount]:
     Faker.seed(seed)
     rng = random.Random(seed)
     federation = services.org_create(
-        actor=None, parent=None, name="青山县总工会", kind=OrgKind.COUNTY, unit_type=UnitType.ORGAN, code=ROOT_CODE,
+        actor=None,
+        parent=None,
+        name="青山县总工会",
+        kind=OrgKind.COUNTY,
+        unit_type=UnitType.ORGAN,
+        code=ROOT_CODE,
         workforce=0,
     )
     education = services.org_create(
-        actor=None, parent=federation, name="青山县教育工会", kind=OrgKind.INDUSTRY, unit_type=UnitType.ORGAN,
-        code="DEMO-QS-JYGH", workforce=42,
+        actor=None,
+        parent=federation,
+        name="青山县教育工会",
+        kind=OrgKind.INDUSTRY,
+        unit_type=UnitType.ORGAN,
+        code="DEMO-QS-JYGH",
+        workforce=42,
     )
     schools: list[Org] = []
     for index, (name, unit_type) in enumerate(SCHOOLS, start=1):
         workforce = rng.randint(25, 60) if unit_type == UnitType.KINDERGARTEN else rng.randint(45, 260)
         school = services.org_create(
-            actor=None, parent=education, name=f"{name}工会", short_name=name, kind=OrgKind.GRASSROOTS,
-            unit_type=unit_type, code=f"DEMO-QS-{index:03d}", workforce=workforce,
+            actor=None,
+            parent=education,
+            name=f"{name}工会",
+            short_name=name,
+            kind=OrgKind.GRASSROOTS,
+            unit_type=unit_type,
+            code=f"DEMO-QS-{index:03d}",
+            workforce=workforce,
         )
         schools.append(school)
         group_names = GROUPS[UnitType(unit_type)]
@@ -97,7 +122,7 @@ def build_demo(*, seed: int = 2026) -> list[DemoAccount]:
             services.org_create(actor=None, parent=school, name=f"{name}{group_name}", kind=OrgKind.GROUP)
 
     first, second = schools[0], schools[1]
-    first_group = first.children.order_by("pk").first()
+    first_group = first.children.order_by("pk")[0]
     people = [
         ("county", "县教育工会管理员", "13800000001", education, Role.SUPERIOR_ADMIN, ""),
         ("chair", fake.name(), "13800000002", first, Role.CHAIR, ""),
@@ -116,7 +141,9 @@ def build_demo(*, seed: int = 2026) -> list[DemoAccount]:
         services.role_assign(actor=None, user=user, org=org, role=role, portfolio=portfolio)
         if role not in (Role.MEMBER, Role.SUPERIOR_ADMIN, Role.DEPARTMENT):
             # Officers, leaders and delegates are members of their union too.
-            services.role_assign(actor=None, user=user, org=org if org.kind != OrgKind.GROUP else first, role=Role.MEMBER)
+            services.role_assign(
+                actor=None, user=user, org=org if org.kind != OrgKind.GROUP else first, role=Role.MEMBER
+            )
     # Chairs of the other schools, so the county sees a populated system.
     for index, school in enumerate(schools[2:], start=12):
         user = _user(f"chair{index:02d}", fake.name(), f"138000000{index:02d}")
@@ -134,7 +161,19 @@ def build_demo(*, seed: int = 2026) -> list[DemoAccount]:
 
 
 def demo_accounts() -> list[DemoAccount]:
-    names = ["county", "chair", "vicechair", "committee", "auditor", "women", "leader", "delegate", "member", "dept", "chair2"]
+    names = [
+        "county",
+        "chair",
+        "vicechair",
+        "committee",
+        "auditor",
+        "women",
+        "leader",
+        "delegate",
+        "member",
+        "dept",
+        "chair2",
+    ]
     users = {u.username: u for u in User.objects.filter(username__in=names).prefetch_related("roles__org")}
     accounts = []
     for username in names:
@@ -143,6 +182,8 @@ def demo_accounts() -> list[DemoAccount]:
             continue
         main = sorted(user.roles.all(), key=lambda r: list(Role.values).index(r.role))[0]
         accounts.append(
-            DemoAccount(username=username, mobile=user.mobile or "", role_label=str(main), org_name=main.org.name)
+            DemoAccount(
+                username=username, mobile=user.mobile or "", role_label=str(main), org_name=main.org.name
+            )
         )
     return accounts

@@ -20,7 +20,7 @@ class BootstrapMixin:
     """Give every widget Bootstrap's classes, so templates stay plain."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
@@ -79,7 +79,9 @@ class RoleAssignForm(BootstrapMixin, forms.Form):
         if existing:
             self.user = User.objects.filter(Q(username=existing) | Q(mobile=existing)).first()
             if self.user is None:
-                self.add_error("existing", _("没有找到该账号，请检查用户名或手机号，或填写下方信息新建账号。"))
+                self.add_error(
+                    "existing", _("没有找到该账号，请检查用户名或手机号，或填写下方信息新建账号。")
+                )
             return data
         for name in ("name", "mobile", "password"):
             if not data.get(name):
@@ -100,5 +102,9 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("操作人"), required=False)
     action = forms.CharField(label=_("操作"), required=False)
     outcome = forms.ChoiceField(label=_("结果"), required=False, choices=[("", _("全部")), *Outcome.choices])
-    date_from = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

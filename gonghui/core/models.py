@@ -37,7 +37,7 @@ class Under(Lookup):
         wildcard = "*" if connection.vendor == "sqlite" else "%"
         return ("%s", [f"{value}{wildcard}"])
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         operator = "GLOB" if connection.vendor == "sqlite" else "LIKE"
@@ -50,7 +50,11 @@ class Org(models.Model):
     kind = models.CharField(_("组织类型"), max_length=20, choices=OrgKind.choices)
     unit_type = models.CharField(_("单位类型"), max_length=20, choices=UnitType.choices, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级组织"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     path = TreePathField(max_length=255, editable=False, default="")
@@ -108,7 +112,9 @@ class User(AbstractUser):
 
 class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("用户"))
-    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("组织"))
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="role_assignments", verbose_name=_("组织")
+    )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     portfolio = models.CharField(_("分工"), max_length=20, choices=Portfolio.choices, blank=True, default="")
     this_org_only = models.BooleanField(_("仅限本组织"), default=False)
@@ -143,6 +149,9 @@ class LoginThrottle(models.Model):
     locked_until = models.DateTimeField(null=True, blank=True)
     last_failure_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return self.identifier
+
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
@@ -156,7 +165,9 @@ class AuditEvent(models.Model):
     """One append-only line of the audit log. Never updated, only pruned after retention."""
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
-    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("操作人"))
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("操作人")
+    )
     actor_label = models.CharField(_("操作人"), max_length=150, blank=True)
     org = models.ForeignKey(Org, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("组织"))
     action = models.CharField(_("操作"), max_length=60, db_index=True)
@@ -205,7 +216,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
 
-    access: ClassVar[AccessPolicy] = AccessPolicy(org_field="org", owner_field="user", owner_actions=frozenset({"view", "change"}))
+    access: ClassVar[AccessPolicy] = AccessPolicy(
+        org_field="org", owner_field="user", owner_actions=frozenset({"view", "change"})
+    )
 
     class Meta:
         verbose_name = _("站内消息")

@@ -41,5 +41,14 @@ def items_for(roles: Iterable[str], *, superuser: bool = False) -> list[NavItem]
 
 register(NavItem("home", _("首页"), "core:home", "house", frozenset(Role), order=0))
 register(NavItem("orgs", _("组织"), "core:org_tree", "diagram-3", STAFF_ROLES, order=10))
-register(NavItem("audit", _("审计日志"), "core:audit_list", "journal-text", frozenset({Role.SUPERIOR_ADMIN, Role.CHAIR}), order=900))
+register(
+    NavItem(
+        "audit",
+        _("审计日志"),
+        "core:audit_list",
+        "journal-text",
+        frozenset({Role.SUPERIOR_ADMIN, Role.CHAIR}),
+        order=900,
+    )
+)
 register(NavItem("roles", _("人员与角色"), "core:role_home", "people", MANAGER_ROLES, order=890))

@@ -33,10 +33,14 @@ def ancestors(org: Org, *, include_self: bool = False) -> list[Org]:
 def tree_roots(user: Any) -> list[Org]:
     """The top organisations of the user's visible tree (their widest scopes)."""
     if user.is_superuser:
-        return list(Org.objects.filter(parent__isnull=True).annotate(child_count=Count("children")).order_by("name"))
+        return list(
+            Org.objects.filter(parent__isnull=True).annotate(child_count=Count("children")).order_by("name")
+        )
     scopes = _minimal(scopes_for(user, Org.access.roles_for("view")))
     return list(
-        Org.objects.filter(pk__in=[s.org_id for s in scopes]).annotate(child_count=Count("children")).order_by("path")
+        Org.objects.filter(pk__in=[s.org_id for s in scopes])
+        .annotate(child_count=Count("children"))
+        .order_by("path")
     )
 
 
@@ -65,8 +69,10 @@ def child_overview(org: Org) -> list[dict[str, Any]]:
     One grouped query over the subtree: the child id is the path segment after the parent's.
     """
     children = list(org.children.filter(status=OrgStatus.ACTIVE).order_by("kind", "name"))
-    rows = Org.objects.filter(path__under=org.path, status=OrgStatus.ACTIVE).exclude(pk=org.pk).values_list(
-        "path", "kind", "workforce"
+    rows = (
+        Org.objects.filter(path__under=org.path, status=OrgStatus.ACTIVE)
+        .exclude(pk=org.pk)
+        .values_list("path", "kind", "workforce")
     )
     start = len(org.path)
     stats: dict[int, dict[str, int]] = {c.pk: {"unions": 0, "groups": 0, "workforce": 0} for c in children}
@@ -87,10 +93,14 @@ def child_overview(org: Org) -> list[dict[str, Any]]:
 
 def subtree_totals(org: Org) -> dict[str, int]:
     """Unions and groups below `org` (not counting itself) and the workforce of all of them."""
-    totals = subtree(org, include_self=False).filter(status=OrgStatus.ACTIVE).aggregate(
-        unions=Count("pk", filter=~Q(kind=OrgKind.GROUP)),
-        groups=Count("pk", filter=Q(kind=OrgKind.GROUP)),
-        workforce=Sum("workforce", filter=~Q(kind=OrgKind.GROUP)),
+    totals = (
+        subtree(org, include_self=False)
+        .filter(status=OrgStatus.ACTIVE)
+        .aggregate(
+            unions=Count("pk", filter=~Q(kind=OrgKind.GROUP)),
+            groups=Count("pk", filter=Q(kind=OrgKind.GROUP)),
+            workforce=Sum("workforce", filter=~Q(kind=OrgKind.GROUP)),
+        )
     )
     return {key: value or 0 for key, value in totals.items()}
 

@@ -46,8 +46,13 @@ def org_create(
     """Create an organisation under `parent` (None for a root) and give it its tree path."""
     _check_parent(parent, kind)
     org = Org(
-        parent=parent, name=name.strip(), kind=kind, unit_type=unit_type, code=code or None,
-        workforce=workforce, short_name=short_name,
+        parent=parent,
+        name=name.strip(),
+        kind=kind,
+        unit_type=unit_type,
+        code=code or None,
+        workforce=workforce,
+        short_name=short_name,
     )
     org.full_clean(exclude=["path", "depth"])
     org.save()
@@ -104,7 +109,10 @@ def org_move(*, actor: User | None, org: Org, new_parent: Org) -> Org:
     Org.objects.filter(pk=org.pk).update(parent=new_parent)
     org.refresh_from_db()
     audit(
-        action="org.move", actor=actor, org=org, obj=org,
+        action="org.move",
+        actor=actor,
+        org=org,
+        obj=org,
         before={"parent_id": old_parent_id, "path": old_path},
         after={"parent_id": new_parent.pk, "path": new_path},
     )
@@ -123,8 +131,12 @@ def org_dissolve(*, actor: User | None, org: Org, on: dt.date | None = None) -> 
     org.dissolved_at = on or timezone.localdate()
     org.save(update_fields=["status", "dissolved_at", "updated_at"])
     audit(
-        action="org.dissolve", actor=actor, org=org, obj=org,
-        before={"status": OrgStatus.ACTIVE}, after={"status": org.status, "dissolved_at": org.dissolved_at.isoformat()},
+        action="org.dissolve",
+        actor=actor,
+        org=org,
+        obj=org,
+        before={"status": OrgStatus.ACTIVE},
+        after={"status": org.status, "dissolved_at": org.dissolved_at.isoformat()},
     )
     return org
 
@@ -161,8 +173,16 @@ def role_assign(
     )
     if created:
         audit(
-            action="role.assign", actor=actor, org=org, obj=assignment,
-            after={"user": user.username, "role": role, "portfolio": portfolio, "this_org_only": this_org_only},
+            action="role.assign",
+            actor=actor,
+            org=org,
+            obj=assignment,
+            after={
+                "user": user.username,
+                "role": role,
+                "portfolio": portfolio,
+                "this_org_only": this_org_only,
+            },
         )
     forget_scopes(user)
     return assignment
@@ -171,8 +191,10 @@ def role_assign(
 @transaction.atomic
 def role_revoke(*, actor: User | None, assignment: RoleAssignment) -> None:
     before = {
-        "user": assignment.user.username, "role": assignment.role,
-        "portfolio": assignment.portfolio, "this_org_only": assignment.this_org_only,
+        "user": assignment.user.username,
+        "role": assignment.role,
+        "portfolio": assignment.portfolio,
+        "this_org_only": assignment.this_org_only,
     }
     org = assignment.org
     audit(action="role.revoke", actor=actor, org=org, obj=assignment, before=before)

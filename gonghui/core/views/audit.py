@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 
 from .. import queries
 from ..access import require_roles
 from ..forms import AuditFilterForm
 from ..models import AuditEvent
-from .base import render_page
+from .base import AuthedRequest, render_page
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthedRequest) -> HttpResponse:
     require_roles(request.user, AuditEvent.access.roles_for("view"), request=request, what="core.auditevent")
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -33,8 +33,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render_page(request, "core/audit_list.html", context, partial="audit-rows")
 
 
-def _querystring_without_page(request: HttpRequest) -> str:
+def _querystring_without_page(request: AuthedRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-

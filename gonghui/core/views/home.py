@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from .. import queries
 from ..enums import STAFF_ROLES, Role
 from ..models import Org
 from ..todos import todos_for
-from .base import current_scope
+from .base import AuthedRequest, current_scope
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     scope = current_scope(request)
     context: dict = {"scope": scope, "notifications": queries.my_notifications(request.user)[:5]}
     if scope is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,11 +16,11 @@ from ..enums import OrgKind, OrgStatus
 from ..errors import DomainError
 from ..forms import OrgDissolveForm, OrgForm, OrgMoveForm
 from ..models import AuditEvent, Org, RoleAssignment
-from .base import render_page
+from .base import AuthedRequest, render_page
 
 
 @login_required
-def org_tree(request: HttpRequest) -> HttpResponse:
+def org_tree(request: AuthedRequest) -> HttpResponse:
     require_roles(request.user, Org.access.roles_for("view"), request=request, what="core.org")
     text = request.GET.get("q", "").strip()
     context = {
@@ -32,14 +32,14 @@ def org_tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def org_children(request: HttpRequest, pk: int) -> HttpResponse:
+def org_children(request: AuthedRequest, pk: int) -> HttpResponse:
     """HTMX fragment: the children of one node, loaded when the user expands it."""
     org = get_for_user(Org, request.user, pk, request=request)
     return render(request, "core/org_tree.html#children", {"org": org, "children": queries.children_of(org)})
 
 
 @login_required
-def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def org_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     org = get_for_user(Org, request.user, pk, request=request)
     children = Paginator(queries.children_of(org), 100).get_page(request.GET.get("page"))
     user = request.user
@@ -59,7 +59,7 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def org_create(request: HttpRequest, pk: int) -> HttpResponse:
+def org_create(request: AuthedRequest, pk: int) -> HttpResponse:
     parent = get_for_user(Org, request.user, pk, action="change", request=request)
     form = OrgForm(request.POST or None, initial={"kind": _default_child_kind(parent)})
     if request.method == "POST" and form.is_valid():
@@ -80,7 +80,7 @@ def _default_child_kind(parent: Org) -> str:
 
 
 @login_required
-def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def org_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     org = get_for_user(Org, request.user, pk, action="change", request=request)
     form = OrgForm(request.POST or None, instance=org)
     if request.method == "POST" and form.is_valid():
@@ -95,7 +95,7 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def org_move(request: HttpRequest, pk: int) -> HttpResponse:
+def org_move(request: AuthedRequest, pk: int) -> HttpResponse:
     org = get_for_user(Org, request.user, pk, action="move", request=request)
     # Only unions the user may change, outside the moved subtree, can receive it.
     parents = (
@@ -112,13 +112,15 @@ def org_move(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("已将“%(name)s”及其下级组织移动到新的上级组织。") % {"name": org.name})
+            messages.success(
+                request, _("已将“%(name)s”及其下级组织移动到新的上级组织。") % {"name": org.name}
+            )
             return redirect("core:org_detail", pk=org.pk)
     return render(request, "core/org_move.html", {"form": form, "org": org})
 
 
 @login_required
-def org_dissolve(request: HttpRequest, pk: int) -> HttpResponse:
+def org_dissolve(request: AuthedRequest, pk: int) -> HttpResponse:
     org = get_for_user(Org, request.user, pk, action="change", request=request)
     form = OrgDissolveForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

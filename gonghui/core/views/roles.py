@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,25 +16,27 @@ from ..access import deny, get_for_user, in_scope, require_roles
 from ..enums import Role
 from ..errors import DomainError
 from ..forms import RoleAssignForm
-from ..models import Org, RoleAssignment
-from .base import current_scope
+from ..models import Org, RoleAssignment, User
+from .base import AuthedRequest, current_scope
 
 
-def _allowed_roles(user, org: Org) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _allowed_roles(user: User, org: Org) -> list[tuple[str, Any]]:
     """Only a superior officer may appoint another superior officer."""
     superior = user.is_superuser or in_scope(user, org.path, {Role.SUPERIOR_ADMIN})
     return [(value, label) for value, label in Role.choices if superior or value != Role.SUPERIOR_ADMIN]
 
 
 @login_required
-def role_home(request: HttpRequest) -> HttpResponse:
-    require_roles(request.user, RoleAssignment.access.roles_for("view"), request=request, what="core.roleassignment")
+def role_home(request: AuthedRequest) -> HttpResponse:
+    require_roles(
+        request.user, RoleAssignment.access.roles_for("view"), request=request, what="core.roleassignment"
+    )
     scope = current_scope(request)
     return redirect("core:org_roles", pk=scope.org_id) if scope else redirect("core:home")
 
 
 @login_required
-def org_roles(request: HttpRequest, pk: int) -> HttpResponse:
+def org_roles(request: AuthedRequest, pk: int) -> HttpResponse:
     org = get_for_user(Org, request.user, pk, request=request)
     if not in_scope(request.user, org, RoleAssignment.access.roles_for("view")):
         # Seeing the org is not enough to see who holds which role in it.
@@ -46,12 +50,19 @@ def org_roles(request: HttpRequest, pk: int) -> HttpResponse:
             data = form.cleaned_data
             try:
                 user = form.user or services.user_create(
-                    actor=request.user, username=data["mobile"], name=data["name"],
-                    password=data["password"], mobile=data["mobile"],
+                    actor=request.user,
+                    username=data["mobile"],
+                    name=data["name"],
+                    password=data["password"],
+                    mobile=data["mobile"],
                 )
                 services.role_assign(
-                    actor=request.user, user=user, org=org, role=data["role"],
-                    portfolio=data.get("portfolio") or "", this_org_only=data.get("this_org_only") or None,
+                    actor=request.user,
+                    user=user,
+                    org=org,
+                    role=data["role"],
+                    portfolio=data.get("portfolio") or "",
+                    this_org_only=data.get("this_org_only") or None,
                 )
             except DomainError as error:
                 form.add_error(None, str(error))
@@ -64,7 +75,7 @@ def org_roles(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def role_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def role_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     assignment = get_for_user(RoleAssignment, request.user, pk, action="change", request=request)
     if assignment.user_id == request.user.pk and assignment.role in (Role.CHAIR, Role.SUPERIOR_ADMIN):
         messages.error(request, _("不能撤销自己的主席或管理员角色，请由上级工会办理。"))

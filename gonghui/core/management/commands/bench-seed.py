@@ -23,9 +23,11 @@ class Command(BaseCommand):
     help = "Seed a synthetic organisation tree (Chinese names) and bench users for the benchmarks."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--orgs", type=int, default=100_000, help="organisations in the tree (default 100000)")
+        parser.add_argument("--orgs", type=int, default=100_000, help="organisations in the tree")
         parser.add_argument(
-            "--members", type=int, default=0,
+            "--members",
+            type=int,
+            default=0,
             help="members to create (accepted for `make bench`; not generated yet, ignored for now)",
         )
         parser.add_argument("--reset", action="store_true", help="delete earlier bench data first")

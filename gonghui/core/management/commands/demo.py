@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Load the demo county education union and its accounts (safe to run again)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--if-empty", action="store_true", help="only load when the database has no organisations")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="only load when the database has no organisations"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["if_empty"] and Org.objects.exists():
@@ -23,7 +25,7 @@ class Command(BaseCommand):
         else:
             accounts = build_demo()
         self.stdout.write("")
-        self.stdout.write("演示账号 Demo accounts (password / 密码: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"演示账号 Demo accounts (password / 密码: {DEMO_PASSWORD})")
         for account in accounts:
             self.stdout.write(f"  {account.username:<10} {account.mobile:<12} {account.role_label}")
         self.stdout.write("")
