@@ -114,9 +114,9 @@ def visible(queryset: models.QuerySet[M], user: Any, action: str = "view") -> mo
     """The rows of `queryset` that `user` may `action`."""
     if user is None or not user.is_authenticated:
         return queryset.none()
+    policy = policy_of(queryset.model)  # before the superuser shortcut: fail the same for everyone
     if user.is_superuser:
         return queryset
-    policy = policy_of(queryset.model)
     q = scope_q(user, policy.roles_for(action), path_lookup=policy.path_lookup())
     if policy.owner_field and action in policy.owner_actions:
         owner_q = Q(**{policy.owner_field: user.pk})

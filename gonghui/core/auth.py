@@ -45,38 +45,49 @@ def _org_of_identifier(identifier: str) -> int | None:
 
 
 def _throttle(identifier: str) -> LoginThrottle:
-    throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(identifier=identifier)
+    # One counter per account, whichever of its login names (username or mobile) was typed.
+    user_id = (
+        User.objects.filter(Q(username=identifier) | Q(mobile=identifier))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    key = f"user:{user_id}" if user_id is not None else identifier
+    throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(identifier=key)
     return throttle
+
+
+def _locked_message(minutes: int) -> DomainError:
+    return DomainError(_("登录失败次数过多，账号已锁定，请%(minutes)s分钟后再试。") % {"minutes": minutes})
 
 
 def login_attempt(request: Any, *, identifier: str, password: str) -> User:
     """Log the user in or raise DomainError; every attempt is audited, failures count to a lockout."""
     identifier = identifier.strip()
     now = timezone.now()
+    error: DomainError | None = None
     with transaction.atomic():
         throttle = _throttle(identifier)
+        user = None
         if throttle.locked_until and throttle.locked_until > now:
-            audit(
-                action="login",
-                outcome=Outcome.FAILURE,
-                actor_label=identifier,
-                detail="locked",
-                org=_org_of_identifier(identifier),
-            )
-            minutes = max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1)
-            raise DomainError(
-                _("登录失败次数过多，账号已锁定，请%(minutes)s分钟后再试。") % {"minutes": minutes}
-            )
-        user = authenticate(request, username=identifier, password=password)
-        if user is None:
+            detail = "locked"
+            error = _locked_message(max(1, int((throttle.locked_until - now).total_seconds() // 60) + 1))
+        elif (user := authenticate(request, username=identifier, password=password)) is None:
             throttle.failures += 1
             throttle.last_failure_at = now
             detail = "bad credentials"
+            error = DomainError(_("用户名/手机号或密码错误。"))
             if throttle.failures >= settings.GONGHUI_LOCKOUT_ATTEMPTS:
                 throttle.locked_until = now + dt.timedelta(seconds=settings.GONGHUI_LOCKOUT_SECONDS)
                 throttle.failures = 0
                 detail = "bad credentials; locked"
+                error = _locked_message(settings.GONGHUI_LOCKOUT_SECONDS // 60)
             throttle.save()
+        else:
+            throttle.failures = 0
+            throttle.locked_until = None
+            throttle.save()
+        if error is not None:
             audit(
                 action="login",
                 outcome=Outcome.FAILURE,
@@ -84,15 +95,11 @@ def login_attempt(request: Any, *, identifier: str, password: str) -> User:
                 detail=detail,
                 org=_org_of_identifier(identifier),
             )
-            if throttle.locked_until and throttle.locked_until > now:
-                minutes = settings.GONGHUI_LOCKOUT_SECONDS // 60
-                raise DomainError(
-                    _("登录失败次数过多，账号已锁定，请%(minutes)s分钟后再试。") % {"minutes": minutes}
-                )
-            raise DomainError(_("用户名/手机号或密码错误。"))
-        throttle.failures = 0
-        throttle.locked_until = None
-        throttle.save()
+    # Raise only after the block has committed: raising inside it would roll back the failure
+    # count and the audit row, so the lockout would never trigger and failures would leave no trace.
+    if error is not None:
+        raise error
+    assert user is not None
     # login() gives the session a new key, so a session id fixed before login is worthless.
     login(request, user)
     audit(action="login", actor=user, org=primary_org_id(user), outcome=Outcome.SUCCESS)

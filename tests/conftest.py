@@ -1,0 +1,115 @@
+"""Shared fixtures: a small county tree and the personas of DESIGN.md §7.
+
+县教育总工会 (county)
+├── 第一中学工会 (grassroots, school)
+│   ├── 语文组工会小组 (group)
+│   └── 数学组工会小组 (group)
+└── 第二小学工会 (grassroots, school)
+    └── 低年级组工会小组 (group)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from gonghui.core.enums import OrgKind, Portfolio, Role, UnitType
+from gonghui.core.models import Org, User
+
+from .factories import OrgFactory, RoleAssignmentFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """PBKDF2 at production strength costs ~0.3 s per hash; tests check behaviour, not cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass(frozen=True)
+class Tree:
+    county: Org
+    school1: Org
+    school1_group_a: Org
+    school1_group_b: Org
+    school2: Org
+    school2_group: Org
+
+    def all(self) -> list[Org]:
+        return [
+            self.county,
+            self.school1,
+            self.school1_group_a,
+            self.school1_group_b,
+            self.school2,
+            self.school2_group,
+        ]
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    county = OrgFactory(name="县教育总工会", kind=OrgKind.COUNTY, unit_type=UnitType.ORGAN)
+    school1 = OrgFactory(
+        name="第一中学工会", parent=county, kind=OrgKind.GRASSROOTS, unit_type=UnitType.SCHOOL
+    )
+    school2 = OrgFactory(
+        name="第二小学工会", parent=county, kind=OrgKind.GRASSROOTS, unit_type=UnitType.SCHOOL
+    )
+    return Tree(
+        county=county,
+        school1=school1,
+        school1_group_a=OrgFactory(name="语文组工会小组", parent=school1, kind=OrgKind.GROUP, unit_type=""),
+        school1_group_b=OrgFactory(name="数学组工会小组", parent=school1, kind=OrgKind.GROUP, unit_type=""),
+        school2=school2,
+        school2_group=OrgFactory(name="低年级组工会小组", parent=school2, kind=OrgKind.GROUP, unit_type=""),
+    )
+
+
+def _persona(username: str, name: str, org: Org, role: str, **role_kwargs) -> User:
+    user = UserFactory(username=username, name=name)
+    RoleAssignmentFactory(user=user, org=org, role=role, **role_kwargs)
+    return user
+
+
+@pytest.fixture
+def county_officer(tree: Tree) -> User:
+    return _persona("county_officer", "县总工会干部", tree.county, Role.SUPERIOR_ADMIN)
+
+
+@pytest.fixture
+def chair(tree: Tree) -> User:
+    return _persona("chair", "第一中学主席", tree.school1, Role.CHAIR)
+
+
+@pytest.fixture
+def committee_member(tree: Tree) -> User:
+    return _persona("committee_member", "文体委员", tree.school1, Role.COMMITTEE, portfolio=Portfolio.CULTURE)
+
+
+@pytest.fixture
+def member(tree: Tree) -> User:
+    return _persona("member", "普通会员", tree.school1, Role.MEMBER, this_org_only=True)
+
+
+@pytest.fixture
+def other_union_chair(tree: Tree) -> User:
+    return _persona("other_union_chair", "第二小学主席", tree.school2, Role.CHAIR)
+
+
+@pytest.fixture
+def department_handler(tree: Tree) -> User:
+    return _persona("department_handler", "总务处", tree.school1, Role.DEPARTMENT)
+
+
+@pytest.fixture
+def client_for(db) -> Callable[[User], Client]:
+    """`client_for(user)`: a test Client already logged in as `user`."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
