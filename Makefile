@@ -1,0 +1,74 @@
+# Gonghui — everyday commands. `make help` lists them.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+BIN    := $(VENV)/bin
+PYTHON := $(BIN)/python
+VAR    := $(or $(GONGHUI_VAR_DIR),var)
+ADDR   ?= 127.0.0.1:8000
+
+.PHONY: help setup run test test-deps pytest test-pg lint bench lock clean distclean
+
+help:
+	@echo "make run       set up, migrate, load demo data, serve on http://$(ADDR)"
+	@echo "make test      lint, then the whole test suite (incl. Playwright e2e) on SQLite"
+	@echo "make test-pg   the whole test suite on PostgreSQL (DATABASE_URL or a throwaway cluster)"
+	@echo "make pytest    the test suite only, no lint (ARGS='tests/core -x' to narrow it)"
+	@echo "make lint      ruff check, ruff format --check, mypy, djlint"
+	@echo "make bench     benchmark scenarios (bench/)"
+	@echo "make setup     create/refresh .venv and node_modules (run by the targets above)"
+	@echo "make lock      regenerate requirements.lock from pyproject.toml"
+	@echo "make clean     remove caches and build leftovers (keeps .venv, node_modules, var/)"
+	@echo "make distclean clean, and also remove .venv, node_modules and var/"
+
+setup:
+	@bash scripts/setup.sh
+
+run: setup
+	mkdir -p $(VAR)
+	$(PYTHON) manage.py migrate --noinput
+	$(PYTHON) manage.py demo --if-empty
+	$(PYTHON) manage.py runserver $(ADDR)
+
+# Chromium and CJK fonts from Debian (installed only when running as root).
+test-deps:
+	@bash scripts/test-deps.sh
+
+test: setup test-deps lint
+	bash scripts/pytest.sh $(ARGS)
+
+pytest: setup test-deps
+	bash scripts/pytest.sh $(ARGS)
+
+test-pg: setup test-deps
+	bash scripts/test-pg.sh $(ARGS)
+
+# Runs every checker and fails at the end if any of them failed. Concise ruff output: use
+# `.venv/bin/ruff check .` / `.venv/bin/ruff format --diff` for the full picture, `ruff format` to fix.
+LINTERS := "ruff check --output-format=concise ." \
+           "ruff format --check --output-format=concise ." \
+           "mypy gonghui" \
+           "djlint gonghui --lint"
+
+lint: setup
+	@status=0; \
+	for cmd in $(LINTERS); do \
+		echo "+ $$cmd"; \
+		$(BIN)/$$cmd || { status=1; echo "lint: '$$cmd' failed"; }; \
+	done; \
+	exit $$status
+
+bench: setup
+	$(PYTHON) -m bench.run $(ARGS)
+
+lock: setup
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev -o requirements.lock --python $(PYTHON)
+
+clean:
+	rm -rf .mypy_cache .ruff_cache .pytest_cache .hypothesis build dist *.egg-info test-artifacts $(VAR)/staticfiles
+	find . -path ./.venv -prune -o -path ./node_modules -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) node_modules $(VAR)

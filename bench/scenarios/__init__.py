@@ -1,0 +1,1 @@
+"""Benchmark scenarios: each module has `run() -> list[dict]` (see bench.measure.result)."""

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite in one pytest run: unit, integration and the Playwright journeys
+# (tests/e2e, marker e2e). Used by `make test` and scripts/test-pg.sh; extra arguments are
+# passed to pytest (e.g. scripts/pytest.sh tests/core -x). Exits with pytest's exit code.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Playwright's sync API runs an event loop in the test thread; live_server tests then touch
+# the ORM from it.
+export DJANGO_ALLOW_ASYNC_UNSAFE=true
+exec .venv/bin/pytest -q "$@"
