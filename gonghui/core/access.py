@@ -134,6 +134,15 @@ def get_for_user(model: type[M], user: Any, pk: Any, *, action: str = "view", re
     return obj
 
 
+def get_from(queryset: models.QuerySet[M], user: Any, *, request: Any = None, **lookup: Any) -> M:
+    """One object from an already-scoped queryset (e.g. "transfers waiting for my union"), or 404."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        what = f"{queryset.model._meta.label_lower}:{next(iter(lookup.values()), '')}"
+        deny(user, request=request, what=what)
+    return obj
+
+
 def org_path_of(obj: models.Model) -> str | None:
     policy = policy_of(type(obj))
     target: Any = obj

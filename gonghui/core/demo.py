@@ -104,7 +104,7 @@ def build_demo(*, seed: int = 2026) -> list[DemoAccount]:
     )
     schools: list[Org] = []
     for index, (name, unit_type) in enumerate(SCHOOLS, start=1):
-        workforce = rng.randint(25, 60) if unit_type == UnitType.KINDERGARTEN else rng.randint(45, 260)
+        workforce = rng.randint(45, 70) if unit_type == UnitType.KINDERGARTEN else rng.randint(50, 160)
         school = services.org_create(
             actor=None,
             parent=education,

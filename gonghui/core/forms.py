@@ -32,8 +32,12 @@ class BootstrapMixin:
 
 
 class LoginForm(BootstrapMixin, forms.Form):
-    identifier = forms.CharField(label=_("用户名或手机号"), max_length=150)
-    password = forms.CharField(label=_("密码"), widget=forms.PasswordInput, strip=False)
+    identifier = forms.CharField(
+        label=_("用户名或手机号"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    password = forms.CharField(
+        label=_("密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), strip=False
+    )
 
 
 class OrgForm(BootstrapMixin, forms.ModelForm):
@@ -51,7 +55,7 @@ class OrgMoveForm(BootstrapMixin, forms.Form):
 
 
 class OrgDissolveForm(BootstrapMixin, forms.Form):
-    on = forms.DateField(label=_("撤销日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("撤销日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 class RoleAssignForm(BootstrapMixin, forms.Form):
@@ -84,7 +88,7 @@ class RoleAssignForm(BootstrapMixin, forms.Form):
                 )
             return data
         for name in ("name", "mobile", "password"):
-            if not data.get(name):
+            if not data.get(name) and name not in self.errors:
                 self.add_error(name, _("新建账号时此项必填。"))
         mobile = data.get("mobile")
         if mobile and User.objects.filter(Q(mobile=mobile) | Q(username=mobile)).exists():
@@ -103,8 +107,8 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
     action = forms.CharField(label=_("操作"), required=False)
     outcome = forms.ChoiceField(label=_("结果"), required=False, choices=[("", _("全部")), *Outcome.choices])
     date_from = forms.DateField(
-        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     date_to = forms.DateField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

@@ -1,0 +1,119 @@
+"""Playwright journeys in Debian's Chromium against pytest-django's live server.
+
+Every test here is marked `e2e`. A test asks for `page` (a fresh browser context, so a fresh
+session) and `live_server`; `login()` signs in through the real form. On failure the page is
+saved to test-artifacts/e2e/<test name>.png. Every page also fails its test when a static asset
+(CSS, JS, fonts) answers 4xx/5xx or a script throws, so a broken STATICFILES_DIRS shows up here.
+
+A phone-sized page: `@pytest.mark.parametrize("page", [PHONE], indirect=True)`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+# Playwright's sync API runs an event loop in the test thread; the test thread then uses the ORM
+# (factories) and Django refuses that unless told it is safe here.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+E2E_DIR = Path(__file__).parent
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+PASSWORD = "Gonghui@2026"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+# Short enough that a broken journey fails fast, long enough for a loaded shared machine.
+expect.set_options(timeout=10_000)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test under tests/e2e with `e2e` (so `-m "not e2e"` skips the browser)."""
+    for item in items:
+        if E2E_DIR in Path(item.path).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Any:
+    """Keep each phase's report on the item, so fixtures can see in teardown whether the test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    browser = playwright_instance.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+def _artifact_name(nodename: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", nodename).strip("_") or "test"
+
+
+@pytest.fixture
+def page(request: pytest.FixtureRequest, browser: Browser, live_server: Any) -> Iterator[Page]:
+    """A page in a new context (its own cookies). Optional indirect param: the viewport dict."""
+    viewport = getattr(request, "param", None) or DESKTOP
+    context = browser.new_context(viewport=viewport, locale="zh-CN", timezone_id="Asia/Shanghai")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    broken_assets: list[str] = []
+    script_errors: list[str] = []
+
+    def on_response(response: Any) -> None:
+        if "/static/" in response.url and response.status >= 400:
+            broken_assets.append(f"{response.status} {response.url}")
+
+    def on_request_failed(req: Any) -> None:
+        if "/static/" in req.url:
+            broken_assets.append(f"failed {req.url}: {req.failure}")
+
+    page.on("response", on_response)
+    page.on("requestfailed", on_request_failed)
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    try:
+        yield page
+        call = getattr(request.node, "rep_call", None)
+        if call is not None and call.failed:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{_artifact_name(request.node.name)}.png"), full_page=True)
+        elif call is not None and call.passed:
+            assert not broken_assets, f"static assets did not load: {broken_assets}"
+            assert not script_errors, f"uncaught script errors: {script_errors}"
+    finally:
+        context.close()
+
+
+def login(page: Page, live_server: Any, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form; returns once the signed-in header is shown."""
+    response = page.goto(f"{live_server.url}/accounts/login/")
+    assert response is not None
+    assert response.ok, f"the login page answered {response.status}"
+    page.locator("input[name=identifier]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("nav.navbar")).to_be_visible()
