@@ -40,6 +40,12 @@ INSTALLED_APPS = [
     "gonghui.core",
 ]
 
+# Django's admin is off by default: every user-facing page goes through core.access, the admin
+# does not. The benchmark turns it on to compare against its changelist.
+GONGHUI_ADMIN = env_bool("GONGHUI_ADMIN", False)
+if GONGHUI_ADMIN:
+    INSTALLED_APPS.insert(0, "django.contrib.admin")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -47,9 +53,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: a timed-out session leaves a message on the login page.
     "gonghui.core.middleware.IdleTimeoutMiddleware",
     "gonghui.core.middleware.CurrentOrgMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -94,7 +101,7 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "gonghui.core.validators.ChineseMinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "gonghui.core.validators.CharacterClassValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -111,6 +118,11 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 GONGHUI_LOCKOUT_ATTEMPTS = env_int("GONGHUI_LOCKOUT_ATTEMPTS", 5)
 GONGHUI_LOCKOUT_SECONDS = env_int("GONGHUI_LOCKOUT_SECONDS", 15 * 60)
+# Key for encrypting personal data at rest (ID numbers). Falls back to SECRET_KEY for the demo.
+GONGHUI_FIELD_KEY = os.environ.get("GONGHUI_FIELD_KEY", "")
+# Background work (imports): "thread" runs it beside the web process (demo, single server);
+# "inline" runs it at once (tests). A queue backend plugs in here without code changes.
+GONGHUI_TASK_RUNNER = os.environ.get("GONGHUI_TASK_RUNNER", "thread")
 # Audit events are kept at least 184 days whatever this says (see core.audit.retention_days).
 GONGHUI_AUDIT_RETENTION_DAYS = env_int("GONGHUI_AUDIT_RETENTION_DAYS", 184)
 

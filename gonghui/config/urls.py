@@ -1,8 +1,14 @@
+from django.conf import settings
 from django.urls import include, path
 
 urlpatterns = [
     path("", include("gonghui.core.urls")),
 ]
+
+if settings.GONGHUI_ADMIN:
+    from django.contrib import admin
+
+    urlpatterns.append(path("django-admin/", admin.site.urls))
 
 handler403 = "gonghui.core.views.errors.permission_denied"
 handler404 = "gonghui.core.views.errors.not_found"
