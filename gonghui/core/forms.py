@@ -55,7 +55,9 @@ class OrgMoveForm(BootstrapMixin, forms.Form):
 
 
 class OrgDissolveForm(BootstrapMixin, forms.Form):
-    on = forms.DateField(label=_("撤销日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    on = forms.DateField(
+        label=_("撤销日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class RoleAssignForm(BootstrapMixin, forms.Form):
