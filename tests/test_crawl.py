@@ -72,7 +72,7 @@ def _school2_member(tree: Tree, p: Personas) -> int:
         "name": "第二小学会员",
         "sex": Sex.FEMALE,
         "birth_date": birth,
-        "id_number": idcard.make("110101", birth, 123),
+        "id_number": idcard.make("110101", birth, 124),
         "mobile": "13700002222",
     }
     return members.member_create(actor=None, union=tree.school2, data=data).pk

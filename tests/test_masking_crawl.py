@@ -80,9 +80,13 @@ def _import_file(records: list[dict[str, str]]) -> bytes:
 def dataset(tree, chair, member, other_union_chair, django_capture_on_commit_callbacks) -> Dataset:
     made = [
         MemberFactory(union=tree.school1, name="张伟", group=tree.school1_group_a, mobile="13812345678"),
-        MemberFactory(union=tree.school1, name="安娜", female=True, mobile="13900001111", hardship_level="severe"),
+        MemberFactory(
+            union=tree.school1, name="安娜", female=True, mobile="13900001111", hardship_level="severe"
+        ),
         MemberFactory(union=tree.school1, name="单田芳", group=tree.school1_group_a, mobile="13700005678"),
-        MemberFactory(union=tree.school1, name="王老师", mobile="15012340000", birth_date=dt.date(1960, 2, 2)),
+        MemberFactory(
+            union=tree.school1, name="王老师", mobile="15012340000", birth_date=dt.date(1960, 2, 2)
+        ),
         MemberFactory(union=tree.school1, name="赵退会", mobile="18600001234"),
         MemberFactory(union=tree.school1, name="林小雨", female=True, mobile="13712349876"),
         MemberFactory(union=tree.school2, name="李雷", group=tree.school2_group, mobile="13500003333"),
@@ -130,9 +134,12 @@ def _pages(tree: Tree, data: Dataset) -> Iterator[tuple[str, str, dict[str, str]
     for name in ("members:transfers", "members:me", "members:import", "members:create"):
         yield name, reverse(name), {}, {}
     yield "import status", reverse("members:import_status", args=[data.job.key]), {}, {}
-    yield "import status (htmx)", reverse("members:import_status", args=[data.job.key]), {}, {
-        "HTTP_HX_REQUEST": "true"
-    }
+    yield (
+        "import status (htmx)",
+        reverse("members:import_status", args=[data.job.key]),
+        {},
+        {"HTTP_HX_REQUEST": "true"},
+    )
 
 
 def _texts(response) -> Iterator[str]:
@@ -246,7 +253,9 @@ def test_the_reveal_fragment_is_where_a_permitted_user_sees_full_values(request,
     assert AuditEvent.objects.filter(action="member.reveal", object_id=str(zhang.pk)).count() == 1
 
 
-@pytest.mark.parametrize("persona", ["committee_member", "group_leader", "other_union_chair", "county_officer"])
+@pytest.mark.parametrize(
+    "persona", ["committee_member", "group_leader", "other_union_chair", "county_officer"]
+)
 def test_the_reveal_fragment_is_refused_to_everyone_else(request, tree, dataset, persona):
     client = _client(request, persona)
 

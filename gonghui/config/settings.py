@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "gonghui.core",
+    "gonghui.members",
 ]
 
 # Django's admin is off by default: every user-facing page goes through core.access, the admin

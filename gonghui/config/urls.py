@@ -3,6 +3,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("gonghui.core.urls")),
+    path("members/", include("gonghui.members.urls")),
 ]
 
 if settings.GONGHUI_ADMIN:

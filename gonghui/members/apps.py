@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    name = "gonghui.members"
+    label = "members"
+    verbose_name = _("会员管理")
+
+    def ready(self) -> None:
+        from gonghui.core import facts, nav
+        from gonghui.core.demo import register_extension
+        from gonghui.core.todos import register as register_todo
+
+        from . import demo, todos
+        from . import facts as member_facts
+        from .models import MEMBER_VIEW_ROLES
+
+        nav.register(
+            nav.NavItem("members", _("会员"), "members:list", "person-vcard", MEMBER_VIEW_ROLES, order=20)
+        )
+        nav.register(
+            nav.NavItem(
+                "my_membership",
+                _("我的会籍"),
+                "members:me",
+                "person",
+                frozenset({"member", "delegate"}),
+                order=80,
+            )
+        )
+        facts.register("members", member_facts.year_facts)
+        register_extension(demo.add_members)
+        register_todo(todos.incoming_transfers)

@@ -1,0 +1,85 @@
+"""Membership figures for dashboards and the annual summary (DESIGN.md §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+
+from gonghui.core.enums import OrgKind, OrgStatus
+from gonghui.core.facts import Fact, Period, percent
+from gonghui.core.models import Org
+
+from .enums import AGE_BANDS, Employment, MemberStatus
+from .models import Member
+
+
+def _scope(org: Org, subtree: bool) -> QuerySet[Member]:
+    if subtree:
+        return Member.objects.filter(org__path__under=org.path)
+    # This union only: its own rows and its groups' rows, not child unions'.
+    return Member.objects.filter(Q(org=org) | Q(org__parent=org, org__kind=OrgKind.GROUP))
+
+
+def _url(org: Org, **params: object) -> str:
+    query = {"union": org.pk, **{k: v for k, v in params.items() if v not in (None, "")}}
+    return f"{reverse('members:list')}?{urlencode(query)}"
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
+    members = _scope(org, subtree)
+    end = period.end
+    age_counts = {
+        label: Count("pk", filter=Q(status=MemberStatus.ACTIVE, birth_date__gt=_years_before(end, high),
+                                    birth_date__lte=_years_before(end, low)))
+        for low, high, label in AGE_BANDS
+    }  # fmt: skip
+    counts = members.aggregate(
+        active=Count("pk", filter=Q(status=MemberStatus.ACTIVE)),
+        retired=Count("pk", filter=Q(status=MemberStatus.RETIRED)),
+        women=Count("pk", filter=Q(status=MemberStatus.ACTIVE, sex="2")),
+        new=Count("pk", filter=Q(join_date__gte=period.start, join_date__lte=end)),
+        migrant=Count("pk", filter=Q(status=MemberStatus.ACTIVE, employment=Employment.MIGRANT)),
+        agency=Count("pk", filter=Q(status=MemberStatus.ACTIVE, employment=Employment.AGENCY)),
+        hardship=Count("pk", filter=Q(status__in=[MemberStatus.ACTIVE, MemberStatus.RETIRED]) & ~Q(hardship_level="")),
+        model_workers=Count("pk", filter=Q(status__in=[MemberStatus.ACTIVE, MemberStatus.RETIRED])
+                            & ~Q(model_worker_level="")),
+        left=Count("pk", filter=Q(status_date__gte=period.start, status_date__lte=end,
+                                  status__in=[MemberStatus.TRANSFERRED_OUT, MemberStatus.WITHDRAWN,
+                                              MemberStatus.EXPELLED, MemberStatus.DECEASED])),
+        **{f"age_{i}": expr for i, expr in enumerate(age_counts.values())},
+    )  # fmt: skip
+    unions = Org.objects.filter(kind__in=[OrgKind.GRASSROOTS, OrgKind.JOINT], status=OrgStatus.ACTIVE)
+    unions = unions.filter(path__under=org.path) if subtree else unions.filter(pk=org.pk)
+    workforce = unions.aggregate(total=Sum("workforce"))["total"] or 0
+    facts = [
+        Fact("members.active", "在会会员", counts["active"], "人", period, _url(org, status="active"), counts["active"]),
+        Fact("members.retired", "离退休会员", counts["retired"], "人", period, _url(org, status="retired"), counts["retired"]),
+        Fact("members.women", "女会员", counts["women"], "人", period, _url(org, status="active", flag="female"), counts["women"]),
+        Fact("members.new", "新入会会员", counts["new"], "人", period, _url(org, join_year=period.start.year), counts["new"]),
+        Fact("members.left", "减少会员", counts["left"], "人", period, "", counts["left"]),
+        Fact("members.migrant", "农民工会员", counts["migrant"], "人", period, _url(org, employment="migrant"), counts["migrant"]),
+        Fact("members.agency", "劳务派遣会员", counts["agency"], "人", period, _url(org, employment="agency"), counts["agency"]),
+        Fact("members.hardship", "困难职工", counts["hardship"], "人", period, _url(org, flag="hardship"), counts["hardship"]),
+        Fact("members.model_workers", "劳模", counts["model_workers"], "人", period, _url(org, flag="model_worker"),
+             counts["model_workers"]),
+        Fact("members.workforce", "职工人数", workforce, "人", period, "", unions.count()),
+        Fact("members.join_rate", "入会率", percent(counts["active"], workforce), "%", period, "", counts["active"]),
+    ]  # fmt: skip
+    for i, (_low, _high, label) in enumerate(AGE_BANDS):
+        value = counts[f"age_{i}"]
+        facts.append(
+            Fact(
+                f"members.age.{i}", f"会员年龄{label}", value, "人", period, _url(org, age_band=label), value
+            )
+        )
+    return facts

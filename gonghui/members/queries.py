@@ -1,0 +1,156 @@
+"""Reads of the members app: the scoped, filtered, searchable list and the figures behind it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from gonghui.core.access import in_scope, scope_q, visible
+from gonghui.core.enums import OrgKind, OrgStatus
+from gonghui.core.models import Org
+
+from .enums import AGE_BANDS, CURRENT_STATUSES
+from .models import MEMBER_CHANGE_ROLES, MEMBER_VIEW_ROLES, Member, Transfer
+from .privacy import lookup_hash
+
+# Columns a user may show in the list (key, label); the user's choice is kept in the session.
+LIST_COLUMNS: list[tuple[str, str]] = [
+    ("name", "姓名"), ("sex", "性别"), ("age", "年龄"), ("org", "所属组织"), ("id_masked", "身份证号"),
+    ("mobile", "手机号"), ("political", "政治面貌"), ("education", "学历"), ("position", "工作岗位/职务"),
+    ("employment", "用工类别"), ("join_date", "入会日期"), ("card_number", "会员证号"), ("status", "会籍状态"),
+    ("flags", "标记"),
+]  # fmt: skip
+DEFAULT_COLUMNS = ["name", "sex", "age", "org", "mobile", "employment", "status", "flags"]
+PAGE_SIZE = 50
+
+
+def members_in(org: Org) -> QuerySet[Member]:
+    """All members registered in `org`'s subtree (a union and its groups)."""
+    return Member.objects.filter(org__path__under=org.path)
+
+
+def unions_for(user: Any) -> QuerySet[Org]:
+    """Unions (not groups) in which the user may see members: the list's union filter."""
+    unions = Org.objects.filter(kind__in=[OrgKind.GRASSROOTS, OrgKind.JOINT], status=OrgStatus.ACTIVE)
+    if user.is_superuser:
+        return unions.order_by("name")
+    q = scope_q(user, MEMBER_VIEW_ROLES, path_lookup="path")
+    return unions.filter(q).order_by("name") if q is not None else unions.none()
+
+
+def search_q(text: str) -> Q:
+    """Chinese name, full pinyin or initials (prefix), phone tail, member number or full ID."""
+    text = text.strip()
+    if not text:
+        return Q()
+    if re.fullmatch(r"\d{17}[\dXx]|\d{15}", text):
+        from . import idcard
+
+        try:
+            return Q(id_hash=lookup_hash(idcard.parse(text).number))
+        except idcard.IdNumberError:
+            return Q(pk__in=[])
+    if text.isdigit():
+        q = Q(card_number=text)
+        if len(text) >= 4:
+            q |= Q(mobile__endswith=text)
+        return q
+    if re.fullmatch(r"[A-Za-z]+", text):
+        lowered = text.lower()
+        return Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
+    return Q(name__contains=text) | Q(card_number=text)
+
+
+@dataclass
+class MemberFilters:
+    union: Org | None = None
+    group: Org | None = None
+    status: str = ""
+    employment: str = ""
+    flag: str = ""
+    age_band: str = ""
+    join_year: int | None = None
+    q: str = ""
+
+
+def filtered(user: Any, filters: MemberFilters, *, today: dt.date) -> QuerySet[Member]:
+    queryset = visible(Member.objects.all(), user)
+    if filters.group is not None:
+        queryset = queryset.filter(org=filters.group)
+    elif filters.union is not None:
+        queryset = queryset.filter(org__path__under=filters.union.path)
+    if filters.status == "current":
+        queryset = queryset.filter(status__in=CURRENT_STATUSES)
+    elif filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.employment:
+        queryset = queryset.filter(employment=filters.employment)
+    flag_filters = {
+        "hardship": ~Q(hardship_level=""),
+        "severe": Q(hardship_level="severe"),
+        "single_parent": Q(single_parent=True),
+        "model_worker": ~Q(model_worker_level=""),
+        "female": Q(sex="2"),
+    }
+    if filters.flag in flag_filters:
+        queryset = queryset.filter(flag_filters[filters.flag])
+    if filters.age_band:
+        for low, high, label in AGE_BANDS:
+            if label == filters.age_band:
+                # Born after (today - high years) and on/before (today - low years).
+                queryset = queryset.filter(
+                    birth_date__gt=_years_ago(today, high), birth_date__lte=_years_ago(today, low)
+                )
+    if filters.join_year:
+        queryset = queryset.filter(join_date__year=filters.join_year)
+    if filters.q:
+        queryset = queryset.filter(search_q(filters.q))
+    return queryset
+
+
+def _years_ago(today: dt.date, years: int) -> dt.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def page(queryset: QuerySet[Member], number: int, *, size: int = PAGE_SIZE) -> tuple[list[Member], bool]:
+    """One page in pinyin order, plus whether another follows: no COUNT over a million rows.
+
+    Ordered by (name_pinyin, id), which an index serves; OFFSET stays cheap for the first
+    hundreds of pages, and the search box is how people reach anyone further down.
+    """
+    start = (number - 1) * size
+    rows = list(queryset.select_related("org").order_by("name_pinyin", "id")[start : start + size + 1])
+    return rows[:size], len(rows) > size
+
+
+def groups_of(union: Org) -> QuerySet[Org]:
+    return union.children.filter(kind=OrgKind.GROUP, status=OrgStatus.ACTIVE).order_by("name")
+
+
+def history(member: Member) -> QuerySet[Any]:
+    return member.changes.select_related("org", "actor").order_by("-date", "-id")
+
+
+def transfers_out(user: Any) -> QuerySet[Transfer]:
+    return visible(Transfer.objects.all(), user).select_related("member", "from_org", "to_org")
+
+
+def incoming_transfers(user: Any) -> QuerySet[Transfer]:
+    """Transfers waiting for a union the user may change members in (the receiving side)."""
+    q = scope_q(user, MEMBER_CHANGE_ROLES, path_lookup="to_org__path")
+    if user.is_superuser:
+        q = Q()
+    if q is None:
+        return Transfer.objects.none()
+    return Transfer.objects.filter(q, state="requested").select_related("member", "from_org", "to_org")
+
+
+def may_decide(user: Any, transfer: Transfer) -> bool:
+    return transfer.to_org is not None and in_scope(user, transfer.to_org, MEMBER_CHANGE_ROLES)

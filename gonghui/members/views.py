@@ -1,0 +1,437 @@
+"""Views of the member registry: thin; objects come through core.access, writes through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gonghui.core.access import (
+    can,
+    get_for_user,
+    get_from,
+    in_scope,
+    require_roles,
+    scope_q,
+    scopes_for,
+    visible,
+)
+from gonghui.core.enums import OrgKind, OrgStatus
+from gonghui.core.errors import DomainError
+from gonghui.core.models import Org
+from gonghui.core.views.base import AuthedRequest, render_page
+
+from . import exporter, importer, queries, services
+from .enums import ChangeType
+from .forms import (
+    BulkForm,
+    ColumnsForm,
+    ImportForm,
+    MemberFilterForm,
+    MemberForm,
+    RejectForm,
+    StatusForm,
+    TransferForm,
+)
+from .models import MEMBER_CHANGE_ROLES, MEMBER_REVEAL_ROLES, MEMBER_VIEW_ROLES, ImportJob, Member, Transfer
+
+SESSION_COLUMNS = "members_columns"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _columns(request: AuthedRequest) -> list[str]:
+    return request.session.get(SESSION_COLUMNS) or queries.DEFAULT_COLUMNS
+
+
+def _filters(request: AuthedRequest) -> tuple[MemberFilterForm, queries.MemberFilters]:
+    unions = queries.unions_for(request.user)
+    union_id = request.GET.get("union")
+    groups = Org.objects.none()
+    if union_id and union_id.isdigit():
+        groups = Org.objects.filter(parent_id=int(union_id), parent__in=unions, kind=OrgKind.GROUP)
+    form = MemberFilterForm(request.GET or None, unions=unions, groups=groups)
+    filters = queries.MemberFilters(status="current")
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = queries.MemberFilters(
+            union=data["union"], group=data["group"], status=data["status"], employment=data["employment"],
+            flag=data["flag"], age_band=data["age_band"], join_year=data["join_year"], q=data["q"],
+        )  # fmt: skip
+    return form, filters
+
+
+@login_required
+def member_list(request: AuthedRequest) -> HttpResponse:
+    require_roles(request.user, MEMBER_VIEW_ROLES, request=request, what="members.member")
+    form, filters = _filters(request)
+    raw_page = request.GET.get("page", "1")
+    number = max(1, int(raw_page)) if raw_page.isdigit() else 1
+    rows, has_next = queries.page(queries.filtered(request.user, filters, today=timezone.localdate()), number)
+    params = request.GET.copy()
+    params.pop("page", None)
+    may_change = bool(request.user.is_superuser or scopes_for(request.user, MEMBER_CHANGE_ROLES))
+    context = {
+        "form": form,
+        "rows": rows,
+        "columns": _columns(request),
+        "column_labels": dict(queries.LIST_COLUMNS),
+        "page_number": number,
+        "has_next": has_next,
+        "querystring": params.urlencode(),
+        "today": timezone.localdate(),
+        "may_change": may_change,
+        "groups": form.fields["group"].queryset,  # type: ignore[attr-defined]
+        "columns_form": ColumnsForm(initial={"columns": _columns(request)}),
+        "status_choices": [
+            c for c in ChangeType.choices if c[0] in ("retire", "withdraw", "decease", "expel")
+        ],
+    }
+    return render_page(request, "members/list.html", context, partial="member-rows")
+
+
+@login_required
+@require_POST
+def member_columns(request: AuthedRequest) -> HttpResponse:
+    form = ColumnsForm(request.POST)
+    if form.is_valid():
+        request.session[SESSION_COLUMNS] = form.cleaned_data["columns"]
+    return redirect(request.POST.get("back") or "members:list")
+
+
+def _union_choices(user: Any) -> Any:
+    q = scope_q(user, MEMBER_CHANGE_ROLES, path_lookup="path")
+    unions = Org.objects.filter(kind__in=[OrgKind.GRASSROOTS, OrgKind.JOINT], status=OrgStatus.ACTIVE)
+    if user.is_superuser:
+        return unions.order_by("name")
+    return unions.filter(q).order_by("name") if q is not None else unions.none()
+
+
+def _default_union(request: AuthedRequest, unions: Any) -> Org | None:
+    scope = request.current_scope.get()
+    union_id = request.GET.get("union") or (scope.org_id if scope else None)
+    return unions.filter(pk=union_id).first() if union_id else unions.first()
+
+
+@login_required
+def member_create(request: AuthedRequest) -> HttpResponse:
+    unions = _union_choices(request.user)
+    union = _default_union(request, unions) or unions.first()
+    if union is None:
+        require_roles(request.user, [], request=request, what="members.member")
+    assert union is not None
+    form = MemberForm(request.POST or None, groups=queries.groups_of(union))
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_create(
+                actor=request.user, union=union, data=form.member_data(), group=form.cleaned_data["group"]
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("已登记会员%(name)s。") % {"name": member.name})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "union": union, "member": None})
+
+
+@login_required
+def member_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    member = get_for_user(Member, request.user, pk, request=request)
+    union = services.union_of(member.org)
+    context = {
+        "member": member,
+        "union": union,
+        "age": member.age_on(timezone.localdate()),
+        "history": queries.history(member),
+        "transfers": member.transfers.select_related("to_org").all(),
+        "can_change": can(request.user, "change", member),
+        "can_reveal": can(request.user, "reveal", member),
+        "status_form": StatusForm(initial={"date": timezone.localdate()}),
+    }
+    return render(request, "members/detail.html", context)
+
+
+@login_required
+def member_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    member = get_for_user(Member, request.user, pk, action="change", request=request)
+    union = services.union_of(member.org)
+    # The full mobile is personal data: the form starts blank ("no change") and shows the mask.
+    initial = {field: getattr(member, field) for field in services.PLAIN_FIELDS if field != "mobile"}
+    initial["group"] = member.org if member.org.kind == OrgKind.GROUP else None
+    form = MemberForm(
+        request.POST or None, initial=initial, groups=queries.groups_of(union), id_required=False
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(actor=request.user, member=member, data=form.member_data())
+            group = form.cleaned_data["group"]
+            if (group or union).pk != member.org_id:
+                services.members_move_to_group(actor=request.user, members=[member], union=union, group=group)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "union": union, "member": member})
+
+
+@login_required
+@require_POST
+def member_reveal(request: AuthedRequest, pk: int) -> HttpResponse:
+    """HTMX: show the full ID and mobile in place; audited on every call."""
+    member = get_for_user(Member, request.user, pk, action="reveal", request=request)
+    revealed = services.member_reveal(actor=request.user, member=member)
+    return render(request, "members/_revealed.html", {"member": member, "revealed": revealed})
+
+
+@login_required
+@require_POST
+def member_status(request: AuthedRequest, pk: int) -> HttpResponse:
+    member = get_for_user(Member, request.user, pk, action="change", request=request)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["change"] == ChangeType.RETIRE:
+                services.member_retire(actor=request.user, member=member, date=data["date"])
+            else:
+                services.member_change_status(
+                    actor=request.user,
+                    member=member,
+                    change=data["change"],
+                    date=data["date"],
+                    reason=data["reason"],
+                )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("已办理。"))
+    else:
+        messages.error(request, _("请填写办理事项和日期。"))
+    return redirect("members:detail", pk=member.pk)
+
+
+@login_required
+@require_POST
+def member_bulk(request: AuthedRequest) -> HttpResponse:
+    form = BulkForm(request.POST)
+    back = request.POST.get("back") or "members:list"
+    if not form.is_valid():
+        messages.error(request, _("请先勾选会员并选择操作。"))
+        return redirect(back)
+    members = list(
+        visible(Member.objects.select_related("org"), request.user, "change").filter(pk__in=form.id_list())
+    )
+    if not members:
+        messages.error(request, _("没有可操作的会员。"))
+        return redirect(back)
+    try:
+        if form.cleaned_data["action"] == "move":
+            union = services.union_of(members[0].org)
+            group = None
+            if form.cleaned_data["group"]:
+                group = get_for_user(Org, request.user, form.cleaned_data["group"], request=request)
+            moved = services.members_move_to_group(
+                actor=request.user, members=members, union=union, group=group
+            )
+            messages.success(request, _("已移动%(n)s名会员。") % {"n": moved})
+        else:
+            done, refused = services.members_change_status(
+                actor=request.user, members=members, change=form.cleaned_data["change"] or ""
+            )
+            text = _("已为%(n)s名会员办理。") % {"n": done}
+            if refused:
+                text += _("以下会员当前状态不能办理：%(names)s") % {"names": "、".join(refused[:20])}
+            messages.success(request, text)
+    except DomainError as error:
+        messages.error(request, str(error))
+    return redirect(back)
+
+
+@login_required
+def member_export(request: AuthedRequest) -> HttpResponse:
+    require_roles(request.user, MEMBER_VIEW_ROLES, request=request, what="members.member")
+    _form, filters = _filters(request)
+    queryset = queries.filtered(request.user, filters, today=timezone.localdate())
+    count = queryset.count()
+    reveal = request.GET.get("reveal") == "1"
+    try:
+        exporter.export_allowed(request.user, filters.union, count, reveal=reveal)
+    except DomainError as error:
+        messages.error(request, str(error))
+        return redirect(f"{_list_url()}?{request.GET.urlencode()}")
+    fmt = "national" if request.GET.get("fmt") == "national" else "list"
+    content = exporter.export_members(
+        actor=request.user, queryset=queryset, columns=_columns(request), reveal=reveal, fmt=fmt
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
+    response["Content-Disposition"] = f"attachment; filename=members-{stamp}.xlsx"
+    return response
+
+
+def _list_url() -> str:
+    return reverse("members:list")
+
+
+@login_required
+def my_membership(request: AuthedRequest) -> HttpResponse:
+    records = Member.objects.filter(user=request.user).select_related("org")
+    return render(request, "members/me.html", {"records": records})
+
+
+# --- transfers ---------------------------------------------------------------------------
+
+
+@login_required
+def transfer_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    member = get_for_user(Member, request.user, pk, action="change", request=request)
+    union = services.union_of(member.org)
+    # Unions of the same superior union: names only, no member data of theirs.
+    parent_path = union.parent.path if union.parent else union.path
+    unions = (
+        Org.objects.filter(
+            path__under=parent_path, kind__in=[OrgKind.GRASSROOTS, OrgKind.JOINT], status=OrgStatus.ACTIVE
+        )
+        .exclude(pk=union.pk)
+        .order_by("name")
+    )
+    form = TransferForm(request.POST or None, unions=unions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.transfer_request(
+                actor=request.user,
+                member=member,
+                to_org=data["to_org"],
+                destination=data["destination"] or "",
+                reason=data["reason"] or "",
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("已提交转接。"))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/transfer_form.html", {"form": form, "member": member})
+
+
+@login_required
+def transfer_list(request: AuthedRequest) -> HttpResponse:
+    require_roles(request.user, MEMBER_VIEW_ROLES, request=request, what="members.transfer")
+    context = {
+        "incoming": queries.incoming_transfers(request.user)[:200],
+        "outgoing": queries.transfers_out(request.user)[:200],
+        "reject_form": RejectForm(),
+    }
+    return render(request, "members/transfers.html", context)
+
+
+@login_required
+@require_POST
+def transfer_accept(request: AuthedRequest, pk: int) -> HttpResponse:
+    transfer = get_from(queries.incoming_transfers(request.user), request.user, request=request, pk=pk)
+    try:
+        services.transfer_accept(actor=request.user, transfer=transfer)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已接收%(name)s转入。") % {"name": transfer.member.name})
+    return redirect("members:transfers")
+
+
+@login_required
+@require_POST
+def transfer_reject(request: AuthedRequest, pk: int) -> HttpResponse:
+    transfer = get_from(queries.incoming_transfers(request.user), request.user, request=request, pk=pk)
+    try:
+        services.transfer_reject(actor=request.user, transfer=transfer, note=request.POST.get("note", ""))
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已退回。"))
+    return redirect("members:transfers")
+
+
+@login_required
+@require_POST
+def transfer_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    transfer = get_for_user(Transfer, request.user, pk, action="change", request=request)
+    try:
+        services.transfer_cancel(actor=request.user, transfer=transfer)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已撤回转接申请。"))
+    return redirect("members:transfers")
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+@login_required
+def import_template(request: AuthedRequest) -> HttpResponse:
+    require_roles(request.user, MEMBER_CHANGE_ROLES, request=request, what="members.import")
+    response = HttpResponse(importer.build_template(), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename=member-import-template.xlsx"
+    return response
+
+
+@login_required
+def import_start(request: AuthedRequest) -> HttpResponse:
+    require_roles(request.user, MEMBER_CHANGE_ROLES, request=request, what="members.import")
+    unions = _union_choices(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, unions=unions,
+                      initial={"union": _default_union(request, unions)})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = importer.import_start(
+                actor=request.user, union=form.cleaned_data["union"], upload=form.cleaned_data["file"]
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("members:import_status", key=job.key)
+    jobs = visible(ImportJob.objects.all(), request.user, "change").filter(actor=request.user)[:10]
+    return render(request, "members/import_start.html", {"form": form, "jobs": jobs})
+
+
+def _job(request: AuthedRequest, key: Any) -> ImportJob:
+    return get_from(visible(ImportJob.objects.select_related("org"), request.user, "change"), request.user,
+                    request=request, key=key)  # fmt: skip
+
+
+@login_required
+def import_status(request: AuthedRequest, key: Any) -> HttpResponse:
+    job = _job(request, key)
+    context = {"job": job, "errors": job.errors[:300], "more_errors": max(0, len(job.errors) - 300)}
+    return render_page(request, "members/import_status.html", context, partial="job-status")
+
+
+@login_required
+@require_POST
+def import_apply(request: AuthedRequest, key: Any) -> HttpResponse:
+    job = _job(request, key)
+    try:
+        importer.import_apply(
+            actor=request.user, job=job, include_valid_only=request.POST.get("valid_only") == "1"
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    return redirect("members:import_status", key=job.key)
+
+
+@login_required
+def import_errors(request: AuthedRequest, key: Any) -> HttpResponse:
+    job = _job(request, key)
+    reveal = in_scope(request.user, job.org, MEMBER_REVEAL_ROLES)
+    response = HttpResponse(
+        importer.error_file(job=job, reveal=reveal, actor=request.user), content_type=XLSX
+    )
+    response["Content-Disposition"] = "attachment; filename=member-import-errors.xlsx"
+    return response
