@@ -52,12 +52,24 @@ def _columns(request: AuthedRequest) -> list[str]:
 
 def _filters(request: AuthedRequest) -> tuple[MemberFilterForm, queries.MemberFilters]:
     unions = queries.unions_for(request.user)
-    union_id = request.GET.get("union")
+    union_id = request.GET.get("union") or ""
+    default = None
+    if not union_id:
+        # Start on the union the user is working in (header switcher), so its groups show.
+        scope = request.current_scope.get()
+        default = unions.filter(pk=scope.org_id).first() if scope else None
+        union_id = str(default.pk) if default else ""
     groups = Org.objects.none()
-    if union_id and union_id.isdigit():
+    if union_id.isdigit():
         groups = Org.objects.filter(parent_id=int(union_id), parent__in=unions, kind=OrgKind.GROUP)
-    form = MemberFilterForm(request.GET or None, unions=unions, groups=groups)
-    filters = queries.MemberFilters(status="current")
+    initial = {"union": union_id or None, "status": "current"}
+    data = request.GET.copy() if request.GET else None
+    if data is not None:
+        data.setdefault("union", union_id)
+    form = MemberFilterForm(data, unions=unions, groups=groups, initial=initial)
+    filters = queries.MemberFilters(
+        status="current", union=unions.filter(pk=union_id).first() if union_id else None
+    )
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = queries.MemberFilters(
