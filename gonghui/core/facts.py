@@ -51,6 +51,8 @@ class Fact:
     records_url: str = ""
     record_count: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Headline facts are shown on the home page; the rest only in dashboards and summaries.
+    headline: bool = False
 
 
 FactProvider = Callable[..., list[Fact]]
@@ -70,6 +72,10 @@ def collect(org: Any, period: Period, *, subtree: bool = True) -> list[Fact]:
     for provider in _PROVIDERS.values():
         facts.extend(provider(org, period, subtree=subtree))
     return facts
+
+
+def headlines(org: Any, period: Period, *, subtree: bool = True) -> list[Fact]:
+    return [fact for fact in collect(org, period, subtree=subtree) if fact.headline]
 
 
 def percent(part: int | float, whole: int | float) -> float | None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from .. import queries
 from ..enums import STAFF_ROLES, Role
 from ..models import Org
+from ..facts import Period, headlines
 from ..todos import todos_for
 from .base import AuthedRequest, current_scope
 
@@ -23,6 +25,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     org = get_object_or_404(Org, pk=scope.org_id)
     context["org"] = org
     context["todos"] = todos_for(request.user, scope)
+    context["headlines"] = headlines(org, Period.calendar_year(timezone.localdate().year))
     if scope.role == Role.SUPERIOR_ADMIN:
         context["children"] = queries.child_overview(org)
         context["totals"] = queries.subtree_totals(org)
