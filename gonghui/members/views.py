@@ -71,10 +71,11 @@ def _filters(request: AuthedRequest) -> tuple[MemberFilterForm, queries.MemberFi
         status="current", union=unions.filter(pk=union_id).first() if union_id else None
     )
     if form.is_bound and form.is_valid():
-        data = form.cleaned_data
+        cleaned = form.cleaned_data
         filters = queries.MemberFilters(
-            union=data["union"], group=data["group"], status=data["status"], employment=data["employment"],
-            flag=data["flag"], age_band=data["age_band"], join_year=data["join_year"], q=data["q"],
+            union=cleaned["union"], group=cleaned["group"], status=cleaned["status"],
+            employment=cleaned["employment"], flag=cleaned["flag"], age_band=cleaned["age_band"],
+            join_year=cleaned["join_year"], q=cleaned["q"],
         )  # fmt: skip
     return form, filters
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from .. import queries
 from ..enums import STAFF_ROLES, Role
-from ..models import Org
 from ..facts import Period, headlines
+from ..models import Org
 from ..todos import todos_for
 from .base import AuthedRequest, current_scope
 
