@@ -390,7 +390,9 @@ def transfer_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def import_template(request: AuthedRequest) -> HttpResponse:
     require_roles(request.user, MEMBER_CHANGE_ROLES, request=request, what="members.import")
-    response = HttpResponse(importer.build_template(), content_type=XLSX)
+    union = _default_union(request, _union_choices(request.user))
+    groups = [g.name for g in queries.groups_of(union)] if union else None
+    response = HttpResponse(importer.build_template(groups=groups), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename=member-import-template.xlsx"
     return response
 

@@ -294,11 +294,6 @@ def test_committee_member_sees_members_masked_but_cannot_reveal(
     assert not AuditEvent.objects.filter(action="member.reveal", outcome="success").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="list.html renders the 导出Excel href outside the HTMX partial, so a search typed into "
-    "the filter box does not reach the export link: it exports the unfiltered list",
-)
 def test_export_after_a_live_search_exports_the_filtered_list(
     page: Page, live_server: Any, tree: Tree, chair: User, tmp_path: Path
 ) -> None:
