@@ -43,6 +43,7 @@ from gonghui.core.audit import audit
 from gonghui.core.enums import OrgKind, Outcome
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
+from gonghui.core.tasks import run_in_background
 
 from . import idcard, rows
 from .enums import (
@@ -338,8 +339,6 @@ def import_start(*, actor: User, union: Org, upload: Any) -> ImportJob:
                 out.write(chunk)
         job.file_path = str(relative)
         job.save(update_fields=["file_path"])
-        from gonghui.core.tasks import run_in_background
-
         run_in_background(import_validate, job.pk)
     return job
 
@@ -574,8 +573,6 @@ def import_apply(*, actor: User, job: ImportJob, include_valid_only: bool) -> Im
         job.processed_rows = 0
         job.message = _("正在复核并导入…")
         job.save(update_fields=["state", "processed_rows", "message"])
-        from gonghui.core.tasks import run_in_background
-
         run_in_background(_apply, job.pk, include_valid_only=include_valid_only, actor_id=actor.pk)
     return job
 
@@ -858,3 +855,20 @@ def _cell_text(cell: Any) -> str:
     if isinstance(cell, dt.date):
         return cell.strftime("%Y/%m/%d")
     return rows.text_of(cell)
+
+
+def prune_uploads(*, days: int = 7) -> int:
+    """Delete uploaded files of jobs older than `days`: they hold full ID numbers in clear text.
+
+    The job row (counts, errors without personal data) stays; only its error file can no longer
+    be downloaded.
+    """
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    removed = 0
+    for job in ImportJob.objects.filter(created_at__lt=cutoff).exclude(file_path=""):
+        path = _job_path(job)
+        if path.exists():
+            path.unlink()
+            removed += 1
+        ImportJob.objects.filter(pk=job.pk).update(file_path="")
+    return removed

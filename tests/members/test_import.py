@@ -451,3 +451,31 @@ def test_the_error_file_has_the_bad_rows_an_error_column_and_masked_numbers(tree
     assert revealed is not None
     assert bad_id in [cell.value for cell in revealed[2]]
     assert AuditEvent.objects.filter(action="member.import_errors", actor=chair).count() == 1
+
+
+def test_old_uploads_are_deleted_but_the_job_record_stays(tmp_path, settings, tree, chair):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from gonghui.members.importer import _job_path, prune_uploads
+    from gonghui.members.models import ImportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    upload = tmp_path / "imports" / "old.xlsx"
+    upload.parent.mkdir(parents=True)
+    upload.write_bytes(b"not really a workbook")
+    job = ImportJob.objects.create(
+        org=tree.school1,
+        actor=chair,
+        file_name="old.xlsx",
+        file_path="imports/old.xlsx",
+        created_at=timezone.now() - dt.timedelta(days=8),
+    )
+
+    assert prune_uploads(days=7) == 1
+
+    job.refresh_from_db()
+    assert not upload.exists()
+    assert job.file_path == ""
+    assert _job_path(job) != upload
