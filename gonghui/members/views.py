@@ -100,6 +100,7 @@ def member_list(request: AuthedRequest) -> HttpResponse:
         "querystring": params.urlencode(),
         "today": timezone.localdate(),
         "may_change": may_change,
+        "may_reveal": bool(request.user.is_superuser or scopes_for(request.user, MEMBER_REVEAL_ROLES)),
         "groups": form.fields["group"].queryset,  # type: ignore[attr-defined]
         "columns_form": ColumnsForm(initial={"columns": _columns(request)}),
         "status_choices": [

@@ -641,3 +641,27 @@ def test_every_transfer_url_is_404_for_a_union_outside_the_transfer(
     assert response.status_code == 404
     transfer.refresh_from_db()
     assert transfer.state == TransferState.REQUESTED
+
+
+def test_the_chair_exports_full_ids_on_request_and_the_export_is_audited(chair, client_for, zhang):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client_for(chair).get(reverse("members:export"), {"reveal": "1", "fmt": "national"})
+
+    cells = {
+        str(cell)
+        for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+        for cell in row
+    }
+    assert full_id(zhang) in cells
+    event = AuditEvent.objects.get(action="member.export")
+    assert full_id(zhang) not in str(event.after)
+
+
+def test_a_committee_member_cannot_export_full_ids(committee_member, client_for, zhang):
+    response = client_for(committee_member).get(reverse("members:export"), {"reveal": "1"})
+
+    assert response.status_code == 302
+    assert not AuditEvent.objects.filter(action="member.export").exists()
