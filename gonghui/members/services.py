@@ -352,10 +352,19 @@ def transfer_request(
 @transaction.atomic
 def transfer_accept(*, actor: User | None, transfer: Transfer, group: Org | None = None) -> Transfer:
     """The receiving union accepts: the member moves with their history; both sides see the change."""
-    transfer = Transfer.objects.select_for_update().select_related("member", "to_org").get(pk=transfer.pk)
+    transfer = (
+        Transfer.objects.select_for_update(of=("self",))
+        .select_related("member", "to_org")
+        .get(pk=transfer.pk)
+    )
     assert transfer.to_org is not None
+    member = Member.objects.select_for_update().get(pk=transfer.member_id)
+    if member.status not in (MemberStatus.ACTIVE, MemberStatus.RETIRED):
+        # The sending union changed the member's status after asking (e.g. 去世): nothing to receive.
+        raise DomainError(
+            _("该会员当前状态为“%(status)s”，不能接收。") % {"status": member.get_status_display()}
+        )
     _transfer_set_state(transfer, actor=actor, to=TS.ACCEPTED)
-    member = transfer.member
     today = timezone.localdate()
     MembershipChange.objects.create(
         member=member,
