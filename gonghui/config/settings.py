@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "template_partials",
     "gonghui.core",
     "gonghui.members",
+    "gonghui.congress",
 ]
 
 # Django's admin is off by default: every user-facing page goes through core.access, the admin

@@ -406,3 +406,20 @@ def transfer_cancel(*, actor: User | None, transfer: Transfer) -> Transfer:
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
     _transfer_set_state(transfer, actor=actor, to=TS.CANCELLED)
     return transfer
+
+
+@transaction.atomic
+def member_link_user(*, actor: User | None, member: Member, user: User) -> Member:
+    """Link a member record to a login account (self-service, delegates voting on a phone)."""
+    if Member.objects.filter(user=user).exclude(pk=member.pk).exists():
+        raise DomainError(_("该账号已关联其他会员。"))
+    member.user = user
+    member.save(update_fields=["user", "updated_at"])
+    audit(
+        action="member.link_user",
+        actor=actor,
+        org=union_of(member.org),
+        obj=member,
+        after={"user": user.username},
+    )
+    return member

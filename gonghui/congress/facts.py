@@ -1,0 +1,76 @@
+"""Congress figures: congresses held, proposals and their rates, suggestions (DESIGN.md §6).
+
+Rates follow how unions report them: 立案率 = registered / submitted; 答复率, 按期答复率 and
+落实率 are over registered proposals; 满意率 is over proposals the proposer has rated, counting
+满意 and 基本满意 ("满意率(含基本满意)"). Merged proposals (并案) count as submitted, not registered.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from gonghui.core.facts import Fact, Period, percent
+from gonghui.core.models import Org
+
+from .enums import ADOPTED_STATES, REGISTERED_STATES, Implementation, ProposalState, Rating, SessionStatus
+from .models import Answer, CongressSession, Proposal, Suggestion
+
+
+def _in(queryset: QuerySet, org: Org, subtree: bool, field: str = "org") -> QuerySet:
+    return queryset.filter(**{f"{field}__path__under" if subtree else field: org.path if subtree else org})
+
+
+def proposal_counts(proposals: QuerySet[Proposal]) -> dict[str, int]:
+    late = Answer.objects.filter(proposal=OuterRef("pk"), on_time=False)
+    return proposals.aggregate(
+        submitted=Count("pk", filter=~Q(state=ProposalState.DRAFT)),
+        registered=Count("pk", filter=Q(state__in=REGISTERED_STATES)),
+        answered=Count("pk", filter=Q(state__in=REGISTERED_STATES, first_answered_at__isnull=False)),
+        on_time=Count("pk", filter=Q(state__in=REGISTERED_STATES, first_answered_at__isnull=False)
+                      & ~Q(Exists(late))),
+        rated=Count("pk", filter=Q(state__in=REGISTERED_STATES) & ~Q(rating="")),
+        satisfied=Count("pk", filter=Q(state__in=REGISTERED_STATES, rating__in=[Rating.SATISFIED, Rating.BASICALLY])),
+        implemented=Count("pk", filter=Q(state__in=REGISTERED_STATES, implementation=Implementation.DONE)),
+        closed=Count("pk", filter=Q(state=ProposalState.CLOSED)),
+    )  # fmt: skip
+
+
+def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
+    sessions = (
+        _in(CongressSession.objects.all(), org, subtree)
+        .filter(date__gte=period.start, date__lte=period.end)
+        .exclude(status=SessionStatus.PREPARING)
+    )
+    held = sessions.count()
+    unions_held = sessions.values("org").distinct().count()
+    proposals = _in(Proposal.objects.all(), org, subtree).filter(
+        session__date__gte=period.start, session__date__lte=period.end
+    )
+    c = proposal_counts(proposals)
+    suggestions = _in(Suggestion.objects.all(), org, subtree).filter(
+        submitted_at__date__gte=period.start, submitted_at__date__lte=period.end
+    )
+    s = suggestions.aggregate(total=Count("pk"), adopted=Count("pk", filter=Q(state__in=ADOPTED_STATES)))
+    return [
+        Fact("congress.sessions", "召开教(职)代会", held, "次", period, "", held, headline=True),
+        Fact("congress.unions_held", "召开教(职)代会的单位", unions_held, "个", period, "", unions_held),
+        Fact("congress.proposals", "提案数", c["submitted"], "件", period, "", c["submitted"], headline=True),
+        Fact("congress.registered", "立案数", c["registered"], "件", period, "", c["registered"]),
+        Fact("congress.registration_rate", "立案率", percent(c["registered"], c["submitted"]), "%", period),
+        Fact(
+            "congress.answer_rate",
+            "答复率",
+            percent(c["answered"], c["registered"]),
+            "%",
+            period,
+            headline=True,
+        ),
+        Fact("congress.on_time_rate", "按期答复率", percent(c["on_time"], c["registered"]), "%", period),
+        Fact("congress.satisfaction_rate", "满意率", percent(c["satisfied"], c["rated"]), "%", period),
+        Fact(
+            "congress.implementation_rate", "落实率", percent(c["implemented"], c["registered"]), "%", period
+        ),
+        Fact("congress.suggestions", "合理化建议", s["total"], "条", period, "", s["total"]),
+        Fact("congress.suggestions_adopted", "采纳合理化建议", s["adopted"], "条", period, "", s["adopted"]),
+        Fact("congress.adoption_rate", "建议采纳率", percent(s["adopted"], s["total"]), "%", period),
+    ]

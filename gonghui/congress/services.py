@@ -1,0 +1,598 @@
+"""Writes of the congress app: terms, sessions, delegates, proposals and suggestions.
+
+Every state change goes through a `<entity>_set_state` function that checks the transition
+table in `enums`, writes the audit row with before/after, and raises DomainError otherwise.
+Notifications are sent after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.audit import audit
+from gonghui.core.enums import OrgKind, Role
+from gonghui.core.errors import DomainError
+from gonghui.core.models import Org, RoleAssignment, User
+from gonghui.core.services import notification_send, role_assign
+
+from .enums import (
+    PROPOSAL_TRANSITIONS,
+    REGISTERED_STATES,
+    SESSION_TRANSITIONS,
+    SUGGESTION_TRANSITIONS,
+    ItemResult,
+    ProposalState,
+    Rating,
+    SessionStatus,
+    SuggestionState,
+)
+from .models import (
+    AgendaItem,
+    Answer,
+    Assignment,
+    CongressSession,
+    CongressTerm,
+    Cosigner,
+    Delegate,
+    Proposal,
+    RatingRecord,
+    Suggestion,
+    SuggestionCampaign,
+)
+
+# --- terms and sessions ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def term_create(*, actor: User | None, org: Org, number: int, start: dt.date, **fields: Any) -> CongressTerm:
+    if org.kind not in (OrgKind.GRASSROOTS, OrgKind.JOINT):
+        raise DomainError(_("教代会/职代会由基层工会召开。"))
+    term = CongressTerm(org=org, number=number, start=start, **fields)
+    term.full_clean()
+    term.save()
+    audit(action="congress.term_create", actor=actor, org=org, obj=term, after={"number": number})
+    return term
+
+
+@transaction.atomic
+def session_create(
+    *, actor: User | None, term: CongressTerm, date: dt.date, place: str = ""
+) -> CongressSession:
+    number = (term.sessions.aggregate(n=Max("number"))["n"] or 0) + 1
+    session = CongressSession.objects.create(term=term, org=term.org, number=number, date=date, place=place)
+    audit(action="congress.session_create", actor=actor, org=term.org, obj=session, after={"number": number})
+    return session
+
+
+@transaction.atomic
+def session_record_party_approval(
+    *, actor: User | None, session: CongressSession, on: dt.date, note: str = ""
+) -> CongressSession:
+    """The Party branch approved the session's agenda (a required step before it opens)."""
+    session.party_approved_on, session.party_approval_note = on, note
+    session.save(update_fields=["party_approved_on", "party_approval_note"])
+    audit(
+        action="congress.party_approval",
+        actor=actor,
+        org=session.org,
+        obj=session,
+        after={"on": on.isoformat()},
+    )
+    return session
+
+
+@transaction.atomic
+def session_set_state(*, actor: User | None, session: CongressSession, to: str) -> CongressSession:
+    session = CongressSession.objects.select_for_update().get(pk=session.pk)
+    if to not in SESSION_TRANSITIONS[session.status]:
+        raise DomainError(
+            _("会议当前为“%(state)s”，不能改为“%(to)s”。")
+            % {"state": session.get_status_display(), "to": SessionStatus(to).label}
+        )
+    if to == SessionStatus.IN_SESSION and session.party_approved_on is None:
+        raise DomainError(_("会议议程尚未经党支部审批，不能开会。"))
+    before = session.status
+    session.status = to
+    if to == SessionStatus.IN_SESSION:
+        session.opened_at = timezone.now()
+    if to == SessionStatus.CLOSED:
+        session.closed_at = timezone.now()
+    session.save(update_fields=["status", "opened_at", "closed_at"])
+    audit(action="congress.session_state", actor=actor, org=session.org, obj=session,
+          before={"status": before}, after={"status": to})  # fmt: skip
+    return session
+
+
+# --- delegates ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def delegate_elect(
+    *,
+    actor: User | None,
+    term: CongressTerm,
+    member: Any,
+    flags: dict[str, bool] | None = None,
+    replaces: Delegate | None = None,
+) -> Delegate:
+    """Record a member elected as delegate (or a substitute for one who left)."""
+    from gonghui.members.queries import members_in
+
+    if not members_in(term.org).filter(pk=member.pk, status="active").exists():
+        raise DomainError(_("代表须为本工会在会会员。"))
+    if Delegate.objects.filter(term=term, member=member).exists():
+        raise DomainError(_("该会员已是本届代表。"))
+    if replaces is not None:
+        if replaces.term_id != term.pk or not replaces.active:
+            raise DomainError(_("只能替补本届在任的代表。"))
+        replaces.active = False
+        replaces.save(update_fields=["active"])
+    delegate = Delegate.objects.create(
+        term=term, org=term.org, member=member, user=member.user, name=member.name,
+        is_woman=member.sex == "2", replaces=replaces, **(flags or {}),
+    )  # fmt: skip
+    if member.user is not None:
+        role_assign(actor=actor, user=member.user, org=term.org, role=Role.DELEGATE, this_org_only=True)
+    audit(action="congress.delegate_elect", actor=actor, org=term.org, obj=delegate,
+          after={"replaces": replaces.pk if replaces else None})  # fmt: skip
+    return delegate
+
+
+def session_check_in(
+    *, actor: User | None, session: CongressSession, delegate: Delegate, by_self: bool
+) -> bool:
+    """Mark a delegate present; idempotent (a second check-in changes nothing). True if new."""
+    if delegate.term_id != session.term_id or not delegate.active:
+        raise DomainError(_("该代表不是本次会议的在任代表。"))
+    if session.status == SessionStatus.CLOSED:
+        raise DomainError(_("会议已闭会，不能再签到。"))
+    _obj, created = session.attendances.get_or_create(delegate=delegate, defaults={"by_self": by_self})
+    return created
+
+
+# --- agenda items ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def item_record_result(
+    *,
+    actor: User | None,
+    item: AgendaItem,
+    votes_for: int,
+    votes_against: int,
+    votes_abstain: int,
+    revise: bool = False,
+) -> AgendaItem:
+    """Record a show-of-hands result: needs the quorum present, passes with more than half of all
+    delegates (学校教职工代表大会规定: 全体代表的过半数)."""
+    item = AgendaItem.objects.select_for_update().select_related("session").get(pk=item.pk)
+    if item.result != ItemResult.PENDING:
+        raise DomainError(_("该议题已表决；如需再议，请提交修改后的议题。"))
+    if item.session.status != SessionStatus.IN_SESSION:
+        raise DomainError(_("会议召开期间才能表决。"))
+    present = item.session.attendances.count()
+    term = item.session.term
+    delegates = term.delegates.filter(active=True).count()
+    if present * term.quorum_denominator < delegates * term.quorum_numerator:
+        raise DomainError(
+            _("到会代表%(present)s人，未达到法定人数(应到%(total)s人的%(n)s/%(d)s)，不能表决。")
+            % {
+                "present": present,
+                "total": delegates,
+                "n": term.quorum_numerator,
+                "d": term.quorum_denominator,
+            }
+        )
+    total = votes_for + votes_against + votes_abstain
+    if total > present:
+        raise DomainError(
+            _("表决票数(%(total)s)多于到会代表人数(%(present)s)。") % {"total": total, "present": present}
+        )
+    item.votes_for, item.votes_against, item.votes_abstain = votes_for, votes_against, votes_abstain
+    if revise:
+        item.result = ItemResult.REVISE
+    else:
+        # Passed with more than half of ALL delegates of the term (全体代表的过半数), not of those present.
+        item.result = ItemResult.PASSED if votes_for * 2 > delegates else ItemResult.FAILED
+    item.decided_at = timezone.now()
+    item.save()
+    audit(action="congress.item_result", actor=actor, org=item.session.org, obj=item,
+          after={"result": item.result, "for": votes_for, "against": votes_against, "abstain": votes_abstain})  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def item_revise(*, actor: User | None, item: AgendaItem, title: str | None = None) -> AgendaItem:
+    """Put a failed or sent-back item again, as a new item linked to the old one."""
+    if item.result not in (ItemResult.FAILED, ItemResult.REVISE):
+        raise DomainError(_("只有未通过或需修改的议题可以修改后再议。"))
+    revised = AgendaItem.objects.create(
+        session=item.session,
+        order=item.order,
+        title=title or item.title,
+        revision_of=item,
+    )
+    audit(
+        action="congress.item_revise", actor=actor, org=item.session.org, obj=revised, after={"of": item.pk}
+    )
+    return revised
+
+
+# --- proposals ------------------------------------------------------------------------------
+
+
+def _notify(users: Iterable[User | None], title: str, proposal: Proposal) -> None:
+    recipients = [u for u in users if u is not None]
+    url = f"/congress/proposals/{proposal.pk}/"
+    transaction.on_commit(lambda: notification_send(users=recipients, title=title, url=url, org=proposal.org))
+
+
+def proposal_set_state(*, proposal: Proposal, actor: User | None, to: str, **after: Any) -> None:
+    """The one place a proposal's state changes: checks the table, audits before/after."""
+    if to not in PROPOSAL_TRANSITIONS[proposal.state]:
+        raise DomainError(
+            _("提案当前为“%(state)s”，不能办理为“%(to)s”。")
+            % {"state": proposal.get_state_display(), "to": ProposalState(to).label}
+        )
+    before = proposal.state
+    proposal.state = to
+    proposal.save(update_fields=["state"])
+    audit(action="congress.proposal_state", actor=actor, org=proposal.org, obj=proposal,
+          before={"state": before}, after={"state": to, **after})  # fmt: skip
+
+
+def _locked(proposal: Proposal) -> Proposal:
+    return (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("proposer", "session")
+        .get(pk=proposal.pk)
+    )
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    actor: User | None,
+    session: CongressSession,
+    proposer: Delegate,
+    title: str,
+    category: str,
+    reason: str,
+    measures: str,
+    cosigners: Iterable[Delegate] = (),
+) -> Proposal:
+    """A delegate drafts a proposal and names co-signers (who then confirm on their side)."""
+    if proposer.term_id != session.term_id or not proposer.active:
+        raise DomainError(_("只有本届在任代表可以提出提案。"))
+    if session.status == SessionStatus.CLOSED:
+        raise DomainError(_("本次会议已闭会，不再受理提案。"))
+    proposal = Proposal(
+        session=session, org=session.org, title=title.strip(), category=category, reason=reason, measures=measures,
+        proposer=proposer, proposer_user=proposer.user,
+    )  # fmt: skip
+    proposal.full_clean()
+    proposal.save()
+    for delegate in cosigners:
+        if delegate.pk == proposer.pk:
+            continue
+        if delegate.term_id != session.term_id or not delegate.active:
+            raise DomainError(_("附议人须为本届在任代表。"))
+        Cosigner.objects.create(proposal=proposal, delegate=delegate)
+    audit(action="congress.proposal_create", actor=actor, org=session.org, obj=proposal)
+    _notify(
+        [c.delegate.user for c in proposal.cosigners.select_related("delegate__user")],
+        _("请确认附议提案"),
+        proposal,
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_update_draft(*, actor: User | None, proposal: Proposal, **fields: Any) -> Proposal:
+    """Only a draft is edited freely; after submission the lifecycle is the only way."""
+    proposal = _locked(proposal)
+    if proposal.state != ProposalState.DRAFT:
+        raise DomainError(_("提案提交后不能再修改内容。"))
+    for key in ("title", "category", "reason", "measures"):
+        if key in fields:
+            setattr(proposal, key, fields[key])
+    proposal.full_clean()
+    proposal.save()
+    return proposal
+
+
+@transaction.atomic
+def cosigner_confirm(*, actor: User | None, proposal: Proposal, delegate: Delegate) -> Cosigner:
+    cosigner = Cosigner.objects.select_for_update().filter(proposal=proposal, delegate=delegate).first()
+    if cosigner is None:
+        raise DomainError(_("您不是该提案的附议人。"))
+    if cosigner.confirmed_at is None:
+        cosigner.confirmed_at = timezone.now()
+        cosigner.save(update_fields=["confirmed_at"])
+    return cosigner
+
+
+@transaction.atomic
+def proposal_submit(*, actor: User | None, proposal: Proposal) -> Proposal:
+    proposal = _locked(proposal)
+    if proposal.session.status == SessionStatus.CLOSED:
+        raise DomainError(_("本次会议已闭会，不再受理提案。"))
+    required = proposal.session.term.cosigners_required
+    confirmed = proposal.cosigners.filter(confirmed_at__isnull=False).count()
+    if confirmed < required:
+        raise DomainError(
+            _("提案需要至少%(n)s名代表附议确认，目前已确认%(m)s名。") % {"n": required, "m": confirmed}
+        )
+    proposal_set_state(proposal=proposal, actor=actor, to=ProposalState.SUBMITTED)
+    proposal.submitted_at = timezone.now()
+    proposal.save(update_fields=["submitted_at"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_review(
+    *,
+    actor: User | None,
+    proposal: Proposal,
+    decision: str,
+    note: str = "",
+    merge_into: Proposal | None = None,
+) -> Proposal:
+    """The proposal committee's review: 立案, 不立案 (with reason), 并案 (into another), 转为建议."""
+    proposal = _locked(proposal)
+    if decision in (ProposalState.NOT_REGISTERED, ProposalState.CONVERTED) and not note.strip():
+        raise DomainError(_("不立案或转为建议时须写明理由。"))
+    if decision == ProposalState.MERGED:
+        if merge_into is None or merge_into.pk == proposal.pk or merge_into.session_id != proposal.session_id:
+            raise DomainError(_("请选择同一次会议中的另一件提案进行并案。"))
+        if merge_into.state not in REGISTERED_STATES | {ProposalState.SUBMITTED}:
+            raise DomainError(_("只能并案到已提交或已立案的提案。"))
+        proposal.merged_into = merge_into
+    proposal_set_state(proposal=proposal, actor=actor, to=decision, note=note)
+    proposal.review_note = note
+    if decision == ProposalState.REGISTERED:
+        proposal.registered_at = timezone.now()
+        proposal.number = (
+            Proposal.objects.filter(session=proposal.session, number__isnull=False).aggregate(
+                n=Max("number")
+            )["n"]
+            or 0
+        ) + 1
+    proposal.save(update_fields=["review_note", "merged_into", "registered_at", "number"])
+    if decision == ProposalState.CONVERTED:
+        Suggestion.objects.create(
+            org=proposal.org, submitter=proposal.proposer_user, title=proposal.title,
+            body=f"{proposal.reason}\n\n{proposal.measures}", from_proposal=proposal,
+        )  # fmt: skip
+    _notify(
+        [proposal.proposer_user], _("您的提案已审查：%(d)s") % {"d": ProposalState(decision).label}, proposal
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_assign(
+    *, actor: User | None, proposal: Proposal, departments: Iterable[User], deadline: dt.date
+) -> Proposal:
+    """交办 to one or more handling departments with a deadline (also used to re-assign)."""
+    proposal = _locked(proposal)
+    departments = list(departments)
+    if not departments:
+        raise DomainError(_("请至少选择一个承办部门。"))
+    allowed = set(
+        RoleAssignment.objects.filter(org=proposal.org, role=Role.DEPARTMENT).values_list(
+            "user_id", flat=True
+        )
+    )
+    if any(d.pk not in allowed for d in departments):
+        raise DomainError(_("只能交办给本单位的承办部门。"))
+    if deadline < timezone.localdate():
+        raise DomainError(_("答复期限不能早于今天。"))
+    proposal_set_state(proposal=proposal, actor=actor, to=ProposalState.ASSIGNED,
+                       departments=[d.pk for d in departments], deadline=deadline.isoformat())  # fmt: skip
+    proposal.assignments.filter(active=True).exclude(department__in=departments).update(active=False)
+    for department in departments:
+        assignment = proposal.assignments.filter(department=department, active=True).first()
+        if assignment is None:
+            Assignment.objects.create(proposal=proposal, department=department, deadline=deadline)
+        else:
+            Assignment.objects.filter(pk=assignment.pk).update(deadline=deadline, answered_at=None)
+    proposal.deadline = deadline
+    proposal.assigned_at = proposal.assigned_at or timezone.now()
+    proposal.save(update_fields=["deadline", "assigned_at"])
+    _notify(departments, _("请办理提案：%(t)s") % {"t": proposal.title}, proposal)
+    return proposal
+
+
+@transaction.atomic
+def proposal_request_reassign(*, actor: User, proposal: Proposal, reason: str) -> Assignment:
+    """A department says the proposal belongs elsewhere; the committee re-assigns it."""
+    proposal = _locked(proposal)
+    if proposal.state != ProposalState.ASSIGNED:
+        raise DomainError(_("提案当前为“%(s)s”，不能申请改派。") % {"s": proposal.get_state_display()})
+    assignment = proposal.assignments.filter(department=actor, active=True).first()
+    if assignment is None:
+        raise DomainError(_("该提案未交办给您的部门。"))
+    if not reason.strip():
+        raise DomainError(_("请说明申请改派的理由。"))
+    assignment.reassign_requested = reason.strip()
+    assignment.save(update_fields=["reassign_requested"])
+    audit(action="congress.proposal_reassign_request", actor=actor, org=proposal.org, obj=proposal)
+    return assignment
+
+
+@transaction.atomic
+def proposal_answer(*, actor: User, proposal: Proposal, body: str, attachment: Any = None) -> Answer:
+    """A handling department answers. When every active assignment has answered, ASSIGNED -> ANSWERED."""
+    proposal = _locked(proposal)
+    if proposal.state != ProposalState.ASSIGNED:
+        raise DomainError(_("提案当前为“%(s)s”，不能答复。") % {"s": proposal.get_state_display()})
+    assignment = proposal.assignments.select_for_update().filter(department=actor, active=True).first()
+    if assignment is None:
+        raise DomainError(_("该提案未交办给您的部门，不能答复。"))
+    if not body.strip():
+        raise DomainError(_("答复内容不能为空。"))
+    now = timezone.now()
+    round_number = proposal.ratings.filter(rating=Rating.UNSATISFIED).count() + 1
+    answer = Answer.objects.create(
+        proposal=proposal, assignment=assignment, round=round_number, body=body, answered_by=actor,
+        answered_at=now, on_time=timezone.localdate() <= assignment.deadline,
+        **({"attachment": attachment} if attachment else {}),
+    )  # fmt: skip
+    assignment.answered_at = now
+    assignment.save(update_fields=["answered_at"])
+    if not proposal.assignments.filter(active=True, answered_at__isnull=True).exists():
+        proposal_set_state(proposal=proposal, actor=actor, to=ProposalState.ANSWERED, round=round_number)
+        if proposal.first_answered_at is None:
+            proposal.first_answered_at = now
+            proposal.save(update_fields=["first_answered_at"])
+        _notify([proposal.proposer_user], _("您的提案已答复，请评价"), proposal)
+    return answer
+
+
+@transaction.atomic
+def proposal_rate(*, actor: User | None, proposal: Proposal, rating: str, comment: str = "") -> Proposal:
+    """The proposer rates the answer. 不满意 sends it back to the departments for another answer."""
+    proposal = _locked(proposal)
+    if actor is None or proposal.proposer_user_id != actor.pk:
+        raise DomainError(_("只有提案人可以评价答复。"))
+    if proposal.state != ProposalState.ANSWERED:
+        raise DomainError(_("提案答复后才能评价。"))
+    if rating not in Rating.values:
+        raise DomainError(_("评价只能是满意、基本满意或不满意。"))
+    round_number = proposal.ratings.count() + 1
+    RatingRecord.objects.create(proposal=proposal, round=round_number, rating=rating, comment=comment)
+    proposal.rating = rating
+    proposal.save(update_fields=["rating"])
+    if rating == Rating.UNSATISFIED:
+        proposal_set_state(proposal=proposal, actor=actor, to=ProposalState.ASSIGNED, rating=rating)
+        proposal.assignments.filter(active=True).update(answered_at=None)
+        _notify([a.department for a in proposal.assignments.filter(active=True).select_related("department")],
+                _("提案人对答复不满意，请再次答复：%(t)s") % {"t": proposal.title}, proposal)  # fmt: skip
+    else:
+        proposal_set_state(proposal=proposal, actor=actor, to=ProposalState.RATED, rating=rating)
+    return proposal
+
+
+@transaction.atomic
+def proposal_implement(*, actor: User | None, proposal: Proposal, status: str, note: str = "") -> Proposal:
+    """Record implementation (落实) progress; 'done' or 'not feasible' closes the proposal (办结)."""
+    from .enums import Implementation
+
+    if status not in Implementation.values:
+        raise DomainError(_("无法识别的落实情况。"))
+    proposal = _locked(proposal)
+    if proposal.state == ProposalState.RATED:
+        proposal_set_state(proposal=proposal, actor=actor, to=ProposalState.IMPLEMENTING)
+    elif proposal.state != ProposalState.IMPLEMENTING:
+        raise DomainError(_("提案评价后才能登记落实情况。"))
+    proposal.implementation, proposal.implementation_note = status, note
+    proposal.save(update_fields=["implementation", "implementation_note"])
+    if status in (Implementation.DONE, Implementation.NOT_FEASIBLE):
+        proposal_set_state(proposal=proposal, actor=actor, to=ProposalState.CLOSED, implementation=status)
+        proposal.closed_at = timezone.now()
+        proposal.save(update_fields=["closed_at"])
+    return proposal
+
+
+def overdue_remind(*, now: dt.datetime | None = None) -> int:
+    """督办: remind departments whose answer is past its deadline (at most once a day each)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    due = (
+        Assignment.objects.filter(
+            active=True, answered_at__isnull=True, deadline__lt=today, proposal__state=ProposalState.ASSIGNED
+        )
+        .exclude(reminded_at__date=today)
+        .select_related("proposal", "department")
+    )
+    count = 0
+    for assignment in due:
+        notification_send(
+            users=[assignment.department], title=_("督办：提案答复已超期"), body=assignment.proposal.title,
+            url=f"/congress/proposals/{assignment.proposal_id}/", org=assignment.proposal.org,
+        )  # fmt: skip
+        Assignment.objects.filter(pk=assignment.pk).update(reminded_at=now)
+        count += 1
+    return count
+
+
+# --- suggestions ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_submit(
+    *,
+    actor: User | None,
+    org: Org,
+    title: str,
+    body: str,
+    anonymous: bool = False,
+    campaign: SuggestionCampaign | None = None,
+) -> Suggestion:
+    if campaign is not None and campaign.org_id != org.pk:
+        raise DomainError(_("该征集活动不属于本工会。"))
+    if campaign is not None and not (campaign.start <= timezone.localdate() <= campaign.end):
+        raise DomainError(_("该征集活动不在进行中。"))
+    suggestion = Suggestion(
+        org=org, campaign=campaign, submitter=actor, anonymous=anonymous, title=title, body=body
+    )
+    suggestion.full_clean(exclude=["submitter"])
+    suggestion.save()
+    audit(action="congress.suggestion_submit", actor=None if anonymous else actor, org=org, obj=suggestion)
+    return suggestion
+
+
+def suggestion_set_state(*, suggestion: Suggestion, actor: User | None, to: str, **after: Any) -> None:
+    if to not in SUGGESTION_TRANSITIONS[suggestion.state]:
+        raise DomainError(
+            _("建议当前为“%(state)s”，不能办理为“%(to)s”。")
+            % {"state": suggestion.get_state_display(), "to": SuggestionState(to).label}
+        )
+    before = suggestion.state
+    suggestion.state = to
+    suggestion.save(update_fields=["state"])
+    audit(action="congress.suggestion_state", actor=actor, org=suggestion.org, obj=suggestion,
+          before={"state": before}, after={"state": to, **after})  # fmt: skip
+
+
+@transaction.atomic
+def suggestion_review(*, actor: User, suggestion: Suggestion, adopt: bool, note: str = "") -> Suggestion:
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.submitter_id == actor.pk:
+        raise DomainError(_("不能审查自己提出的建议。"))
+    if not adopt and not note.strip():
+        raise DomainError(_("不采纳时须写明理由。"))
+    suggestion_set_state(suggestion=suggestion, actor=actor,
+                         to=SuggestionState.ADOPTED if adopt else SuggestionState.REJECTED)  # fmt: skip
+    suggestion.review_note, suggestion.reviewed_at = note, timezone.now()
+    suggestion.save(update_fields=["review_note", "reviewed_at"])
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_implement(
+    *, actor: User | None, suggestion: Suggestion, benefit: str, amount: Decimal = Decimal("0")
+) -> Suggestion:
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    suggestion_set_state(suggestion=suggestion, actor=actor, to=SuggestionState.IMPLEMENTED)
+    suggestion.benefit, suggestion.benefit_amount = benefit, amount.quantize(Decimal("0.01"))
+    suggestion.save(update_fields=["benefit", "benefit_amount"])
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_reward(*, actor: User | None, suggestion: Suggestion, reward: str) -> Suggestion:
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    suggestion_set_state(suggestion=suggestion, actor=actor, to=SuggestionState.REWARDED)
+    suggestion.reward = reward
+    suggestion.save(update_fields=["reward"])
+    return suggestion
