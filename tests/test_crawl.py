@@ -173,6 +173,19 @@ ROUTES = list(walk(get_resolver().url_patterns))
 OBJECT_ROUTES = [r for r in ROUTES if r.params]
 PLAIN_ROUTES = [r for r in ROUTES if not r.params]
 # Loops below crawl what can be filled; unregistered patterns already fail their own tests.
+
+
+def _app_registries() -> None:
+    """Apps keep their own fillers in tests/<app>/crawl.py (FOREIGN_OBJECTS there), merged here."""
+    import importlib
+    import pathlib
+
+    for path in sorted(pathlib.Path(__file__).parent.glob("*/crawl.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.crawl")
+        FOREIGN_OBJECTS.update(module.FOREIGN_OBJECTS)
+
+
+_app_registries()
 REGISTERED_ROUTES = [r for r in OBJECT_ROUTES if r.name in FOREIGN_OBJECTS]
 
 

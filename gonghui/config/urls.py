@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("gonghui.core.urls")),
     path("members/", include("gonghui.members.urls")),
+    path("congress/", include("gonghui.congress.urls")),
 ]
 
 if settings.GONGHUI_ADMIN:

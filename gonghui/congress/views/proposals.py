@@ -1,0 +1,5 @@
+"""Congress views: proposals (being written)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Congress views: sessions (being written)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
