@@ -474,7 +474,11 @@ def proposal_rate(*, actor: User | None, proposal: Proposal, rating: str, commen
     proposal.save(update_fields=["rating"])
     if rating == Rating.UNSATISFIED:
         proposal_set_state(proposal=proposal, actor=actor, to=ProposalState.ASSIGNED, rating=rating)
-        proposal.assignments.filter(active=True).update(answered_at=None)
+        # A fresh deadline for the new round, so a second answer is not "late" by the first one's date.
+        deadline = max(proposal.deadline or timezone.localdate(), timezone.localdate() + dt.timedelta(days=15))
+        proposal.assignments.filter(active=True).update(answered_at=None, deadline=deadline)
+        proposal.deadline = deadline
+        proposal.save(update_fields=["deadline"])
         _notify([a.department for a in proposal.assignments.filter(active=True).select_related("department")],
                 _("提案人对答复不满意，请再次答复：%(t)s") % {"t": proposal.title}, proposal)  # fmt: skip
     else:

@@ -700,6 +700,7 @@ def test_an_answer_on_the_day_after_the_deadline_is_late(make, department_handle
 def test_an_answer_after_a_deadline_already_past_is_late(make, department_handler):
     proposal = make(ProposalState.ASSIGNED)
     Assignment.objects.filter(proposal=proposal).update(deadline=today() - 3 * DAY)
+    Proposal.objects.filter(pk=proposal.pk).update(deadline=today() - 3 * DAY)
 
     answer = services.proposal_answer(actor=department_handler, proposal=proposal, body="迟到的答复")
 
@@ -948,3 +949,15 @@ def test_a_rating_outside_the_three_grades_is_refused(make, proposer):
         services.proposal_rate(actor=proposer.user, proposal=proposal, rating="excellent")
 
     assert fresh(proposal).state == ProposalState.ANSWERED
+
+
+def test_an_unsatisfied_rating_gives_the_departments_a_fresh_deadline(session):
+    proposal = ProposalFactory(session=session, state=ProposalState.ANSWERED)
+    Assignment.objects.filter(proposal=proposal).update(deadline=today() - 3 * DAY)
+    Proposal.objects.filter(pk=proposal.pk).update(deadline=today() - 3 * DAY)
+
+    services.proposal_rate(actor=proposal.proposer_user, proposal=proposal, rating=Rating.UNSATISFIED)
+
+    deadlines = set(Assignment.objects.filter(proposal=proposal, active=True).values_list("deadline", flat=True))
+    assert deadlines == {today() + 15 * DAY}
+    assert fresh(proposal).deadline == today() + 15 * DAY
