@@ -180,8 +180,8 @@ def _app_registries() -> None:
     import importlib
     import pathlib
 
-    for path in sorted(pathlib.Path(__file__).parent.glob("*/crawl.py")):
-        module = importlib.import_module(f"tests.{path.parent.name}.crawl")
+    for crawl_file in sorted(pathlib.Path(__file__).parent.glob("*/crawl.py")):
+        module = importlib.import_module(f"tests.{crawl_file.parent.name}.crawl")
         FOREIGN_OBJECTS.update(module.FOREIGN_OBJECTS)
 
 

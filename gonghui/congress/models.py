@@ -434,7 +434,11 @@ class Suggestion(models.Model):
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     access: ClassVar[AccessPolicy] = AccessPolicy(
-        org_field="org", view=OFFICER_ROLES, change=SUGGESTION_REVIEW_ROLES, owner_field="submitter"
+        # Superior unions see suggestion figures (facts), not who suggested what.
+        org_field="org",
+        view=OFFICER_ROLES - {Role.SUPERIOR_ADMIN},
+        change=SUGGESTION_REVIEW_ROLES,
+        owner_field="submitter",
     )
 
     class Meta:

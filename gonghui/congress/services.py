@@ -475,7 +475,9 @@ def proposal_rate(*, actor: User | None, proposal: Proposal, rating: str, commen
     if rating == Rating.UNSATISFIED:
         proposal_set_state(proposal=proposal, actor=actor, to=ProposalState.ASSIGNED, rating=rating)
         # A fresh deadline for the new round, so a second answer is not "late" by the first one's date.
-        deadline = max(proposal.deadline or timezone.localdate(), timezone.localdate() + dt.timedelta(days=15))
+        deadline = max(
+            proposal.deadline or timezone.localdate(), timezone.localdate() + dt.timedelta(days=15)
+        )
         proposal.assignments.filter(active=True).update(answered_at=None, deadline=deadline)
         proposal.deadline = deadline
         proposal.save(update_fields=["deadline"])
@@ -600,3 +602,21 @@ def suggestion_reward(*, actor: User | None, suggestion: Suggestion, reward: str
     suggestion.reward = reward
     suggestion.save(update_fields=["reward"])
     return suggestion
+
+
+@transaction.atomic
+def proposal_publish(*, actor: User | None, proposal: Proposal, published: bool) -> Proposal:
+    """Open (or close) a submitted proposal to all delegates of the union (向代表公开)."""
+    proposal = _locked(proposal)
+    if proposal.state == ProposalState.DRAFT:
+        raise DomainError(_("草稿不能公开。"))
+    proposal.published = published
+    proposal.save(update_fields=["published"])
+    audit(
+        action="congress.proposal_publish",
+        actor=actor,
+        org=proposal.org,
+        obj=proposal,
+        after={"published": published},
+    )
+    return proposal

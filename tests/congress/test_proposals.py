@@ -958,6 +958,8 @@ def test_an_unsatisfied_rating_gives_the_departments_a_fresh_deadline(session):
 
     services.proposal_rate(actor=proposal.proposer_user, proposal=proposal, rating=Rating.UNSATISFIED)
 
-    deadlines = set(Assignment.objects.filter(proposal=proposal, active=True).values_list("deadline", flat=True))
+    deadlines = set(
+        Assignment.objects.filter(proposal=proposal, active=True).values_list("deadline", flat=True)
+    )
     assert deadlines == {today() + 15 * DAY}
     assert fresh(proposal).deadline == today() + 15 * DAY

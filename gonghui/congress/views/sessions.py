@@ -1,5 +1,519 @@
-"""Congress views: sessions (being written)."""
+"""Congress views: home, sessions (status, attendance and quorum, agenda), delegates, DOCX.
 
-from django.urls import URLPattern
+Thin, like every view here: objects come through core.access, writes through congress.services.
+"""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gonghui.core.access import can, deny, get_for_user, get_from, in_scope, require_roles, visible
+from gonghui.core.audit import audit
+from gonghui.core.enums import GRASSROOTS_KINDS, OFFICER_ROLES, OrgStatus, Role
+from gonghui.core.errors import DomainError
+from gonghui.core.facts import Fact, Period, percent
+from gonghui.core.models import Org
+from gonghui.core.views.base import AuthedRequest, current_scope, render_page
+from gonghui.members.queries import members_in
+
+from .. import documents, services
+from ..enums import ADOPTED_STATES, REGISTERED_STATES, ItemResult, ProposalState, SessionStatus
+from ..facts import year_facts
+from ..models import (
+    CONGRESS_CHANGE_ROLES,
+    CONGRESS_VIEW_ROLES,
+    AgendaItem,
+    CongressSession,
+    CongressTerm,
+    Delegate,
+    Proposal,
+    Suggestion,
+)
+from ..session_forms import (
+    ElectForm,
+    ItemForm,
+    PartyApprovalForm,
+    ResultForm,
+    ReviseForm,
+    SessionForm,
+    TermForm,
+)
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# --- home -------------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    scope = current_scope(request)
+    if scope is not None and scope.role == Role.SUPERIOR_ADMIN:
+        return _superior_home(request, scope)
+    require_roles(request.user, CONGRESS_VIEW_ROLES, request=request, what="congress.congressterm")
+    union = None
+    if scope is not None:
+        union = Org.objects.filter(pk=scope.org_id, kind__in=GRASSROOTS_KINDS).first()
+    terms = CongressTerm.objects.none()
+    if union is not None:
+        terms = visible(CongressTerm.objects.filter(org=union), request.user).prefetch_related(
+            Prefetch("sessions", queryset=CongressSession.objects.order_by("number"))
+        )
+    may_change = union is not None and in_scope(request.user, union, CONGRESS_CHANGE_ROLES)
+    posted = request.POST if request.method == "POST" else None
+    which = request.POST.get("form") if posted else None
+    term_form = TermForm(posted if which == "term" else None, prefix="term")
+    session_form = SessionForm(posted if which == "session" else None, terms=terms, prefix="session")
+    if posted is not None:
+        if not may_change or union is None:
+            raise PermissionDenied
+        try:
+            if which == "term" and term_form.is_valid():
+                data = dict(term_form.cleaned_data)
+                number, start = data.pop("number"), data.pop("start")
+                term = services.term_create(actor=request.user, org=union, number=number, start=start, **data)
+                messages.success(request, _("已建立%(term)s。") % {"term": term})
+                return redirect("congress:home")
+            if which == "session" and session_form.is_valid():
+                data = session_form.cleaned_data
+                session = services.session_create(
+                    actor=request.user, term=data["term"], date=data["date"], place=data["place"]
+                )
+                messages.success(request, _("已建立%(session)s。") % {"session": session})
+                return redirect("congress:session_detail", pk=session.pk)
+        except DomainError as error:
+            (term_form if which == "term" else session_form).add_error(None, str(error))
+    context = {
+        "union": union,
+        "terms": terms,
+        "may_change": may_change,
+        "term_form": term_form,
+        "session_form": session_form,
+    }
+    return render_page(request, "congress/home.html", context)
+
+
+@dataclass
+class UnionRow:
+    union: Org
+    sessions: int = 0
+    proposals: int = 0
+    registered: int = 0
+    suggestions: int = 0
+    adopted: int = 0
+
+    @property
+    def held(self) -> bool:
+        return self.sessions > 0
+
+
+def _union_rows(org: Org, period: Period) -> list[UnionRow]:
+    """One row per grassroots union of the subtree, from a fixed number of grouped queries."""
+    unions = Org.objects.filter(
+        path__under=org.path, kind__in=GRASSROOTS_KINDS, status=OrgStatus.ACTIVE
+    ).order_by("path")
+    rows = {union.path: UnionRow(union) for union in unions}
+
+    def row_of(path: str) -> UnionRow | None:
+        # A union group (工会小组) counts for its union: walk up the materialised path.
+        parts = path.strip("/").split("/")
+        for end in range(len(parts), 0, -1):
+            row = rows.get("/" + "/".join(parts[:end]) + "/")
+            if row is not None:
+                return row
+        return None
+
+    dates = {"date__gte": period.start, "date__lte": period.end}
+    sessions = (
+        CongressSession.objects.filter(org__path__under=org.path, **dates)
+        .exclude(status=SessionStatus.PREPARING)
+        .values("org__path")
+        .annotate(n=Count("pk"))
+    )
+    for entry in sessions:
+        if (row := row_of(entry["org__path"])) is not None:
+            row.sessions += entry["n"]
+    proposals = (
+        Proposal.objects.filter(
+            org__path__under=org.path, session__date__gte=period.start, session__date__lte=period.end
+        )
+        .exclude(state=ProposalState.DRAFT)
+        .values("org__path")
+        .annotate(n=Count("pk"), registered=Count("pk", filter=Q(state__in=REGISTERED_STATES)))
+    )
+    for entry in proposals:
+        if (row := row_of(entry["org__path"])) is not None:
+            row.proposals += entry["n"]
+            row.registered += entry["registered"]
+    suggestions = (
+        Suggestion.objects.filter(
+            org__path__under=org.path,
+            submitted_at__date__gte=period.start,
+            submitted_at__date__lte=period.end,
+        )
+        .values("org__path")
+        .annotate(n=Count("pk"), adopted=Count("pk", filter=Q(state__in=ADOPTED_STATES)))
+    )
+    for entry in suggestions:
+        if (row := row_of(entry["org__path"])) is not None:
+            row.suggestions += entry["n"]
+            row.adopted += entry["adopted"]
+    return list(rows.values())
+
+
+def _facts_by_key(facts: list[Fact]) -> dict[str, Fact]:
+    return {fact.key.removeprefix("congress."): fact for fact in facts}
+
+
+def _superior_home(request: AuthedRequest, scope: Any) -> HttpResponse:
+    org = Org.objects.get(pk=scope.org_id)
+    today = timezone.localdate()
+    raw_year = request.GET.get("year", "")
+    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= today.year + 1 else today.year
+    period = Period.calendar_year(year)
+    rows = _union_rows(org, period)
+    drill: dict[str, Any] | None = None
+    raw_union = request.GET.get("union", "")
+    if raw_union.isdigit():
+        chosen = next((row for row in rows if row.union.pk == int(raw_union)), None)
+        if chosen is not None:
+            drill = {"row": chosen, "facts": year_facts(chosen.union, period, subtree=True)}
+    facts = year_facts(org, period, subtree=True)
+    held = sum(row.held for row in rows)
+    context = {
+        "org": org,
+        "year": year,
+        "years": list(range(today.year, today.year - 5, -1)),
+        "rows": rows,
+        "held": held,
+        "not_held": len(rows) - held,
+        "held_rate": percent(held, len(rows)),
+        "facts": facts,
+        "fact": _facts_by_key(facts),
+        "drill": drill,
+        "drill_fact": _facts_by_key(drill["facts"]) if drill else {},
+    }
+    return render_page(request, "congress/home.html", {"superior": True, **context})
+
+
+# --- session detail ---------------------------------------------------------------------------
+
+
+@dataclass
+class CompositionRow:
+    label: str
+    count: int
+    rate: float | None
+    quota: int
+
+    @property
+    def below_quota(self) -> bool:
+        return bool(self.quota) and (self.rate or 0) < self.quota
+
+
+def composition(term: CongressTerm, delegates: list[Delegate]) -> list[CompositionRow]:
+    total = len(delegates)
+
+    def row(label: str, flag: str, quota: int = 0) -> CompositionRow:
+        count = sum(1 for d in delegates if getattr(d, flag))
+        return CompositionRow(label, count, percent(count, total), quota)
+
+    return [
+        row(_("女代表"), "is_woman", term.quota_women),
+        row(_("一线教职工"), "is_frontline", term.quota_frontline),
+        row(_("领导干部"), "is_leader"),
+        row(_("青年代表"), "is_young", term.quota_young),
+        row(_("党员"), "is_party"),
+    ]
+
+
+@dataclass
+class Quorum:
+    total: int
+    present: int
+    numerator: int
+    denominator: int
+
+    @property
+    def needed(self) -> int:
+        return -(-self.total * self.numerator // self.denominator)
+
+    @property
+    def reached(self) -> bool:
+        return self.total > 0 and self.present * self.denominator >= self.total * self.numerator
+
+
+def _session(request: AuthedRequest, pk: int, action: str = "view") -> CongressSession:
+    queryset = CongressSession.objects.select_related("term", "org")
+    return get_from(visible(queryset, request.user, action), request.user, request=request, pk=pk)
+
+
+def _session_context(request: AuthedRequest, session: CongressSession) -> dict[str, Any]:
+    term = session.term
+    delegates = list(term.delegates.filter(active=True).select_related("delegation").order_by("name", "id"))
+    attendance = {a.delegate_id: a for a in session.attendances.all()}
+    may_change = can(request.user, "change", session)
+    mine = next((d for d in delegates if d.user_id == request.user.pk), None)
+    items = list(session.items.select_related("revision_of").order_by("order", "id"))
+    return {
+        "session": session,
+        "term": term,
+        "delegates": delegates,
+        "attendance": attendance,
+        "rows": [(d, attendance.get(d.pk)) for d in delegates],
+        "composition": composition(term, delegates),
+        "quorum": Quorum(len(delegates), len(attendance), term.quorum_numerator, term.quorum_denominator),
+        "may_change": may_change,
+        "is_officer": in_scope(request.user, session.org, OFFICER_ROLES),
+        "mine": mine,
+        "mine_present": mine is not None and mine.pk in attendance,
+        "items": items,
+        "open": session.status == SessionStatus.IN_SESSION,
+        "closed": session.status == SessionStatus.CLOSED,
+        "approval_form": PartyApprovalForm(initial={"on": timezone.localdate()}),
+        "item_form": ItemForm(initial={"order": len(items) + 1}),
+        "result_form": ResultForm(),
+        "ItemResult": ItemResult,
+        "SessionStatus": SessionStatus,
+    }
+
+
+@login_required
+def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    return render_page(
+        request, "congress/session_detail.html", _session_context(request, session), partial="attendance"
+    )
+
+
+def _back(session: CongressSession) -> HttpResponse:
+    return redirect("congress:session_detail", pk=session.pk)
+
+
+@login_required
+@require_POST
+def session_approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk, "change")
+    form = PartyApprovalForm(request.POST)
+    if form.is_valid():
+        services.session_record_party_approval(
+            actor=request.user, session=session, on=form.cleaned_data["on"], note=form.cleaned_data["note"]
+        )
+        messages.success(request, _("已登记党支部审批。"))
+    else:
+        messages.error(request, _("请填写审批日期。"))
+    return _back(session)
+
+
+@login_required
+@require_POST
+def session_state(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk, "change")
+    to = request.POST.get("to", "")
+    if to not in SessionStatus.values:
+        messages.error(request, _("无法识别的会议状态。"))
+        return _back(session)
+    try:
+        session = services.session_set_state(actor=request.user, session=session, to=to)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("会议状态已改为“%(s)s”。") % {"s": session.get_status_display()})
+    return _back(session)
+
+
+@login_required
+@require_POST
+def session_check_in(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The clerk checks in any delegate; a delegate checks in only themselves."""
+    session = _session(request, pk)
+    raw = request.POST.get("delegate", "")
+    delegates = session.term.delegates.filter(active=True)
+    if can(request.user, "change", session):
+        delegate = delegates.filter(pk=int(raw)).first() if raw.isdigit() else None
+    else:
+        delegate = delegates.filter(user_id=request.user.pk).first()
+        if delegate is None or (raw and raw != str(delegate.pk)):
+            deny(request.user, request=request, what=f"congress.delegate:{raw}", action="check_in")
+    if delegate is None:
+        messages.error(request, _("请选择要签到的代表。"))
+    else:
+        try:
+            created = services.session_check_in(
+                actor=request.user,
+                session=session,
+                delegate=delegate,
+                by_self=delegate.user_id == request.user.pk,
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            if not request.htmx:
+                text = _("%(name)s已签到。") if created else _("%(name)s此前已签到。")
+                messages.success(request, text % {"name": delegate.name})
+    if request.htmx:
+        context = _session_context(request, session)
+        return render_page(request, "congress/session_detail.html", context, partial="attendance")
+    return _back(session)
+
+
+@login_required
+@require_POST
+def item_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk, "change")
+    form = ItemForm(request.POST)
+    if session.status == SessionStatus.CLOSED:
+        messages.error(request, _("会议已闭会，不能再增加议题。"))
+    elif form.is_valid():
+        # TODO(services): congress.services has no item_create; move this write there.
+        item = AgendaItem.objects.create(
+            session=session, order=form.cleaned_data["order"], title=form.cleaned_data["title"]
+        )
+        audit(action="congress.item_create", actor=request.user, org=session.org, obj=item)
+        messages.success(request, _("已增加议题。"))
+    else:
+        messages.error(request, _("请填写议题名称和序号。"))
+    return _back(session)
+
+
+def _item(request: AuthedRequest, pk: int) -> AgendaItem:
+    sessions = visible(CongressSession.objects.all(), request.user, "change")
+    queryset = AgendaItem.objects.filter(session__in=sessions).select_related("session")
+    return get_from(queryset, request.user, request=request, pk=pk)
+
+
+@login_required
+@require_POST
+def item_result(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    form = ResultForm(request.POST)
+    if form.is_valid():
+        try:
+            item = services.item_record_result(actor=request.user, item=item, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("已登记表决结果：%(r)s。") % {"r": item.get_result_display()})
+    else:
+        messages.error(request, _("请填写赞成、反对、弃权票数。"))
+    return _back(item.session)
+
+
+@login_required
+@require_POST
+def item_revise(request: AuthedRequest, pk: int) -> HttpResponse:
+    item = _item(request, pk)
+    form = ReviseForm(request.POST)
+    title = form.cleaned_data["title"] if form.is_valid() else ""
+    try:
+        services.item_revise(actor=request.user, item=item, title=title or None)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已提交修改后的议题，待再次表决。"))
+    return _back(item.session)
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+def _officer_session(request: AuthedRequest, pk: int) -> CongressSession:
+    session = _session(request, pk)
+    if not in_scope(request.user, session.org, OFFICER_ROLES):
+        deny(request.user, request=request, what=f"congress.congresssession:{pk}")
+    return session
+
+
+def _docx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def session_resolution(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _officer_session(request, pk)
+    name = f"{documents.session_name(session)}决议（草案）.docx"
+    return _docx(documents.session_resolution_docx(session), name)
+
+
+@login_required
+def session_proposal_report(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = _officer_session(request, pk)
+    name = f"关于{documents.session_name(session)}提案办理情况的报告.docx"
+    return _docx(documents.proposal_report_docx(session), name)
+
+
+# --- delegates of a term ----------------------------------------------------------------------
+
+
+@login_required
+def term_delegates(request: AuthedRequest, pk: int) -> HttpResponse:
+    action = "change" if request.method == "POST" else "view"
+    term = get_for_user(CongressTerm, request.user, pk, action=action, request=request)
+    if not in_scope(request.user, term.org, OFFICER_ROLES):
+        deny(request.user, request=request, what=f"congress.congressterm:{pk}")
+    may_change = can(request.user, "change", term)
+    active = term.delegates.filter(active=True).order_by("name", "id")
+    candidates = (
+        members_in(term.org)
+        .filter(status="active")
+        .exclude(delegateships__term=term)
+        .order_by("name_pinyin", "id")
+    )
+    form = ElectForm(request.POST or None, members=candidates, delegates=active)
+    if request.method == "POST" and form.is_valid():
+        try:
+            delegate = services.delegate_elect(
+                actor=request.user,
+                term=term,
+                member=form.cleaned_data["member"],
+                flags=form.flags(),
+                replaces=form.cleaned_data["replaces"],
+            )
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(name)s当选本届代表。") % {"name": delegate.name})
+            return redirect("congress:term_delegates", pk=term.pk)
+    delegates = list(
+        term.delegates.select_related("delegation", "replaces").order_by("-active", "name", "id")
+    )
+    context = {
+        "term": term,
+        "delegates": delegates,
+        "composition": composition(term, [d for d in delegates if d.active]),
+        "active_count": sum(d.active for d in delegates),
+        "form": form,
+        "may_change": may_change,
+        "sessions": term.sessions.order_by("number"),
+    }
+    return render_page(request, "congress/session_delegates.html", context)
+
+
+urlpatterns: list[URLPattern] = [
+    path("", home, name="home"),
+    path("sessions/<int:pk>/", session_detail, name="session_detail"),
+    path("sessions/<int:pk>/approve/", session_approve, name="session_approve"),
+    path("sessions/<int:pk>/state/", session_state, name="session_state"),
+    path("sessions/<int:pk>/check-in/", session_check_in, name="session_check_in"),
+    path("sessions/<int:pk>/items/", item_create, name="session_item_create"),
+    path("sessions/<int:pk>/resolution.docx", session_resolution, name="session_resolution"),
+    path("sessions/<int:pk>/proposal-report.docx", session_proposal_report, name="session_proposal_report"),
+    path("agenda/<int:pk>/result/", item_result, name="session_item_result"),
+    path("agenda/<int:pk>/revise/", item_revise, name="session_item_revise"),
+    path("terms/<int:pk>/delegates/", term_delegates, name="term_delegates"),
+]

@@ -1,0 +1,333 @@
+"""DOCX documents of a congress session, laid out per GB/T 9704 (REFERENCE.md §4).
+
+`session_resolution_docx(session)`: the draft resolution (决议) with each agenda item's result.
+`proposal_report_docx(session)`: 关于第X届第X次教代会提案办理情况的报告, with the rates of
+`facts.proposal_counts`, tables by category and department, the proposals and their answers,
+and the unfinished proposals carried over from the previous session of the term.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from gonghui.core.facts import percent
+
+from .enums import REGISTERED_STATES, CongressKind, ItemResult, ProposalCategory, ProposalState
+from .facts import proposal_counts
+from .models import AgendaItem, Answer, Assignment, CongressSession, Proposal, ordinal
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+TITLE_SIZE = Pt(22)  # 2号
+BODY_SIZE = Pt(16)  # 3号
+TABLE_SIZE = Pt(12)  # 小4号, so a table fits the 156 mm text block
+LINE_SPACING = Pt(28)
+HEADING_NUMBERS = "一二三四五六七八九十"
+SHORT_KIND: dict[str, str] = {
+    CongressKind.STAFF: "教代会",
+    CongressKind.WORKERS: "职代会",
+    CongressKind.MEMBER_DELEGATES: "会员代表大会",
+    CongressKind.MEMBERS: "会员大会",
+}
+
+
+def chinese_date(day: dt.date) -> str:
+    """2026年11月22日 (no leading zeros)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def session_name(session: CongressSession) -> str:
+    """第六届第二次教代会."""
+    term = session.term
+    return f"第{ordinal(term.number)}届第{ordinal(session.number)}次{SHORT_KIND.get(term.kind, '教代会')}"
+
+
+def rate_text(part: int, whole: int) -> str:
+    value = percent(part, whole)
+    return "—" if value is None else f"{value:.1f}%"
+
+
+# --- layout helpers ---------------------------------------------------------------------------
+
+
+def set_font(run_or_style: Any, name: str, size: Pt, *, bold: bool = False) -> None:
+    """Name the font for Latin and East-Asian text (w:eastAsia), so Word really uses it."""
+    font = run_or_style.font
+    font.name, font.size, font.bold = name, size, bold
+    rpr = run_or_style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), name)
+
+
+def _new_document() -> Any:
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    normal = document.styles["Normal"]
+    set_font(normal, BODY_FONT, BODY_SIZE)
+    fmt = normal.paragraph_format
+    fmt.first_line_indent = Pt(32)  # two characters of 16 pt
+    fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, LINE_SPACING
+    fmt.space_before, fmt.space_after = Pt(0), Pt(0)
+    _page_number_footer(section)
+    return document
+
+
+def _page_number_footer(section: Any) -> None:
+    """'— 5 —' page numbers, 4号 (14 pt)."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    set_font(paragraph.add_run("— "), BODY_FONT, Pt(14))
+    run = paragraph.add_run()
+    set_font(run, BODY_FONT, Pt(14))
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+    set_font(paragraph.add_run(" —"), BODY_FONT, Pt(14))
+
+
+def _title(document: Any, text: str) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    paragraph.paragraph_format.line_spacing = Pt(36)
+    set_font(paragraph.add_run(text), TITLE_FONT, TITLE_SIZE)
+    document.add_paragraph()  # a blank line under the title
+
+
+def _heading(document: Any, number: int, text: str) -> None:
+    paragraph = document.add_paragraph()
+    set_font(paragraph.add_run(f"{HEADING_NUMBERS[number - 1]}、{text}"), HEADING_FONT, BODY_SIZE)
+
+
+def _body(document: Any, text: str) -> Any:
+    paragraph = document.add_paragraph()
+    set_font(paragraph.add_run(text), BODY_FONT, BODY_SIZE)
+    return paragraph
+
+
+def _signature(document: Any, org_name: str, day: dt.date) -> None:
+    document.add_paragraph()
+    for text in (org_name, chinese_date(day)):
+        paragraph = _body(document, text)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.paragraph_format.first_line_indent = Pt(0)
+
+
+def _table(document: Any, header: list[str], rows: list[list[Any]]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for index, values in enumerate([header, *rows]):
+        cells = table.rows[0].cells if index == 0 else table.add_row().cells
+        for cell, value in zip(cells, values, strict=True):
+            paragraph = cell.paragraphs[0]
+            paragraph.paragraph_format.first_line_indent = Pt(0)
+            paragraph.paragraph_format.line_spacing = Pt(20)
+            set_font(paragraph.add_run(str(value)), BODY_FONT, TABLE_SIZE, bold=index == 0)
+
+
+def _save(document: Any) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# --- the resolution ---------------------------------------------------------------------------
+
+
+def _result_text(item: AgendaItem) -> str:
+    votes = f"赞成{item.votes_for}票，反对{item.votes_against}票，弃权{item.votes_abstain}票"
+    if item.result == ItemResult.PASSED:
+        return f"大会审议通过《{item.title}》（{votes}）。"
+    if item.result == ItemResult.FAILED:
+        return f"《{item.title}》未获通过（{votes}），不得执行。"
+    if item.result == ItemResult.REVISE:
+        return f"《{item.title}》经大会审议，须修改后再议（{votes}），修改前不得执行。"
+    return f"《{item.title}》尚待表决。"
+
+
+def session_resolution_docx(session: CongressSession) -> bytes:
+    """The draft resolution (决议草案) of a session: attendance and each agenda item's result."""
+    term, org = session.term, session.org
+    delegates = term.delegates.filter(active=True).count()
+    present = session.attendances.count()
+    items = list(session.items.order_by("order", "id"))
+    document = _new_document()
+    _title(document, f"{org.name}{session_name(session)}决议（草案）")
+    place = f"在{session.place}" if session.place else ""
+    _body(
+        document,
+        f"{org.name}{session_name(session)}于{chinese_date(session.date)}{place}召开。"
+        f"本届代表{delegates}人，出席会议{present}人。大会审议了下列议题，表决结果如下：",
+    )
+    for index, item in enumerate(items, start=1):
+        _body(document, f"{index}. {_result_text(item)}")
+    if not items:
+        _body(document, "本次会议未安排表决议题。")
+    _body(document, "大会号召全体教职工，认真贯彻落实大会精神，为推动本单位高质量发展而共同努力。")
+    _signature(document, org.name, session.date)
+    return _save(document)
+
+
+# --- the proposal report ----------------------------------------------------------------------
+
+
+def _with_answers(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    return proposals.select_related("proposer").prefetch_related(
+        Prefetch("answers", queryset=Answer.objects.order_by("answered_at", "id")),
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.filter(active=True).select_related("department"),
+            to_attr="active_assignments",
+        ),
+    )
+
+
+def _departments(proposal: Proposal) -> str:
+    names = [a.department.name or a.department.username for a in getattr(proposal, "active_assignments", [])]
+    return "、".join(names) or "—"
+
+
+def _department_rows(proposals: QuerySet[Proposal]) -> list[list[Any]]:
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    assignments = Assignment.objects.filter(proposal__in=proposals, active=True).select_related("department")
+    answered: set[int] = set()
+    late: set[int] = set()
+    for assignment_id, on_time in Answer.objects.filter(proposal__in=proposals).values_list(
+        "assignment_id", "on_time"
+    ):
+        answered.add(assignment_id)
+        if not on_time:
+            late.add(assignment_id)
+    for assignment in assignments:
+        row = tally[assignment.department.name or assignment.department.username]
+        row[0] += 1
+        if assignment.pk in answered:
+            row[1] += 1
+            row[2] += assignment.pk not in late
+    return [[name, *values] for name, values in sorted(tally.items())]
+
+
+def previous_session(session: CongressSession) -> CongressSession | None:
+    return (
+        CongressSession.objects.filter(term_id=session.term_id, number__lt=session.number)
+        .order_by("-number")
+        .first()
+    )
+
+
+def carried_over(session: CongressSession) -> list[Proposal]:
+    """Registered proposals of the term's previous session that are not closed (办结) yet."""
+    previous = previous_session(session)
+    if previous is None:
+        return []
+    pending = REGISTERED_STATES - {ProposalState.CLOSED}
+    return list(_with_answers(previous.proposals.filter(state__in=pending)).order_by("number", "id"))
+
+
+def proposal_report_docx(session: CongressSession, *, today: dt.date | None = None) -> bytes:
+    org = session.org
+    proposals = session.proposals.all()
+    c = proposal_counts(proposals)
+    document = _new_document()
+    name = session_name(session)
+    _title(document, f"关于{name}提案办理情况的报告")
+
+    _heading(document, 1, "提案基本情况")
+    _body(
+        document,
+        f"{name}共收到代表提案{c['submitted']}件，经提案工作委员会审查，立案{c['registered']}件，"
+        f"立案率{rate_text(c['registered'], c['submitted'])}。截至目前，已答复{c['answered']}件，"
+        f"答复率{rate_text(c['answered'], c['registered'])}；按期答复{c['on_time']}件，"
+        f"按期答复率{rate_text(c['on_time'], c['registered'])}；提案人已评价{c['rated']}件，"
+        f"其中满意（含基本满意）{c['satisfied']}件，满意率{rate_text(c['satisfied'], c['rated'])}；"
+        f"已落实{c['implemented']}件，落实率{rate_text(c['implemented'], c['registered'])}；"
+        f"已办结{c['closed']}件。",
+    )
+
+    _heading(document, 2, "提案分类情况")
+    by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for category, state, answered in proposals.exclude(state=ProposalState.DRAFT).values_list(
+        "category", "state", "first_answered_at"
+    ):
+        row = by_category[category]
+        row[0] += 1
+        if state in REGISTERED_STATES:
+            row[1] += 1
+            row[2] += answered is not None
+    _table(
+        document,
+        ["类别", "提案数", "立案数", "已答复"],
+        [[label, *by_category[value]] for value, label in ProposalCategory.choices if value in by_category],
+    )
+
+    _heading(document, 3, "承办部门办理情况")
+    department_rows = _department_rows(proposals)
+    if department_rows:
+        _table(document, ["承办部门", "交办件数", "已答复", "按期答复"], department_rows)
+    else:
+        _body(document, "本次会议提案尚未交办。")
+
+    _heading(document, 4, "提案及答复情况")
+    registered = _with_answers(proposals.filter(state__in=REGISTERED_STATES)).order_by("number", "id")
+    for proposal in registered:
+        _proposal_paragraphs(document, proposal)
+    if not registered:
+        _body(document, "本次会议暂无立案提案。")
+
+    _heading(document, 5, "上次会议结转未办结提案")
+    previous = carried_over(session)
+    for proposal in previous:
+        _proposal_paragraphs(document, proposal)
+    if not previous:
+        _body(document, "上次会议提案均已办结，无结转提案。")
+
+    _signature(document, f"{org.name}提案工作委员会", today or timezone.localdate())
+    return _save(document)
+
+
+def _proposal_paragraphs(document: Any, proposal: Proposal) -> None:
+    number = f"第{proposal.number}号" if proposal.number else ""
+    _body(
+        document,
+        f"{number}《{proposal.title}》（提案人：{proposal.proposer.name}；承办部门：{_departments(proposal)}；"
+        f"状态：{proposal.get_state_display()}"
+        + (f"；评价：{proposal.get_rating_display()}" if proposal.rating else "")
+        + "）",
+    )
+    answers = list(proposal.answers.all())
+    if answers:
+        _body(document, f"答复：{answers[-1].body}")
+    else:
+        _body(document, "答复：尚未答复。")
+    if proposal.implementation_note:
+        _body(document, f"落实情况：{proposal.get_implementation_display()}，{proposal.implementation_note}")

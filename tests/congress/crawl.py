@@ -1,0 +1,98 @@
+"""Congress URL fillers for the cross-organisation crawl (merged into tests/test_crawl.py).
+
+URL name -> a function (tree, personas) returning the id of an object that belongs to school 2.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gonghui.congress.models import Suggestion
+
+from .factories import SuggestionFactory
+
+
+def _school2_suggestion(tree: Any, p: Any) -> int:
+    existing = Suggestion.objects.filter(org=tree.school2, title="第二小学的建议").first()
+    if existing is not None:  # the crawl fills the same pattern more than once
+        return existing.pk
+    return SuggestionFactory(org=tree.school2, title="第二小学的建议").pk
+
+
+def _school2_proposal(tree: Any, p: Any) -> int:
+    """An assigned proposal of 第二小学's congress (proposer, co-signers and department there)."""
+    from gonghui.congress.enums import ProposalState, SessionStatus
+    from gonghui.congress.models import Proposal
+
+    from .factories import ProposalFactory, SessionFactory, TermFactory, department_user
+
+    existing = Proposal.objects.filter(org=tree.school2, title="第二小学的提案").first()
+    if existing is not None:
+        return existing.pk
+    session = SessionFactory(term=TermFactory(org=tree.school2), status=SessionStatus.IN_SESSION)
+    return ProposalFactory(
+        session=session, title="第二小学的提案", state=ProposalState.ASSIGNED,
+        departments=[department_user(tree.school2)],
+    ).pk  # fmt: skip
+
+
+def _school2_congress_session(tree: Any, p: Any) -> int:
+    """A session of 第二小学's 第五届 (number 5, so other fillers' 第六届 does not collide)."""
+    from gonghui.congress.enums import SessionStatus
+    from gonghui.congress.models import CongressSession, CongressTerm
+
+    from .factories import SessionFactory, TermFactory
+
+    term = CongressTerm.objects.filter(org=tree.school2, number=5).first() or TermFactory(
+        org=tree.school2, number=5
+    )
+    existing = CongressSession.objects.filter(term=term).first()
+    if existing is not None:
+        return existing.pk
+    return SessionFactory(term=term, status=SessionStatus.IN_SESSION).pk
+
+
+def _school2_congress_term(tree: Any, p: Any) -> int:
+    from gonghui.congress.models import CongressSession
+
+    return CongressSession.objects.get(pk=_school2_congress_session(tree, p)).term_id
+
+
+def _school2_agenda_item(tree: Any, p: Any) -> int:
+    from gonghui.congress.models import AgendaItem
+
+    session_id = _school2_congress_session(tree, p)
+    existing = AgendaItem.objects.filter(session_id=session_id).first()
+    if existing is not None:
+        return existing.pk
+    return AgendaItem.objects.create(session_id=session_id, title="第二小学的议题").pk
+
+
+FOREIGN_OBJECTS: dict = {
+    "congress:session_detail": _school2_congress_session,
+    "congress:session_approve": _school2_congress_session,
+    "congress:session_state": _school2_congress_session,
+    "congress:session_check_in": _school2_congress_session,
+    "congress:session_item_create": _school2_congress_session,
+    "congress:session_resolution": _school2_congress_session,
+    "congress:session_proposal_report": _school2_congress_session,
+    "congress:session_item_result": _school2_agenda_item,
+    "congress:session_item_revise": _school2_agenda_item,
+    "congress:term_delegates": _school2_congress_term,
+    "congress:suggestion_detail": _school2_suggestion,
+    "congress:suggestion_adopt": _school2_suggestion,
+    "congress:suggestion_reject": _school2_suggestion,
+    "congress:suggestion_implement": _school2_suggestion,
+    "congress:suggestion_reward": _school2_suggestion,
+    "congress:proposal_detail": _school2_proposal,
+    "congress:proposal_print": _school2_proposal,
+    "congress:proposal_confirm": _school2_proposal,
+    "congress:proposal_submit": _school2_proposal,
+    "congress:proposal_review": _school2_proposal,
+    "congress:proposal_assign": _school2_proposal,
+    "congress:proposal_answer": _school2_proposal,
+    "congress:proposal_reassign": _school2_proposal,
+    "congress:proposal_rate": _school2_proposal,
+    "congress:proposal_implement": _school2_proposal,
+    "congress:proposal_publish": _school2_proposal,
+}

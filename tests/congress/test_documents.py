@@ -1,0 +1,150 @@
+"""DOCX documents of a session: the draft resolution and the proposal report (提案办理情况报告),
+opened with python-docx and checked for text, exact rates and the GB/T 9704 layout."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from gonghui.congress import services
+from gonghui.congress.documents import chinese_date, proposal_report_docx, session_resolution_docx
+from gonghui.congress.enums import ProposalCategory, ProposalState, Rating, SessionStatus
+from gonghui.congress.models import AgendaItem, Assignment
+
+from .factories import (
+    DelegateFactory,
+    ProposalFactory,
+    SessionFactory,
+    answer_all,
+    department_user,
+    today,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def opened(content: bytes):
+    return Document(io.BytesIO(content))
+
+
+def text_of(document) -> str:
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts.extend("|".join(cell.text for cell in row.cells) for row in table.rows)
+    return "\n".join(parts)
+
+
+def east_asian_font(run) -> str:
+    return run.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+
+
+@pytest.fixture
+def report_session(term):
+    """第六届: 第一次 (closed, one unfinished proposal carried over) and 第二次 with a known set."""
+    department = department_user(term.org, name="总务处")
+    first = SessionFactory(term=term, status=SessionStatus.IN_SESSION, date=today() - dt.timedelta(days=200))
+    ProposalFactory(
+        session=first, title="关于结转的食堂提案", state=ProposalState.ASSIGNED, departments=[department]
+    )
+    ProposalFactory(
+        session=first, title="已办结的旧提案", state=ProposalState.CLOSED, departments=[department]
+    )
+    services.session_set_state(actor=None, session=first, to=SessionStatus.CLOSED)
+
+    second = SessionFactory(term=term, status=SessionStatus.IN_SESSION)
+
+    def make(state, **kwargs):
+        return ProposalFactory(session=second, state=state, departments=[department], **kwargs)
+
+    make(ProposalState.DRAFT)
+    make(ProposalState.SUBMITTED, category=ProposalCategory.TEACHING)
+    make(ProposalState.REGISTERED, category=ProposalCategory.TEACHING)
+    make(ProposalState.ANSWERED)
+    late = make(ProposalState.ASSIGNED)
+    Assignment.objects.filter(proposal=late).update(deadline=today() - dt.timedelta(days=1))
+    answer_all(late)  # answered after the deadline
+    make(ProposalState.RATED, rating=Rating.SATISFIED)
+    make(ProposalState.CLOSED, rating=Rating.BASICALLY, title="关于加装空调的提案")
+    unhappy = make(ProposalState.ANSWERED)
+    services.proposal_rate(actor=unhappy.proposer_user, proposal=unhappy, rating=Rating.UNSATISFIED)
+    return second
+
+
+def test_the_report_has_its_title_and_every_rate_exactly(report_session):
+    document = opened(proposal_report_docx(report_session))
+    text = text_of(document)
+
+    assert document.paragraphs[0].text == "关于第六届第二次教代会提案办理情况的报告"
+    # 7 submitted (the draft does not count), 6 registered, 5 answered, 4 on time,
+    # 3 rated of which 2 satisfied (满意 + 基本满意), 1 implemented.
+    assert "共收到代表提案7件" in text and "立案6件，立案率85.7%" in text
+    assert "已答复5件，答复率83.3%" in text
+    assert "按期答复4件，按期答复率66.7%" in text
+    assert "提案人已评价3件，其中满意（含基本满意）2件，满意率66.7%" in text
+    assert "已落实1件，落实率16.7%" in text
+
+
+def test_the_report_has_the_category_and_department_tables_and_the_answers(report_session):
+    document = opened(proposal_report_docx(report_session))
+    text = text_of(document)
+
+    assert "教育教学|2|1|0" in text and "后勤保障|5|5|5" in text
+    assert "总务处|5|5|4" in text
+    assert "《关于加装空调的提案》" in text and "答复：已按提案意见研究落实。" in text
+
+
+def test_the_report_carries_over_the_unfinished_proposals_of_the_previous_session(report_session):
+    text = text_of(opened(proposal_report_docx(report_session)))
+    carried = text[text.index("五、上次会议结转未办结提案") :]
+
+    assert "关于结转的食堂提案" in carried
+    assert "已办结的旧提案" not in text
+
+
+def test_the_report_is_laid_out_per_gbt_9704(report_session):
+    document = opened(proposal_report_docx(report_session, today=dt.date(2026, 11, 22)))
+    section = document.sections[0]
+    title = document.paragraphs[0]
+    body = next(p for p in document.paragraphs if p.text.startswith("第六届第二次教代会共收到"))
+    heading = next(p for p in document.paragraphs if p.text.startswith("一、"))
+    normal = document.styles["Normal"].paragraph_format
+
+    assert [round(m.mm) for m in (section.page_width, section.page_height)] == [210, 297]
+    margins = (section.top_margin, section.left_margin, section.bottom_margin, section.right_margin)
+    assert [round(m.mm) for m in margins] == [37, 28, 35, 26]
+    assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert title.runs[0].font.size == Pt(22) and east_asian_font(title.runs[0]) == "方正小标宋简体"
+    assert body.runs[0].font.size == Pt(16) and east_asian_font(body.runs[0]) == "仿宋_GB2312"
+    assert normal.first_line_indent == Pt(32)
+    assert (normal.line_spacing_rule, normal.line_spacing) == (WD_LINE_SPACING.EXACTLY, Pt(28))
+    assert east_asian_font(heading.runs[0]) == "黑体"
+    assert document.paragraphs[-1].text == "2026年11月22日"
+
+
+def test_the_resolution_lists_the_items_with_their_results(session, chair):
+    delegates = [DelegateFactory(term=session.term) for _ in range(3)]
+    for delegate in delegates:
+        services.session_check_in(actor=None, session=session, delegate=delegate, by_self=False)
+    passed = AgendaItem.objects.create(session=session, order=1, title="学校年度工作计划")
+    failed = AgendaItem.objects.create(session=session, order=2, title="绩效工资发放办法")
+    services.item_record_result(actor=chair, item=passed, votes_for=3, votes_against=0, votes_abstain=0)
+    services.item_record_result(actor=chair, item=failed, votes_for=1, votes_against=2, votes_abstain=0)
+
+    document = opened(session_resolution_docx(session))
+    text = text_of(document)
+
+    assert document.paragraphs[0].text == "第一中学工会第六届第一次教代会决议（草案）"
+    assert "本届代表3人，出席会议3人" in text
+    assert "1. 大会审议通过《学校年度工作计划》（赞成3票，反对0票，弃权0票）。" in text
+    assert "2. 《绩效工资发放办法》未获通过（赞成1票，反对2票，弃权0票），不得执行。" in text
+    assert document.paragraphs[-1].text == chinese_date(session.date)
+
+
+def test_dates_have_no_leading_zeros():
+    assert chinese_date(dt.date(2026, 3, 5)) == "2026年3月5日"
