@@ -92,6 +92,8 @@ def session_record_party_approval(
 @transaction.atomic
 def session_set_state(*, actor: User | None, session: CongressSession, to: str) -> CongressSession:
     session = CongressSession.objects.select_for_update().get(pk=session.pk)
+    if to not in SessionStatus.values:
+        raise DomainError(_("无法识别的会议状态。"))
     if to not in SESSION_TRANSITIONS[session.status]:
         raise DomainError(
             _("会议当前为“%(state)s”，不能改为“%(to)s”。")
@@ -155,6 +157,9 @@ def session_check_in(
     if session.status == SessionStatus.CLOSED:
         raise DomainError(_("会议已闭会，不能再签到。"))
     _obj, created = session.attendances.get_or_create(delegate=delegate, defaults={"by_self": by_self})
+    if created:
+        audit(action="congress.check_in", actor=actor, org=session.org, obj=session,
+              after={"delegate": delegate.pk, "by_self": by_self})  # fmt: skip
     return created
 
 
@@ -620,3 +625,28 @@ def proposal_publish(*, actor: User | None, proposal: Proposal, published: bool)
         after={"published": published},
     )
     return proposal
+
+
+@transaction.atomic
+def item_create(*, actor: User | None, session: CongressSession, title: str, order: int = 1) -> AgendaItem:
+    """Add an agenda item (议题) to a session that has not closed."""
+    if session.status == SessionStatus.CLOSED:
+        raise DomainError(_("会议已闭会，不能再增加议题。"))
+    item = AgendaItem.objects.create(session=session, order=order, title=title.strip())
+    audit(action="congress.item_create", actor=actor, org=session.org, obj=item)
+    return item
+
+
+@transaction.atomic
+def campaign_create(
+    *, actor: User | None, org: Org, name: str, start: dt.date, end: dt.date
+) -> SuggestionCampaign:
+    """A suggestion campaign (合理化建议征集活动) with a start and an end."""
+    if end < start:
+        raise DomainError(_("结束日期不能早于开始日期。"))
+    campaign = SuggestionCampaign(org=org, name=name, start=start, end=end)
+    campaign.full_clean()
+    campaign.save()
+    audit(action="congress.campaign_create", actor=actor, org=org, obj=campaign,
+          after={"name": name, "start": start.isoformat(), "end": end.isoformat()})  # fmt: skip
+    return campaign

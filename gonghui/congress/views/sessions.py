@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.core.access import can, deny, get_for_user, get_from, in_scope, require_roles, visible
-from gonghui.core.audit import audit
 from gonghui.core.enums import GRASSROOTS_KINDS, OFFICER_ROLES, OrgStatus, Role
 from gonghui.core.errors import DomainError
 from gonghui.core.facts import Fact, Period, percent
@@ -378,11 +377,16 @@ def item_create(request: AuthedRequest, pk: int) -> HttpResponse:
     if session.status == SessionStatus.CLOSED:
         messages.error(request, _("会议已闭会，不能再增加议题。"))
     elif form.is_valid():
-        # TODO(services): congress.services has no item_create; move this write there.
-        item = AgendaItem.objects.create(
-            session=session, order=form.cleaned_data["order"], title=form.cleaned_data["title"]
-        )
-        audit(action="congress.item_create", actor=request.user, org=session.org, obj=item)
+        try:
+            services.item_create(
+                actor=request.user,
+                session=session,
+                title=form.cleaned_data["title"],
+                order=form.cleaned_data["order"],
+            )
+        except DomainError as error:
+            messages.error(request, str(error))
+            return _back(session)
         messages.success(request, _("已增加议题。"))
     else:
         messages.error(request, _("请填写议题名称和序号。"))

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.core.access import can, get_for_user, require_roles, scope_q, scopes_for, user_scopes, visible
-from gonghui.core.audit import audit
 from gonghui.core.enums import OrgKind, OrgStatus, Role
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
@@ -253,16 +252,6 @@ def suggestion_reward(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @transaction.atomic
-def _campaign_create(*, actor: User, org: Org, name: str, start: Any, end: Any) -> SuggestionCampaign:
-    # TODO: move to services.campaign_create (congress/services.py has no campaign writer yet).
-    campaign = SuggestionCampaign(org=org, name=name, start=start, end=end)
-    campaign.full_clean()
-    campaign.save()
-    audit(action="congress.campaign_create", actor=actor, org=org, obj=campaign,
-          after={"name": name, "start": str(start), "end": str(end)})  # fmt: skip
-    return campaign
-
-
 @login_required
 def campaign_list(request: AuthedRequest) -> HttpResponse:
     require_roles(request.user, _officer_roles(), request=request, what="congress.suggestioncampaign")
@@ -275,10 +264,19 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
             )
         elif form.is_valid():
             data = form.cleaned_data
-            _campaign_create(actor=request.user, org=data["union"], name=data["name"],
-                             start=data["start"], end=data["end"])  # fmt: skip
-            messages.success(request, _("已创建征集活动。"))
-            return redirect("congress:suggestion_campaigns")
+            try:
+                services.campaign_create(
+                    actor=request.user,
+                    org=data["union"],
+                    name=data["name"],
+                    start=data["start"],
+                    end=data["end"],
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("已创建征集活动。"))
+                return redirect("congress:suggestion_campaigns")
     campaigns = (
         visible(SuggestionCampaign.objects.select_related("org"), request.user)
         .annotate(
