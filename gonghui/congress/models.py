@@ -108,7 +108,11 @@ class CongressSession(models.Model):
         indexes = [models.Index(fields=["org", "date"], name="congress_sess_org_date_idx")]
 
     def __str__(self) -> str:
-        return f"{self.term}第{ordinal(self.number)}次会议"
+        return f"{self.term}{self.short_name}"
+
+    @property
+    def short_name(self) -> str:
+        return f"第{ordinal(self.number)}次会议"
 
 
 class Delegation(models.Model):
