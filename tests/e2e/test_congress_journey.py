@@ -252,7 +252,7 @@ def test_proposal_filed_on_a_phone_is_answered_twice_rated_and_reported(
 
     # The chair opens the session page and downloads the proposal report.
     chair_page.locator('[data-nav="congress"]').click()
-    chair_page.locator("#congress-terms").get_by_role("link", name="第1次会议").click()
+    chair_page.locator("#congress-terms").get_by_role("link", name="第一次会议").click()
     expect(chair_page.locator("main h1")).to_contain_text("第六届教职工代表大会第一次会议")
     with chair_page.expect_download() as info:
         chair_page.get_by_role("link", name="提案办理情况报告(DOCX)").click()
