@@ -47,13 +47,14 @@ def compare(
     repeat: int = REPEAT,
     inner: int = 1,
     reference_inner: int = 1,
+    warmup: int = WARMUP,
 ) -> Pair:
     """Median time of `subject` and of `reference`.
 
     Samples alternate between the two, so drift on a shared machine affects both alike. `inner`
     batches very fast calls (microseconds) so that one sample is well above the timer resolution.
     """
-    for _ in range(WARMUP):
+    for _ in range(warmup):
         subject()
         reference()
     gc.collect()
@@ -65,8 +66,19 @@ def compare(
     return Pair(statistics.median(subject_ms), statistics.median(reference_ms))
 
 
-def result(scenario: str, figure: str, label: str, pair: Pair, rows: int) -> Result:
-    """One benchmark line (printed as JSON by bench.run)."""
+def repeats_within(budget_s: float, *calls: Timed, cap: int = REPEAT, floor: int = 5) -> int:
+    """How many alternating samples of `calls` fit in about `budget_s` seconds (one trial call
+    each decides), between `floor` and `cap`: slow references (a changelist counting a million
+    rows) get fewer samples instead of minutes of run time."""
+    started = time.perf_counter()
+    for call in calls:
+        call()
+    once = time.perf_counter() - started
+    return max(floor, min(cap, int(budget_s / once) if once else cap))
+
+
+def result(scenario: str, figure: str, label: str, pair: Pair, rows: int, **extra: Any) -> Result:
+    """One benchmark line (printed as JSON by bench.run); `extra` adds scenario-specific keys."""
     return {
         "scenario": scenario,
         "figure": figure,
@@ -76,6 +88,7 @@ def result(scenario: str, figure: str, label: str, pair: Pair, rows: int) -> Res
         "rows": rows,
         "db": connection.vendor,
         "label": label,
+        **extra,
     }
 
 

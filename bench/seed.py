@@ -1,4 +1,5 @@
-"""Synthetic data for benchmarks: a realistic organisation tree and a few users with roles.
+"""Synthetic data for benchmarks: a realistic organisation tree, a few users with roles, and
+members in the tree's unions (`seed_members`, people from bench/people.py).
 
 Shape (for the default 100,000 organisations): 1 province -> ~15 cities -> ~143 counties
 (县/区总工会) -> per county an education union (教育工会), ~12 township/street federations
@@ -8,25 +9,32 @@ companies, communities, joint unions) -> union groups (工会小组).
 Rows are written with bulk_create in batches. Ids are assigned here (after the current maximum),
 so `path` and `depth` are known before the insert and every row is written exactly once.
 Bench rows are marked: organisations by the code prefix "BENCH-", users by the username prefix
-"bench-"; `reset_bench_data()` removes them again.
+"bench-", members by belonging to a bench org; `reset_bench_data()` removes them again.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import random
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from gonghui.core.enums import OrgKind, OrgStatus, Role, UnitType
-from gonghui.core.models import Org, User
+from gonghui.core.models import Org, RoleAssignment, User
 from gonghui.core.services import role_assign
+from gonghui.members.enums import MemberStatus
+from gonghui.members.models import Member
+from gonghui.members.privacy import lookup_hash, mask_id
 
 from .names import (
     ENTERPRISE_GROUPS,
@@ -41,6 +49,7 @@ from .names import (
     PlaceNames,
     cn_number,
 )
+from .people import People
 
 DEFAULT_ORGS = 100_000
 DEFAULT_SEED = 20_240_501
@@ -102,11 +111,22 @@ class Anchors:
 
 
 @dataclass
+class MemberReport:
+    members: int
+    seconds: float
+    unions: int  # unions with members
+    in_groups: int  # members registered in a union group
+    chair_union: int  # the bench chair's union (org id)
+    chair_union_members: int
+
+
+@dataclass
 class SeedReport:
     orgs: int
     seconds: float
     by_kind: dict[str, int]
     users: dict[str, int]
+    members: MemberReport | None = None
 
 
 class OrgWriter:
@@ -202,7 +222,7 @@ class TreeBuilder:
         self.localities = PlaceNames(random.Random(seed + 2))
         self.companies = CompanyNames(rng, seed)
         self.anchors = Anchors()
-        self.anchor_union_final = False
+        self._anchor_rank: tuple[bool, int] = (False, 0)
         self._unit_makers: dict[str, Callable[[CountyState], Unit]] = {
             "school": self._school,
             "organ": self._organ,
@@ -254,15 +274,18 @@ class TreeBuilder:
         for group in groups:
             self.writer.add(node, f"{group}工会小组", OrgKind.GROUP)
         if is_anchor:
-            self._note_anchor_union(node, is_school_with_groups=category == "school" and len(groups) >= 2)
+            is_school_with_groups = category == "school" and len(groups) >= 2
+            self._note_anchor_union(
+                node, (is_school_with_groups, unit.workforce if is_school_with_groups else 0)
+            )
         return 1 + len(groups)
 
-    def _note_anchor_union(self, node: Node, *, is_school_with_groups: bool) -> None:
-        """The chair's union: the anchor county's first school with groups, else its first union."""
-        if self.anchor_union_final or (self.anchors.union and not is_school_with_groups):
-            return
-        self.anchors.union = node.id
-        self.anchor_union_final = is_school_with_groups
+    def _note_anchor_union(self, node: Node, rank: tuple[bool, int]) -> None:
+        """The chair's union: the anchor county's largest school with union groups (a few hundred
+        members, most of them in groups), else its first union."""
+        if not self.anchors.union or rank > self._anchor_rank:
+            self.anchors.union = node.id
+            self._anchor_rank = rank
 
     def _pick_groups(self, names: list[str], k: int) -> list[str]:
         return self.rng.sample(names, k=clamp(k, 0, len(names)))
@@ -336,6 +359,7 @@ def bench_org_count() -> int:
 @transaction.atomic
 def reset_bench_data() -> None:
     """Delete bench users and bench orgs, and detach or delete whatever points at those orgs."""
+    delete_bench_members()  # first, in bulk: the generic loop below would load them one by one
     User.objects.filter(username__startswith=BENCH_USER_PREFIX).delete()
     orgs = bench_orgs().values("pk")
     for relation in Org._meta.related_objects:
@@ -377,8 +401,11 @@ def _after_bulk_insert() -> None:
         cursor.execute(f"ANALYZE {Org._meta.db_table}")
 
 
-def seed(*, orgs: int = DEFAULT_ORGS, seed: int = DEFAULT_SEED, reset: bool = False) -> SeedReport:
-    """Create a bench tree of exactly `orgs` organisations plus the bench users."""
+def seed(
+    *, orgs: int = DEFAULT_ORGS, seed: int = DEFAULT_SEED, reset: bool = False, members: int = 0
+) -> SeedReport:
+    """Create a bench tree of exactly `orgs` organisations plus the bench users, and `members`
+    members in its unions (see `seed_members`)."""
     if orgs < MIN_ORGS:
         raise ValueError(f"the bench tree needs at least {MIN_ORGS} organisations")
     started = time.perf_counter()
@@ -391,9 +418,253 @@ def seed(*, orgs: int = DEFAULT_ORGS, seed: int = DEFAULT_SEED, reset: bool = Fa
         anchors = TreeBuilder(writer, random.Random(seed), seed).build(orgs)
         users = _create_users(anchors)
     _after_bulk_insert()
+    member_report = seed_members(members, seed=seed) if members else None
     return SeedReport(
         orgs=writer.count,
         seconds=time.perf_counter() - started,
         by_kind={str(k): v for k, v in writer.by_kind.items()},
         users=users,
+        members=member_report,
     )
+
+
+# --- members ------------------------------------------------------------------------------------
+#
+# Members fill the bench unions at a realistic membership rate (85-98% of the workforce, most in
+# the union's groups, retirees in its retirees' group). The bench chair's union is filled first
+# (a few hundred members); the other unions follow in a fixed random order, each filled in full,
+# until the requested number is reached: at 200,000 members about one union in twenty has
+# registered its members, at 1,000,000 about one in four, as while the system is being rolled
+# out. Only if every union is full and more are asked for are all unions scaled up alike.
+
+MEMBER_FLUSH = 20_000  # rows per INSERT batch (executemany on SQLite, COPY on PostgreSQL)
+MEMBER_COMMIT = 200_000  # rows per transaction
+JOIN_RATE = (0.85, 0.98)
+IN_GROUP_SHARE = 0.85  # of the working members of a union that has groups
+RETIREE_GROUP_MARK = "退休"
+SEED_CACHE_KIB = 1_048_576  # SQLite page cache while seeding (restored afterwards)
+
+
+@dataclass
+class BenchUnit:
+    id: int
+    unit_type: str
+    workforce: int
+    groups: list[int] = field(default_factory=list)
+    retiree_groups: list[int] = field(default_factory=list)
+
+
+def bench_members() -> models.QuerySet[Member]:
+    return Member.objects.filter(org_id__in=bench_orgs().values("pk"))
+
+
+def bench_member_count() -> int:
+    return bench_members().count()
+
+
+def delete_bench_members() -> None:
+    """Delete every member of a bench org, and what points at them, with plain DELETE statements."""
+    delete_members(bench_members())
+
+
+def delete_members(members: models.QuerySet[Member]) -> None:
+    """Delete `members` and the rows pointing at them without loading them (a million rows would
+    otherwise go through Django's deletion collector one batch at a time)."""
+    with transaction.atomic():
+        for relation in Member._meta.related_objects:
+            related = relation.related_model._base_manager.filter(
+                **{f"{relation.field.name}__in": members.values("pk")}
+            )
+            if relation.on_delete is models.SET_NULL:
+                related.update(**{relation.field.name: None})
+            else:
+                related._raw_delete(related.db)
+        members._raw_delete(members.db)
+
+
+def chair_union_id() -> int:
+    """The org where the bench chair holds the chair role."""
+    return RoleAssignment.objects.get(user__username="bench-chair", role=Role.CHAIR).org_id
+
+
+def bench_units() -> list[BenchUnit]:
+    """Every bench union (grassroots and joint) with its union groups, in id order."""
+    unions = bench_orgs().filter(kind__in=[OrgKind.GRASSROOTS, OrgKind.JOINT]).order_by("id")
+    units = {
+        pk: BenchUnit(pk, unit_type, workforce)
+        for pk, unit_type, workforce in unions.values_list("id", "unit_type", "workforce")
+    }
+    groups = bench_orgs().filter(kind=OrgKind.GROUP).order_by("id").values_list("parent_id", "id", "name")
+    for parent_id, pk, name in groups:
+        unit = units.get(parent_id)
+        if unit is not None:
+            (unit.retiree_groups if RETIREE_GROUP_MARK in name else unit.groups).append(pk)
+    return list(units.values())
+
+
+def plan_members(
+    units: list[BenchUnit], chair_union: int, total: int, rng: random.Random
+) -> list[tuple[BenchUnit, int]]:
+    """How many members each union gets (unions without members left out); sums to `total`."""
+    wanted = {unit.id: max(1, round(unit.workforce * rng.uniform(*JOIN_RATE))) for unit in units}
+    first = [unit for unit in units if unit.id == chair_union]
+    rest = [unit for unit in units if unit.id != chair_union]
+    rng.shuffle(rest)
+    ordered = first + rest
+    capacity = sum(wanted.values())
+    if capacity < total:  # more members than the workforce: scale every union up alike
+        scale = total / capacity
+        wanted = {pk: max(1, int(count * scale)) for pk, count in wanted.items()}
+        shortfall = total - sum(wanted.values())
+        for unit in ordered[: max(0, shortfall)]:
+            wanted[unit.id] += 1
+    plan: list[tuple[BenchUnit, int]] = []
+    left = total
+    for unit in ordered:
+        if left <= 0:
+            break
+        count = min(wanted[unit.id], left)
+        plan.append((unit, count))
+        left -= count
+    return plan
+
+
+# The member columns the generator fills, in the order of its tuples.
+GENERATED_COLUMNS = (
+    "org_id", "name", "name_pinyin", "name_initials", "sex", "ethnicity", "birth_date", "id_encrypted",
+    "id_hash", "id_masked", "mobile", "political", "education", "position", "join_date", "card_number",
+    "employment", "hardship_level", "hardship_cert_no", "single_parent", "model_worker_level", "status",
+    "status_date", "created_at", "updated_at", "user_id",
+)  # fmt: skip
+
+
+class MemberWriter:
+    """Buffers member rows (tuples in GENERATED_COLUMNS order) and inserts them in batches."""
+
+    def __init__(self) -> None:
+        by_attname = {f.attname: f for f in Member._meta.concrete_fields if not f.primary_key}
+        # Columns added to the model later than the generator get their default.
+        extra = [f for name, f in by_attname.items() if name not in GENERATED_COLUMNS]
+        fields = [by_attname[name] for name in GENERATED_COLUMNS] + extra
+        self.suffix = tuple(f.get_default() for f in extra)
+        quote = connection.ops.quote_name
+        self.table = quote(Member._meta.db_table)
+        self.columns = ", ".join(quote(str(f.column)) for f in fields)
+        self.width = len(fields)
+        self.rows: list[tuple[Any, ...]] = []
+        self.written = 0
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        self.rows.append(row + self.suffix if self.suffix else row)
+        if len(self.rows) >= MEMBER_FLUSH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {self.table} ({self.columns}) FROM STDIN") as copy:
+                    for row in self.rows:
+                        copy.write_row(row)
+            else:
+                placeholders = ", ".join(["%s"] * self.width)
+                cursor.executemany(
+                    f"INSERT INTO {self.table} ({self.columns}) VALUES ({placeholders})", self.rows
+                )
+        self.written += len(self.rows)
+        self.rows.clear()
+
+
+def _sqlite_cache_size(value: int | None = None) -> int | None:
+    """Read (and set, if `value`) SQLite's cache_size for this connection; None elsewhere."""
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        if value is not None:
+            cursor.execute(f"PRAGMA cache_size = {int(value)}")
+    return previous
+
+
+def _member_rows(
+    plan: list[tuple[BenchUnit, int]], people: People, rng: random.Random, counts: Counter[str]
+) -> Iterator[tuple[Any, ...]]:
+    """Member rows (database values in GENERATED_COLUMNS order) for the plan, union by union."""
+    tokens = people.fernet_tokens()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    today = timezone.localdate().toordinal()
+    serial = 0
+    for unit, count in plan:
+        for number in range(1, count + 1):
+            person = people.person(unit.unit_type)
+            if person.retired and unit.retiree_groups:
+                org_id = rng.choice(unit.retiree_groups)
+            elif unit.groups and rng.random() < IN_GROUP_SHARE:
+                org_id = rng.choice(unit.groups)
+            else:
+                org_id = unit.id
+            counts["in_groups"] += org_id != unit.id
+            join = person.join_date.toordinal()
+            status_date = (
+                join if person.status == MemberStatus.ACTIVE else rng.randint(join, max(join, today))
+            )
+            serial += 1
+            number_id = person.id_number
+            yield (
+                org_id, person.name.name, person.name.pinyin, person.name.initials, person.sex, "01",
+                person.birth.isoformat(), tokens[serial % len(tokens)], lookup_hash(number_id),
+                mask_id(number_id), person.mobile, person.political, person.education, person.position,
+                person.join_date.isoformat(), f"{unit.id}{number:05d}", person.employment,
+                person.hardship_level, f"KN{unit.id}{number:05d}" if person.hardship_level else "",
+                person.single_parent, person.model_worker_level, person.status,
+                dt.date.fromordinal(status_date).isoformat(), now, now, None,
+            )  # fmt: skip
+
+
+def seed_members(total: int, *, seed: int = DEFAULT_SEED) -> MemberReport:
+    """Replace the bench members with `total` synthetic ones spread over the bench unions."""
+    started = time.perf_counter()
+    previous_cache = _sqlite_cache_size(-SEED_CACHE_KIB)
+    try:
+        delete_bench_members()
+        report = _insert_members(total, seed)
+    finally:
+        _sqlite_cache_size(previous_cache)
+    _analyze_members()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _insert_members(total: int, seed: int) -> MemberReport:
+    rng = random.Random(seed + 7)
+    chair_union = chair_union_id()
+    plan = plan_members(bench_units(), chair_union, total, rng)
+    counts: Counter[str] = Counter()
+    rows = _member_rows(plan, People(seed + 11), rng, counts)
+    writer = MemberWriter()
+    while True:
+        with transaction.atomic():
+            chunk = 0
+            for row in islice(rows, MEMBER_COMMIT):
+                writer.add(row)
+                chunk += 1
+            writer.flush()
+        if chunk < MEMBER_COMMIT:
+            break
+    return MemberReport(
+        members=writer.written,
+        seconds=0.0,
+        unions=len(plan),
+        in_groups=counts["in_groups"],
+        chair_union=chair_union,
+        chair_union_members=next((count for unit, count in plan if unit.id == chair_union), 0),
+    )
+
+
+def _analyze_members() -> None:
+    """Planner statistics for the new rows (PostgreSQL also sets the visibility map)."""
+    table = Member._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {table}" if connection.vendor == "postgresql" else f"ANALYZE {table}")
