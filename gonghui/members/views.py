@@ -41,6 +41,7 @@ from .forms import (
     TransferForm,
 )
 from .models import MEMBER_CHANGE_ROLES, MEMBER_REVEAL_ROLES, MEMBER_VIEW_ROLES, ImportJob, Member, Transfer
+from .templatetags.members_tags import member_cell
 
 SESSION_COLUMNS = "members_columns"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,9 +91,13 @@ def member_list(request: AuthedRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     may_change = bool(request.user.is_superuser or scopes_for(request.user, MEMBER_CHANGE_ROLES))
+    columns = _columns(request)
+    today = timezone.localdate()
     context = {
         "form": form,
         "rows": rows,
+        # Cells are built here, not by a template tag per cell: 400 tag calls cost more than the query.
+        "table": [(m, [member_cell(m, column, today) for column in columns]) for m in rows],
         "columns": _columns(request),
         "column_labels": dict(queries.LIST_COLUMNS),
         "page_number": number,

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from ..models import Member
 
 register = template.Library()
+
+
+@lru_cache(maxsize=64)
+def _labels(language: str, field: str) -> dict[str, str]:
+    """A field's choice labels as plain strings, built once per language (not once per cell)."""
+    return {str(value): str(label) for value, label in Member._meta.get_field(field).flatchoices}  # type: ignore[union-attr]
+
+
+CHOICE_FIELDS = {f.name for f in Member._meta.get_fields() if getattr(f, "choices", None)}
 
 
 @register.filter
@@ -42,9 +53,9 @@ def member_cell(member: Member, column: str, today: dt.date) -> Any:
         return member.mobile_masked
     if column == "flags":
         return format_html("{}", " ".join(flags_of(member))) if flags_of(member) else ""
-    display = getattr(member, f"get_{column}_display", None)
-    if display is not None:
-        return display()
+    if column in CHOICE_FIELDS:
+        value = getattr(member, column)
+        return _labels(get_language() or "", column).get(str(value), value)
     value = getattr(member, column, "")
     if isinstance(value, dt.date):
         return f"{value:%Y-%m-%d}"
