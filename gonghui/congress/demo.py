@@ -57,7 +57,14 @@ def add_congress(context: dict[str, Any]) -> None:
     rng = context["rng"]
     today = timezone.localdate()
     for index, school in enumerate(context["schools"]):
-        members = list(members_in(school).filter(status="active").select_related("user").order_by("pk")[:40])
+        # The "member" demo persona stays a plain member (it shows what a member may not see).
+        members = list(
+            members_in(school)
+            .filter(status="active")
+            .exclude(user__username="member")
+            .select_related("user")
+            .order_by("pk")[:40]
+        )
         if len(members) < 12:
             continue
         term = services.term_create(

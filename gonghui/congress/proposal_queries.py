@@ -39,7 +39,8 @@ def visible_proposals(user: Any) -> QuerySet[Proposal]:
     )
     officer = scope_q(user, Proposal.access.roles_for("view"))
     if officer is not None:
-        q |= officer
+        # A draft belongs to its proposer and co-signers until it is submitted.
+        q |= officer & ~Q(state=ProposalState.DRAFT)
     delegate = scope_q(user, [Role.DELEGATE])
     if delegate is not None:
         q |= delegate & Q(published=True) & ~Q(state=ProposalState.DRAFT)

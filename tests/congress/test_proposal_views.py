@@ -42,7 +42,7 @@ def school2_proposal(tree) -> Proposal:
 # --- list -------------------------------------------------------------------------------------
 
 
-def test_an_officer_lists_the_unions_proposals_but_not_another_unions(
+def test_an_officer_lists_the_unions_submitted_proposals_but_not_drafts_or_another_unions(
     session, chair, client_for, school2_proposal
 ):
     ProposalFactory(session=session, title="关于食堂的提案")
@@ -50,7 +50,8 @@ def test_an_officer_lists_the_unions_proposals_but_not_another_unions(
 
     page = html(client_for(chair).get(url("proposals")))
 
-    assert "关于食堂的提案" in page and "关于操场的提案" in page
+    assert "关于操场的提案" in page
+    assert "关于食堂的提案" not in page  # a draft is the proposer's until submitted
     assert "第二小学的提案" not in page
 
 
@@ -112,7 +113,8 @@ def test_a_department_sees_only_the_proposals_assigned_to_it(
 def test_the_list_filters_by_state_category_session_and_overdue(
     term, session, chair, department_handler, client_for, monkeypatch
 ):
-    ProposalFactory(session=session, title="草稿提案", category=ProposalCategory.TEACHING)
+    ProposalFactory(session=session, title="草稿提案", category=ProposalCategory.TEACHING,
+                    state=ProposalState.SUBMITTED)  # fmt: skip
     ProposalFactory(session=session, title="交办提案", state=ProposalState.ASSIGNED,
                     departments=[department_handler])  # fmt: skip
     later = SessionFactory(term=term, status=SessionStatus.IN_SESSION)
@@ -133,7 +135,7 @@ def test_the_list_filters_by_state_category_session_and_overdue(
 
 
 def test_the_htmx_list_returns_only_the_rows(session, chair, client_for):
-    ProposalFactory(session=session, title="关于食堂的提案")
+    ProposalFactory(session=session, title="关于食堂的提案", state=ProposalState.SUBMITTED)
 
     page = html(client_for(chair).get(url("proposals"), HTTP_HX_REQUEST="true"))
 
