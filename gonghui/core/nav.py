@@ -52,3 +52,34 @@ register(
     )
 )
 register(NavItem("roles", _("人员与角色"), "core:role_home", "people", MANAGER_ROLES, order=890))
+
+
+@dataclass(frozen=True)
+class OrgLink:
+    """A link an app adds to an organisation's page, e.g. its member list: the page at
+    `url_name` with `?<param>=<org id>`, shown for organisations of `kinds`. The target page
+    checks access itself; this only saves the user a trip through its filter."""
+
+    key: str
+    label: str | Promise
+    url_name: str
+    param: str
+    kinds: frozenset[str]
+
+
+_ORG_LINKS: dict[str, OrgLink] = {}
+
+
+def register_org_link(link: OrgLink) -> None:
+    _ORG_LINKS[link.key] = link
+
+
+def org_links(kind: str, pk: int) -> list[tuple[str | Promise, str]]:
+    """(label, url) of the links registered for organisation `pk` of `kind`."""
+    from django.urls import reverse
+
+    return [
+        (link.label, f"{reverse(link.url_name)}?{link.param}={pk}")
+        for link in _ORG_LINKS.values()
+        if kind in link.kinds
+    ]

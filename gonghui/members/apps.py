@@ -10,6 +10,7 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from gonghui.core import facts, nav
         from gonghui.core.demo import register_extension
+        from gonghui.core.enums import OrgKind
         from gonghui.core.todos import register as register_todo
 
         from . import demo, todos
@@ -27,6 +28,15 @@ class MembersConfig(AppConfig):
                 "person",
                 frozenset({"member", "delegate"}),
                 order=80,
+            )
+        )
+        nav.register_org_link(
+            nav.OrgLink(
+                "members",
+                _("会员名册"),
+                "members:list",
+                "union",
+                frozenset({OrgKind.GRASSROOTS, OrgKind.JOINT}),
             )
         )
         facts.register("members", member_facts.year_facts)

@@ -35,7 +35,7 @@ from .enums import (
 )
 from .models import Member, MembershipChange
 from .privacy import decrypt, mask_mobile
-from .queries import LIST_COLUMNS
+from .queries import LIST_COLUMNS, UnionOption
 from .services import union_of
 
 LARGE_EXPORT = 1000
@@ -70,7 +70,7 @@ LIST_LABELS = dict(LIST_COLUMNS)
 # --- permission -------------------------------------------------------------------------------
 
 
-def _covered(actor: User, union: Org | None, roles: frozenset[str]) -> bool:
+def _covered(actor: User, union: Org | UnionOption | None, roles: frozenset[str]) -> bool:
     """May `actor` act with `roles` over `union` — or, with no union chosen, over every part of
     the tree where they can see members (so the whole export is covered)?"""
     if actor.is_superuser:
@@ -86,7 +86,7 @@ def _covered(actor: User, union: Org | None, roles: frozenset[str]) -> bool:
     )
 
 
-def export_allowed(actor: User, union: Org | None, count: int, *, reveal: bool = False) -> None:
+def export_allowed(actor: User, union: Org | UnionOption | None, count: int, *, reveal: bool = False) -> None:
     """Refuse (DomainError, in Chinese) an export the user may not make.
 
     More than 1,000 rows needs the chair's role (Member.access "export_large"); full ID and phone

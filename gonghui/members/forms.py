@@ -34,15 +34,14 @@ FLAG_CHOICES = [
 
 
 class MemberFilterForm(BootstrapMixin, forms.Form):
+    """The list's filter bar. Union and group are plain choices over (id, name) pairs the view
+    has already fetched within the user's scope, so validating them costs no query."""
+
     q = forms.CharField(
         label=_("搜索"), required=False, help_text=_("姓名、拼音、首字母、手机尾号、会员证号")
     )
-    union = forms.ModelChoiceField(
-        label=_("工会"), queryset=Org.objects.none(), required=False, empty_label=_("全部")
-    )
-    group = forms.ModelChoiceField(
-        label=_("工会小组"), queryset=Org.objects.none(), required=False, empty_label=_("全部")
-    )
+    union = forms.TypedChoiceField(label=_("工会"), coerce=int, required=False, empty_value=None)
+    group = forms.TypedChoiceField(label=_("工会小组"), coerce=int, required=False, empty_value=None)
     status = forms.ChoiceField(
         label=_("会籍状态"),
         required=False,
@@ -57,10 +56,13 @@ class MemberFilterForm(BootstrapMixin, forms.Form):
     )
     join_year = forms.IntegerField(label=_("入会年份"), required=False, min_value=1950, max_value=2100)
 
-    def __init__(self, *args: Any, unions: Any, groups: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, unions: list[tuple[int, str]], groups: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
-        self.fields["group"].queryset = groups  # type: ignore[attr-defined]
+        everything = ("", _("全部"))
+        self.fields["union"].choices = [everything, *unions]  # type: ignore[attr-defined]
+        self.fields["group"].choices = [everything, *groups]  # type: ignore[attr-defined]
 
 
 class MemberForm(BootstrapMixin, forms.Form):

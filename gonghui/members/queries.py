@@ -42,6 +42,43 @@ def unions_for(user: Any) -> QuerySet[Org]:
     return unions.filter(q).order_by("name") if q is not None else unions.none()
 
 
+# The union filter lists at most this many unions; a superior officer with more in scope picks
+# a union from the organisation tree (its page links to the union's member list).
+UNION_OPTIONS = 500
+
+
+@dataclass(frozen=True)
+class UnionOption:
+    pk: int
+    name: str
+    path: str
+
+
+def union_options(user: Any, *, chosen: int | None) -> tuple[list[UnionOption], UnionOption | None, bool]:
+    """The unions for the list's filter (first UNION_OPTIONS by name), the chosen one if the user
+    may see members in it (looked up on its own when it is not among those listed), and whether
+    the list was cut short."""
+    unions = unions_for(user)
+    listed = [UnionOption(*row) for row in unions.values_list("id", "name", "path")[: UNION_OPTIONS + 1]]
+    truncated = len(listed) > UNION_OPTIONS
+    listed = listed[:UNION_OPTIONS]
+    if chosen is None:
+        return listed, None, truncated
+    found = next((u for u in listed if u.pk == chosen), None)
+    if found is None and truncated:
+        row = unions.filter(pk=chosen).values_list("id", "name", "path").first()
+        if row is not None:
+            found = UnionOption(*row)
+            listed.append(found)
+    return listed, found, truncated
+
+
+def group_options(union_id: int) -> list[tuple[int, str]]:
+    """The active groups of a union, (id, name) by name."""
+    groups = Org.objects.filter(parent_id=union_id, kind=OrgKind.GROUP, status=OrgStatus.ACTIVE)
+    return list(groups.order_by("name").values_list("id", "name"))
+
+
 def search_q(text: str) -> Q:
     """Chinese name, full pinyin or initials (prefix), phone tail, member number or full ID."""
     text = text.strip()
@@ -67,8 +104,8 @@ def search_q(text: str) -> Q:
 
 @dataclass
 class MemberFilters:
-    union: Org | None = None
-    group: Org | None = None
+    union: Org | UnionOption | None = None
+    group: Org | int | None = None  # a group of `union` (or its id)
     status: str = ""
     employment: str = ""
     flag: str = ""
@@ -79,10 +116,10 @@ class MemberFilters:
 
 def filtered(user: Any, filters: MemberFilters, *, today: dt.date) -> QuerySet[Member]:
     queryset = visible(Member.objects.all(), user)
+    if filters.union is not None:
+        queryset = queryset.filter(org__path__under=filters.union.path)
     if filters.group is not None:
         queryset = queryset.filter(org=filters.group)
-    elif filters.union is not None:
-        queryset = queryset.filter(org__path__under=filters.union.path)
     if filters.status == "current":
         queryset = queryset.filter(status__in=CURRENT_STATUSES)
     elif filters.status:

@@ -100,6 +100,46 @@ def test_the_list_filters_by_union_and_group(tree, chair, client_for):
     assert "安娜" not in page
 
 
+def test_an_htmx_request_keeps_a_group_of_another_union_out(tree, chair, client_for):
+    MemberFactory(union=tree.school1, name="张伟", group=tree.school1_group_a)
+    MemberFactory(union=tree.school2, name="张强", group=tree.school2_group)
+
+    page = html(
+        client_for(chair).get(
+            reverse("members:list"),
+            {"union": tree.school1.pk, "group": tree.school2_group.pk, "q": "zhang"},
+            HTTP_HX_REQUEST="true",
+        )
+    )
+
+    assert "张强" not in page
+    assert "张伟" not in page
+
+
+def test_a_long_union_list_is_cut_short_and_says_where_the_others_are(tree, client_for, monkeypatch):
+    from gonghui.core.enums import Role
+    from gonghui.members import queries
+    from tests.factories import RoleAssignmentFactory
+
+    officer = RoleAssignmentFactory(org=tree.county, role=Role.CHAIR).user
+    MemberFactory(union=tree.school2, name="安娜")
+    monkeypatch.setattr(queries, "UNION_OPTIONS", 1)
+    first, second = sorted([tree.school1, tree.school2], key=lambda o: o.name)
+
+    page = html(client_for(officer).get(reverse("members:list"), {"union": second.pk}))
+
+    assert "范围内工会较多" in page
+    assert f'<option value="{first.pk}"' in page
+    assert f'<option value="{second.pk}" selected>' in page  # the chosen one is still listed
+    assert ("安娜" in page) == (second == tree.school2)
+
+
+def test_a_unions_page_links_to_its_member_list(tree, chair, client_for):
+    page = html(client_for(chair).get(reverse("core:org_detail", args=[tree.school1.pk])))
+
+    assert f'href="{reverse("members:list")}?union={tree.school1.pk}"' in page
+
+
 def test_the_htmx_request_gets_only_the_rows(tree, chair, client_for):
     MemberFactory(union=tree.school1, name="张伟")
 
@@ -147,9 +187,9 @@ def test_the_list_runs_the_same_number_of_queries_for_1_and_3_members(
     client = client_for(chair)
     client.get(reverse("members:list"))  # the first request also writes the session
 
-    # session, user, role scopes, the default union, the page of members, unread notifications,
-    # and the union filter, group filter and bulk-move group lists
-    with django_assert_num_queries(10):
+    # session, user, role scopes, the unions in scope (filter choices, and the chosen one),
+    # the union's groups (filter choices and bulk move), the page of members, unread notifications
+    with django_assert_num_queries(7):
         response = client.get(reverse("members:list"))
     assert response.status_code == 200
 
@@ -163,8 +203,9 @@ def test_the_htmx_list_runs_the_same_number_of_queries_for_1_and_3_members(
     client = client_for(chair)
     client.get(reverse("members:list"))
 
-    # session, user, role scopes, default union, union filter validation, the page of members
-    with django_assert_num_queries(7):
+    # session, user, role scopes, the unions in scope, the page of members (no group list: the
+    # filter form is not shown)
+    with django_assert_num_queries(5):
         response = client.get(reverse("members:list"), {"q": "a"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
 

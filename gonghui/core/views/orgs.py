@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import queries, services
+from .. import nav, queries, services
 from ..access import can, get_for_user, in_scope, require_roles, visible
 from ..enums import OrgKind, OrgStatus
 from ..errors import DomainError
@@ -54,6 +54,7 @@ def org_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         if in_scope(user, org, AuditEvent.access.roles_for("view"))
         else [],
         "groups_missing_leader": queries.groups_without_leader(org)[:20] if can(user, "change", org) else [],
+        "org_links": nav.org_links(org.kind, org.pk),
     }
     return render(request, "core/org_detail.html", context)
 
