@@ -740,7 +740,8 @@ def _insert(model: type[models.Model], objs: list[Any]) -> None:
     """
     if not objs:
         return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Generated columns (Member.mobile_tail) are computed by the database, never inserted.
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
     attnames = [f.attname for f in fields]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)

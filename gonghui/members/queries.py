@@ -94,7 +94,8 @@ def search_q(text: str) -> Q:
     if text.isdigit():
         q = Q(card_number=text)
         if len(text) >= 4:
-            q |= Q(mobile__endswith=text)
+            # mobile_tail (indexed) finds the candidates; endswith checks longer tails.
+            q |= Q(mobile_tail=text[-4:], mobile__endswith=text)
         return q
     if re.fullmatch(r"[A-Za-z]+", text):
         lowered = text.lower()
