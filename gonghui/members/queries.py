@@ -79,12 +79,16 @@ def group_options(union_id: int) -> list[tuple[int, str]]:
     return list(groups.order_by("name").values_list("id", "name"))
 
 
+def is_full_id(text: str) -> bool:
+    return bool(re.fullmatch(r"\d{17}[\dXx]|\d{15}", text.strip()))
+
+
 def search_q(text: str) -> Q:
     """Chinese name, full pinyin or initials (prefix), phone tail, member number or full ID."""
     text = text.strip()
     if not text:
         return Q()
-    if re.fullmatch(r"\d{17}[\dXx]|\d{15}", text):
+    if is_full_id(text):
         from . import idcard
 
         try:

@@ -123,7 +123,12 @@ def member_list(request: AuthedRequest) -> HttpResponse:
             c for c in ChangeType.choices if c[0] in ("retire", "withdraw", "decease", "expel")
         ],
     }
-    return render_page(request, "members/list.html", context, partial="member-rows")
+    response = render_page(request, "members/list.html", context, partial="member-rows")
+    if request.htmx and queries.is_full_id(filters.q):
+        # A full ID number typed in the search box is not kept in the browser's history.
+        params.pop("q", None)
+        response["HX-Push-Url"] = f"{request.path}?{params.urlencode()}"
+    return response
 
 
 @login_required

@@ -140,6 +140,15 @@ def test_a_unions_page_links_to_its_member_list(tree, chair, client_for):
     assert f'href="{reverse("members:list")}?union={tree.school1.pk}"' in page
 
 
+def test_a_search_by_full_id_number_is_not_pushed_into_the_browser_history(tree, chair, client_for, zhang):
+    response = client_for(chair).get(
+        reverse("members:list"), {"q": full_id(zhang), "status": "current"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert zhang.name in html(response)
+    assert response["HX-Push-Url"] == f"{reverse('members:list')}?status=current"
+
+
 def test_the_htmx_request_gets_only_the_rows(tree, chair, client_for):
     MemberFactory(union=tree.school1, name="张伟")
 
