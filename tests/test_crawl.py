@@ -254,6 +254,12 @@ def client_as(user: User | None) -> Client:
 # --- fixtures --------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Fillers upload files (congress attachments): keep them out of the real MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def personas(county_officer, chair, committee_member, member, other_union_chair, department_handler):
     return Personas(county_officer, chair, committee_member, member, other_union_chair, department_handler)

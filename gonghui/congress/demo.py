@@ -100,7 +100,8 @@ def add_congress(context: dict[str, Any]) -> None:
             _proposal(rng, session, delegates, departments, n, today)
         services.session_set_state(actor=None, session=session, to=SessionStatus.CLOSED)
         for title in rng.sample(SUGGESTIONS, rng.randint(2, 5)):
-            author = rng.choice(members).user
+            # Suggestions come from people with a role in the union: here its delegates.
+            author = rng.choice(delegates).user
             suggestion = services.suggestion_submit(actor=author, org=school, title=title, body=title + "。")
             reviewer = next((u for u in departments if u != author), None)
             if reviewer is not None and rng.random() < 0.6:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import posixpath
 from decimal import Decimal
 from typing import ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,9 +62,15 @@ class CongressTerm(models.Model):
     quorum_numerator = models.PositiveSmallIntegerField(_("法定到会比例(分子)"), default=2)
     quorum_denominator = models.PositiveSmallIntegerField(_("法定到会比例(分母)"), default=3)
     # Composition quotas (percent of delegates), configurable per term; 0 means no quota.
-    quota_women = models.PositiveSmallIntegerField(_("女代表比例不低于(%)"), default=0)
-    quota_frontline = models.PositiveSmallIntegerField(_("一线教职工比例不低于(%)"), default=60)
-    quota_young = models.PositiveSmallIntegerField(_("青年代表比例不低于(%)"), default=0)
+    quota_women = models.PositiveSmallIntegerField(
+        _("女代表比例不低于(%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    quota_frontline = models.PositiveSmallIntegerField(
+        _("一线教职工比例不低于(%)"), default=60, validators=[MaxValueValidator(100)]
+    )
+    quota_young = models.PositiveSmallIntegerField(
+        _("青年代表比例不低于(%)"), default=0, validators=[MaxValueValidator(100)]
+    )
 
     access: ClassVar[AccessPolicy] = AccessPolicy(
         org_field="org", view=CONGRESS_VIEW_ROLES, change=CONGRESS_CHANGE_ROLES
@@ -206,13 +214,16 @@ class AgendaItem(models.Model):
     session = models.ForeignKey(CongressSession, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveSmallIntegerField(_("序号"), default=1)
     title = models.CharField(_("议题"), max_length=120)
+    # Served only through congress:agenda_document (access-checked), never by MEDIA_URL.
     document = models.FileField(_("文件"), upload_to="congress/items/", blank=True)
+    document_name = models.CharField(_("文件名"), max_length=200, blank=True)
     result = models.CharField(
         _("表决结果"), max_length=10, choices=ItemResult.choices, default=ItemResult.PENDING
     )
     votes_for = models.PositiveIntegerField(_("赞成"), default=0)
     votes_against = models.PositiveIntegerField(_("反对"), default=0)
     votes_abstain = models.PositiveIntegerField(_("弃权"), default=0)
+    # A named vote (记名表决) is open while named_vote is set and the result is still pending.
     named_vote = models.BooleanField(_("记名表决"), default=False)
     decided_at = models.DateTimeField(null=True, blank=True)
     revision_of = models.ForeignKey(
@@ -233,6 +244,15 @@ class AgendaItem(models.Model):
     @property
     def may_execute(self) -> bool:
         return self.result == ItemResult.PASSED
+
+    @property
+    def named_vote_open(self) -> bool:
+        return self.named_vote and self.result == ItemResult.PENDING
+
+    @property
+    def document_filename(self) -> str:
+        """The file name as uploaded (storage may have renamed the stored file)."""
+        return self.document_name or posixpath.basename(self.document.name or "")
 
 
 class AgendaVote(models.Model):
@@ -305,6 +325,10 @@ class Proposal(models.Model):
         verbose_name = _("提案")
         verbose_name_plural = _("提案")
         ordering = ["-session__date", "number", "id"]
+        constraints = [
+            # Numbers are given at 立案; drafts and unregistered proposals have none (NULLs never collide).
+            models.UniqueConstraint(fields=["session", "number"], name="congress_proposal_number_unique")
+        ]
         indexes = [
             models.Index(fields=["org", "state"], name="congress_prop_org_state_idx"),
             models.Index(fields=["session", "state"], name="congress_proposal_sess_idx"),
@@ -364,7 +388,9 @@ class Answer(models.Model):
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, related_name="answers")
     round = models.PositiveSmallIntegerField(default=1)
     body = models.TextField(_("答复内容"))
+    # Served only through congress:answer_attachment (access-checked), never by MEDIA_URL.
     attachment = models.FileField(_("附件"), upload_to="congress/answers/", blank=True)
+    attachment_name = models.CharField(_("附件名"), max_length=200, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(default=timezone.now)
     on_time = models.BooleanField(default=True)
@@ -374,6 +400,11 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} #{self.round}"
+
+    @property
+    def attachment_filename(self) -> str:
+        """The file name as uploaded (storage may have renamed the stored file)."""
+        return self.attachment_name or posixpath.basename(self.attachment.name or "")
 
 
 class RatingRecord(models.Model):

@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core.audit import audit
+from gonghui.core.access import can
+from gonghui.core.audit import audit, changed, snapshot
 from gonghui.core.enums import OrgKind, Role
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, RoleAssignment, User
@@ -33,22 +34,50 @@ from .enums import (
     Rating,
     SessionStatus,
     SuggestionState,
+    VoteChoice,
 )
 from .models import (
     AgendaItem,
+    AgendaVote,
     Answer,
     Assignment,
     CongressSession,
     CongressTerm,
     Cosigner,
     Delegate,
+    Delegation,
     Proposal,
     RatingRecord,
     Suggestion,
     SuggestionCampaign,
 )
+from .suggestion_queries import member_unions
+
+# Uploaded file names are kept as given (storage may rename the stored file); this long at most.
+FILE_NAME_LENGTH = 200
+
+
+def _upload_name(upload: Any) -> str:
+    return str(getattr(upload, "name", "") or "")[-FILE_NAME_LENGTH:]
+
 
 # --- terms and sessions ---------------------------------------------------------------------
+
+
+# The settings of a term the chair may change after it was set up (term_update).
+TERM_SETTINGS = (
+    "end", "cosigners_required", "quorum_numerator", "quorum_denominator",
+    "quota_women", "quota_frontline", "quota_young",
+)  # fmt: skip
+
+
+def _check_term(term: CongressTerm) -> None:
+    if not 0 < term.quorum_numerator <= term.quorum_denominator:
+        raise DomainError(_("法定到会比例须大于0且不超过1。"))
+    if any(not 0 <= getattr(term, f) <= 100 for f in ("quota_women", "quota_frontline", "quota_young")):
+        raise DomainError(_("代表构成比例须在0%到100%之间。"))
+    if term.end is not None and term.end < term.start:
+        raise DomainError(_("任期结束日期不能早于任期开始日期。"))
 
 
 @transaction.atomic
@@ -56,6 +85,7 @@ def term_create(*, actor: User | None, org: Org, number: int, start: dt.date, **
     if org.kind not in (OrgKind.GRASSROOTS, OrgKind.JOINT):
         raise DomainError(_("教代会/职代会由基层工会召开。"))
     term = CongressTerm(org=org, number=number, start=start, **fields)
+    _check_term(term)
     term.full_clean()
     term.save()
     audit(action="congress.term_create", actor=actor, org=org, obj=term, after={"number": number})
@@ -63,9 +93,34 @@ def term_create(*, actor: User | None, org: Org, number: int, start: dt.date, **
 
 
 @transaction.atomic
+def term_update(*, actor: User | None, term: CongressTerm, **fields: Any) -> CongressTerm:
+    """The chair changes a term's settings: co-signers needed (N), quorum, composition quotas, end.
+
+    Only TERM_SETTINGS may change; the before/after of what changed is audited.
+    """
+    unknown = set(fields) - set(TERM_SETTINGS)
+    if unknown:
+        raise ValueError(f"term_update cannot change {sorted(unknown)}")
+    term = CongressTerm.objects.select_for_update().get(pk=term.pk)
+    names = list(fields)
+    before = snapshot(term, names)
+    for name, value in fields.items():
+        setattr(term, name, value)
+    _check_term(term)
+    term.full_clean()
+    term.save(update_fields=names)
+    old, new = changed(before, snapshot(term, names))
+    if new:
+        audit(action="congress.term_update", actor=actor, org=term.org, obj=term, before=old, after=new)
+    return term
+
+
+@transaction.atomic
 def session_create(
     *, actor: User | None, term: CongressTerm, date: dt.date, place: str = ""
 ) -> CongressSession:
+    # The term row lock makes concurrent creations take numbers one after the other.
+    CongressTerm.objects.select_for_update().filter(pk=term.pk).first()
     number = (term.sessions.aggregate(n=Max("number"))["n"] or 0) + 1
     session = CongressSession.objects.create(term=term, org=term.org, number=number, date=date, place=place)
     audit(action="congress.session_create", actor=actor, org=term.org, obj=session, after={"number": number})
@@ -101,6 +156,11 @@ def session_set_state(*, actor: User | None, session: CongressSession, to: str) 
         )
     if to == SessionStatus.IN_SESSION and session.party_approved_on is None:
         raise DomainError(_("会议议程尚未经党支部审批，不能开会。"))
+    if (
+        to == SessionStatus.CLOSED
+        and session.items.filter(named_vote=True, result=ItemResult.PENDING).exists()
+    ):
+        raise DomainError(_("尚有议题正在记名表决，请先结束表决再闭会。"))
     before = session.status
     session.status = to
     if to == SessionStatus.IN_SESSION:
@@ -148,6 +208,105 @@ def delegate_elect(
     return delegate
 
 
+# --- delegations (代表团/组) ------------------------------------------------------------------
+
+
+def _may_manage(actor: User | None, term: CongressTerm) -> None:
+    """Views reach a term through core.access already; the service refuses on its own too."""
+    if actor is not None and not can(actor, "change", term):
+        raise DomainError(_("您无权管理本届代表及代表团。"))
+
+
+@transaction.atomic
+def delegation_create(*, actor: User | None, term: CongressTerm, name: str) -> Delegation:
+    """A delegation or delegate group (代表团/组) of the term, by grade or department."""
+    _may_manage(actor, term)
+    name = name.strip()
+    if not name:
+        raise DomainError(_("请填写代表团名称。"))
+    if Delegation.objects.filter(term=term, name=name).exists():
+        raise DomainError(_("本届已有名为“%(name)s”的代表团。") % {"name": name})
+    delegation = Delegation.objects.create(term=term, name=name)
+    audit(
+        action="congress.delegation_create", actor=actor, org=term.org, obj=delegation, after={"name": name}
+    )
+    return delegation
+
+
+@transaction.atomic
+def delegation_update(
+    *, actor: User | None, delegation: Delegation, name: str, head: Delegate | None
+) -> Delegation:
+    """Rename a delegation and set its head (团长): an active delegate of that delegation, or nobody."""
+    delegation = Delegation.objects.select_for_update().select_related("term__org").get(pk=delegation.pk)
+    term = delegation.term
+    _may_manage(actor, term)
+    name = name.strip()
+    if not name:
+        raise DomainError(_("请填写代表团名称。"))
+    if Delegation.objects.filter(term=term, name=name).exclude(pk=delegation.pk).exists():
+        raise DomainError(_("本届已有名为“%(name)s”的代表团。") % {"name": name})
+    if head is not None:
+        head = Delegate.objects.filter(pk=head.pk, delegation=delegation, active=True).first()
+        if head is None:
+            raise DomainError(_("团长须为本代表团的在任代表。"))
+    before = {"name": delegation.name, "head": delegation.head_id}
+    delegation.name, delegation.head = name, head
+    delegation.save(update_fields=["name", "head"])
+    old, new = changed(before, {"name": name, "head": head.pk if head else None})
+    if new:
+        audit(action="congress.delegation_update", actor=actor, org=term.org, obj=delegation,
+              before=old, after=new)  # fmt: skip
+    return delegation
+
+
+@transaction.atomic
+def delegation_delete(*, actor: User | None, delegation: Delegation) -> None:
+    """Delete a delegation that has no active delegates left (refused otherwise: move them first).
+
+    Replaced (inactive) delegates who were in it simply lose the link.
+    """
+    delegation = Delegation.objects.select_for_update().select_related("term__org").get(pk=delegation.pk)
+    term = delegation.term
+    _may_manage(actor, term)
+    members = delegation.delegates.filter(active=True).count()
+    if members:
+        raise DomainError(
+            _("代表团“%(name)s”还有%(n)s名代表，请先将他们调整到其他代表团后再删除。")
+            % {"name": delegation.name, "n": members}
+        )
+    audit(action="congress.delegation_delete", actor=actor, org=term.org, obj=delegation,
+          before={"name": delegation.name})  # fmt: skip
+    delegation.delete()
+
+
+@transaction.atomic
+def delegate_assign_delegation(
+    *, actor: User | None, term: CongressTerm, delegates: Iterable[Delegate], delegation: Delegation | None
+) -> int:
+    """Put the chosen delegates into `delegation` (None: into no delegation). Returns how many moved.
+
+    A head who leaves their delegation stops being its head.
+    """
+    _may_manage(actor, term)
+    chosen = list(delegates)
+    if not chosen:
+        raise DomainError(_("请先勾选要调整的代表。"))
+    if delegation is not None and delegation.term_id != term.pk:
+        raise DomainError(_("只能调整到本届的代表团。"))
+    if any(d.term_id != term.pk or not d.active for d in chosen):
+        raise DomainError(_("只能调整本届在任代表。"))
+    ids = sorted({d.pk for d in chosen})
+    target = delegation.pk if delegation is not None else None
+    Delegation.objects.filter(term=term, head__in=ids).exclude(pk__in=[target] if target else []).update(
+        head=None
+    )
+    moved = Delegate.objects.filter(pk__in=ids).exclude(delegation=target).update(delegation=target)
+    audit(action="congress.delegate_assign", actor=actor, org=term.org, obj=delegation or term,
+          after={"delegates": ids, "delegation": target})  # fmt: skip
+    return moved
+
+
 def session_check_in(
     *, actor: User | None, session: CongressSession, delegate: Delegate, by_self: bool
 ) -> bool:
@@ -178,13 +337,38 @@ def item_record_result(
 ) -> AgendaItem:
     """Record a show-of-hands result: needs the quorum present, passes with more than half of all
     delegates (学校教职工代表大会规定: 全体代表的过半数)."""
-    item = AgendaItem.objects.select_for_update().select_related("session").get(pk=item.pk)
+    item = _locked_item(item)
+    _check_votable(item)
+    if item.named_vote:
+        raise DomainError(_("该议题正在记名表决，请结束记名表决，由系统统计票数。"))
+    present, delegates = _check_quorum(item.session)
+    total = votes_for + votes_against + votes_abstain
+    if total > present:
+        raise DomainError(
+            _("表决票数(%(total)s)多于到会代表人数(%(present)s)。") % {"total": total, "present": present}
+        )
+    return _decide(item, actor=actor, counts=(votes_for, votes_against, votes_abstain),
+                   delegates=delegates, revise=revise)  # fmt: skip
+
+
+def _locked_item(item: AgendaItem) -> AgendaItem:
+    # Lock the item row alone (FOR UPDATE over the joined rows would lock the session and term too).
+    locked = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    locked.session = CongressSession.objects.select_related("term", "org").get(pk=locked.session_id)
+    return locked
+
+
+def _check_votable(item: AgendaItem) -> None:
     if item.result != ItemResult.PENDING:
         raise DomainError(_("该议题已表决；如需再议，请提交修改后的议题。"))
     if item.session.status != SessionStatus.IN_SESSION:
         raise DomainError(_("会议召开期间才能表决。"))
-    present = item.session.attendances.count()
-    term = item.session.term
+
+
+def _check_quorum(session: CongressSession) -> tuple[int, int]:
+    """(present, all active delegates of the term); refused below the term's quorum (e.g. 2/3)."""
+    present = session.attendances.count()
+    term = session.term
     delegates = term.delegates.filter(active=True).count()
     if present * term.quorum_denominator < delegates * term.quorum_numerator:
         raise DomainError(
@@ -196,27 +380,98 @@ def item_record_result(
                 "d": term.quorum_denominator,
             }
         )
-    total = votes_for + votes_against + votes_abstain
-    if total > present:
-        raise DomainError(
-            _("表决票数(%(total)s)多于到会代表人数(%(present)s)。") % {"total": total, "present": present}
-        )
-    item.votes_for, item.votes_against, item.votes_abstain = votes_for, votes_against, votes_abstain
+    return present, delegates
+
+
+def _decide(
+    item: AgendaItem, *, actor: User | None, counts: tuple[int, int, int], delegates: int, revise: bool
+) -> AgendaItem:
+    votes_for, votes_against, votes_abstain = counts
+    item.votes_for, item.votes_against, item.votes_abstain = counts
     if revise:
         item.result = ItemResult.REVISE
     else:
         # Passed with more than half of ALL delegates of the term (全体代表的过半数), not of those present.
         item.result = ItemResult.PASSED if votes_for * 2 > delegates else ItemResult.FAILED
     item.decided_at = timezone.now()
-    item.save()
+    item.save(update_fields=["votes_for", "votes_against", "votes_abstain", "result", "decided_at"])
     audit(action="congress.item_result", actor=actor, org=item.session.org, obj=item,
-          after={"result": item.result, "for": votes_for, "against": votes_against, "abstain": votes_abstain})  # fmt: skip
+          after={"result": item.result, "for": votes_for, "against": votes_against, "abstain": votes_abstain,
+                 **({"named": True} if item.named_vote else {})})  # fmt: skip
     return item
 
 
 @transaction.atomic
-def item_revise(*, actor: User | None, item: AgendaItem, title: str | None = None) -> AgendaItem:
-    """Put a failed or sent-back item again, as a new item linked to the old one."""
+def item_open_named_vote(*, actor: User | None, item: AgendaItem) -> AgendaItem:
+    """The clerk opens a named vote (记名表决): each present delegate then votes on their phone."""
+    item = _locked_item(item)
+    _check_votable(item)
+    if item.named_vote:
+        raise DomainError(_("该议题的记名表决已经开始。"))
+    _check_quorum(item.session)
+    item.named_vote = True
+    item.save(update_fields=["named_vote"])
+    audit(action="congress.item_named_vote_open", actor=actor, org=item.session.org, obj=item)
+    return item
+
+
+@transaction.atomic
+def item_vote(*, actor: User | None, item: AgendaItem, choice: str) -> AgendaVote:
+    """A present delegate votes 赞成/反对/弃权 on an item under named vote: once, while it is open."""
+    item = _locked_item(item)
+    if choice not in VoteChoice.values:
+        raise DomainError(_("表决意见只能是赞成、反对或弃权。"))
+    session = item.session
+    delegate = None
+    if actor is not None:
+        delegate = session.term.delegates.filter(user=actor, active=True).first()
+    if delegate is None:
+        raise DomainError(_("只有本届在任代表可以参加表决。"))
+    if item.result != ItemResult.PENDING:
+        raise DomainError(_("该议题的表决已经结束。"))
+    if not item.named_vote or session.status != SessionStatus.IN_SESSION:
+        raise DomainError(_("该议题尚未开始记名表决。"))
+    if not session.attendances.filter(delegate=delegate).exists():
+        raise DomainError(_("您尚未签到，签到后才能参加表决。"))
+    duplicate = DomainError(_("您已对该议题表决，不能重复投票。"))
+    if AgendaVote.objects.filter(item=item, delegate=delegate).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            vote = AgendaVote.objects.create(item=item, delegate=delegate, choice=choice)
+    except IntegrityError:  # a concurrent request of the same delegate won
+        raise duplicate from None
+    # A named vote is public by nature (记名): who voted how may be recorded.
+    audit(action="congress.item_vote", actor=actor, org=session.org, obj=item,
+          after={"delegate": delegate.pk, "choice": choice})  # fmt: skip
+    return vote
+
+
+@transaction.atomic
+def item_close_named_vote(*, actor: User | None, item: AgendaItem, revise: bool = False) -> AgendaItem:
+    """The clerk closes the named vote; the counts come from the votes cast, and the item passes
+    with more than half of all delegates of the term, as a show of hands does."""
+    item = _locked_item(item)
+    if not item.named_vote_open:
+        raise DomainError(_("该议题没有进行中的记名表决。"))
+    if item.session.status != SessionStatus.IN_SESSION:
+        raise DomainError(_("会议召开期间才能表决。"))
+    tally = dict(item.votes.order_by().values_list("choice").annotate(n=Count("pk")))
+    counts = (
+        tally.get(VoteChoice.FOR, 0),
+        tally.get(VoteChoice.AGAINST, 0),
+        tally.get(VoteChoice.ABSTAIN, 0),
+    )
+    delegates = item.session.term.delegates.filter(active=True).count()
+    return _decide(item, actor=actor, counts=counts, delegates=delegates, revise=revise)
+
+
+@transaction.atomic
+def item_revise(
+    *, actor: User | None, item: AgendaItem, title: str | None = None, document: Any = None
+) -> AgendaItem:
+    """Put a failed or sent-back item again, as a new item linked to the old one (with the old
+    document unless a revised one is given)."""
     if item.result not in (ItemResult.FAILED, ItemResult.REVISE):
         raise DomainError(_("只有未通过或需修改的议题可以修改后再议。"))
     revised = AgendaItem.objects.create(
@@ -224,6 +479,8 @@ def item_revise(*, actor: User | None, item: AgendaItem, title: str | None = Non
         order=item.order,
         title=title or item.title,
         revision_of=item,
+        document=document or item.document,
+        document_name=_upload_name(document) if document else item.document_name,
     )
     audit(
         action="congress.item_revise", actor=actor, org=item.session.org, obj=revised, after={"of": item.pk}
@@ -316,9 +573,15 @@ def proposal_update_draft(*, actor: User | None, proposal: Proposal, **fields: A
 
 @transaction.atomic
 def cosigner_confirm(*, actor: User | None, proposal: Proposal, delegate: Delegate) -> Cosigner:
+    """A named co-signer confirms (附议), only while the proposal is still a draft."""
+    proposal = _locked(proposal)
     cosigner = Cosigner.objects.select_for_update().filter(proposal=proposal, delegate=delegate).first()
     if cosigner is None:
         raise DomainError(_("您不是该提案的附议人。"))
+    if proposal.state != ProposalState.DRAFT:
+        raise DomainError(
+            _("提案当前为“%(s)s”，只有草稿可以确认附议。") % {"s": proposal.get_state_display()}
+        )
     if cosigner.confirmed_at is None:
         cosigner.confirmed_at = timezone.now()
         cosigner.save(update_fields=["confirmed_at"])
@@ -327,7 +590,10 @@ def cosigner_confirm(*, actor: User | None, proposal: Proposal, delegate: Delega
 
 @transaction.atomic
 def proposal_submit(*, actor: User | None, proposal: Proposal) -> Proposal:
+    """The proposer submits the draft once enough co-signers (N of the term) have confirmed."""
     proposal = _locked(proposal)
+    if actor is None or proposal.proposer_user_id != actor.pk:
+        raise DomainError(_("只有提案人可以提交提案。"))
     if proposal.session.status == SessionStatus.CLOSED:
         raise DomainError(_("本次会议已闭会，不再受理提案。"))
     required = proposal.session.term.cosigners_required
@@ -365,6 +631,9 @@ def proposal_review(
     proposal.review_note = note
     if decision == ProposalState.REGISTERED:
         proposal.registered_at = timezone.now()
+        # Numbers are unique per session: lock the session row (alone: FOR UPDATE over a nullable
+        # outer join fails on PostgreSQL) so concurrent registrations take numbers in turn.
+        CongressSession.objects.select_for_update().filter(pk=proposal.session_id).first()
         proposal.number = (
             Proposal.objects.filter(session=proposal.session, number__isnull=False).aggregate(
                 n=Max("number")
@@ -450,7 +719,7 @@ def proposal_answer(*, actor: User, proposal: Proposal, body: str, attachment: A
     answer = Answer.objects.create(
         proposal=proposal, assignment=assignment, round=round_number, body=body, answered_by=actor,
         answered_at=now, on_time=timezone.localdate() <= assignment.deadline,
-        **({"attachment": attachment} if attachment else {}),
+        **({"attachment": attachment, "attachment_name": _upload_name(attachment)} if attachment else {}),
     )  # fmt: skip
     assignment.answered_at = now
     assignment.save(update_fields=["answered_at"])
@@ -549,6 +818,9 @@ def suggestion_submit(
     anonymous: bool = False,
     campaign: SuggestionCampaign | None = None,
 ) -> Suggestion:
+    """Anyone with a role in the union (or in one of its union groups) submits, named or anonymous."""
+    if actor is None or not member_unions(actor).filter(pk=org.pk).exists():
+        raise DomainError(_("只有本工会的会员可以向本工会提出合理化建议。"))
     if campaign is not None and campaign.org_id != org.pk:
         raise DomainError(_("该征集活动不属于本工会。"))
     if campaign is not None and not (campaign.start <= timezone.localdate() <= campaign.end):
@@ -594,6 +866,8 @@ def suggestion_implement(
     *, actor: User | None, suggestion: Suggestion, benefit: str, amount: Decimal = Decimal("0")
 ) -> Suggestion:
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if actor is not None and suggestion.submitter_id == actor.pk:
+        raise DomainError(_("不能为自己提出的建议登记实施情况。"))
     suggestion_set_state(suggestion=suggestion, actor=actor, to=SuggestionState.IMPLEMENTED)
     suggestion.benefit, suggestion.benefit_amount = benefit, amount.quantize(Decimal("0.01"))
     suggestion.save(update_fields=["benefit", "benefit_amount"])
@@ -603,6 +877,8 @@ def suggestion_implement(
 @transaction.atomic
 def suggestion_reward(*, actor: User | None, suggestion: Suggestion, reward: str) -> Suggestion:
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if actor is not None and suggestion.submitter_id == actor.pk:
+        raise DomainError(_("不能奖励自己提出的建议。"))
     suggestion_set_state(suggestion=suggestion, actor=actor, to=SuggestionState.REWARDED)
     suggestion.reward = reward
     suggestion.save(update_fields=["reward"])
@@ -628,11 +904,17 @@ def proposal_publish(*, actor: User | None, proposal: Proposal, published: bool)
 
 
 @transaction.atomic
-def item_create(*, actor: User | None, session: CongressSession, title: str, order: int = 1) -> AgendaItem:
-    """Add an agenda item (议题) to a session that has not closed."""
+def item_create(
+    *, actor: User | None, session: CongressSession, title: str, order: int = 1, document: Any = None
+) -> AgendaItem:
+    """Add an agenda item (议题) to a session that has not closed, with its document if any
+    (work report, financial report, plan …)."""
     if session.status == SessionStatus.CLOSED:
         raise DomainError(_("会议已闭会，不能再增加议题。"))
-    item = AgendaItem.objects.create(session=session, order=order, title=title.strip())
+    item = AgendaItem.objects.create(
+        session=session, order=order, title=title.strip(),
+        **({"document": document, "document_name": _upload_name(document)} if document else {}),
+    )  # fmt: skip
     audit(action="congress.item_create", actor=actor, org=session.org, obj=item)
     return item
 

@@ -9,9 +9,24 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import BootstrapMixin
 
+from .enums import VoteChoice
 from .models import CongressTerm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Agenda documents (work report, financial report, plans): Word, PDF or a spreadsheet, 20 MB at most.
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _clean_quorum(form: forms.BaseForm, data: dict[str, Any]) -> None:
+    numerator, denominator = data.get("quorum_numerator"), data.get("quorum_denominator")
+    if numerator is not None and denominator is not None and not 0 < numerator <= denominator:
+        form.add_error("quorum_numerator", _("法定到会比例须大于0且不超过1。"))
+
+
+def _clean_document(upload: Any) -> Any:
+    if upload and upload.size > DOCUMENT_MAX_BYTES:
+        raise forms.ValidationError(_("文件不能超过20MB。"))
+    return upload
 
 
 class TermForm(BootstrapMixin, forms.ModelForm):
@@ -25,9 +40,29 @@ class TermForm(BootstrapMixin, forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        numerator, denominator = data.get("quorum_numerator"), data.get("quorum_denominator")
-        if numerator is not None and denominator is not None and not 0 < numerator <= denominator:
-            self.add_error("quorum_numerator", _("法定到会比例须大于0且不超过1。"))
+        _clean_quorum(self, data)
+        return data
+
+
+class TermSettingsForm(BootstrapMixin, forms.ModelForm):
+    """What the chair may change on a running term (services.TERM_SETTINGS)."""
+
+    class Meta:
+        model = CongressTerm
+        fields = [
+            "end", "cosigners_required", "quorum_numerator", "quorum_denominator",
+            "quota_women", "quota_frontline", "quota_young",
+        ]  # fmt: skip
+        widgets = {"end": DATE_WIDGET}
+        help_texts = {
+            "cosigners_required": _("提案提交前须有多少名代表确认附议。"),
+            "quorum_numerator": _("例如2/3：分子填2，分母填3。"),
+            "quota_women": _("填0表示不设比例要求。"),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _clean_quorum(self, data)
         return data
 
 
@@ -49,6 +84,10 @@ class PartyApprovalForm(BootstrapMixin, forms.Form):
 class ItemForm(BootstrapMixin, forms.Form):
     order = forms.IntegerField(label=_("序号"), min_value=1, initial=1)
     title = forms.CharField(label=_("议题"), max_length=120)
+    document = forms.FileField(label=_("文件(可选)"), required=False)
+
+    def clean_document(self) -> Any:
+        return _clean_document(self.cleaned_data.get("document"))
 
 
 class ResultForm(BootstrapMixin, forms.Form):
@@ -60,6 +99,45 @@ class ResultForm(BootstrapMixin, forms.Form):
 
 class ReviseForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("修改后的议题"), max_length=120, required=False)
+    document = forms.FileField(label=_("修改后的文件"), required=False)
+
+    def clean_document(self) -> Any:
+        return _clean_document(self.cleaned_data.get("document"))
+
+
+class NamedVoteCloseForm(forms.Form):
+    revise = forms.BooleanField(label=_("修改后再议"), required=False)
+
+
+class VoteForm(forms.Form):
+    choice = forms.ChoiceField(label=_("表决意见"), choices=VoteChoice.choices)
+
+
+class DelegationForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("代表团名称"), max_length=60)
+
+
+class DelegationUpdateForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(label=_("代表团名称"), max_length=60)
+    head: forms.ModelChoiceField = forms.ModelChoiceField(label=_("团长"), queryset=None, required=False)
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["head"].queryset = members  # type: ignore[attr-defined]
+
+
+class AssignDelegationForm(forms.Form):
+    delegates: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("代表"), queryset=None, error_messages={"required": _("请先勾选要调整的代表。")}
+    )
+    delegation: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("调整到"), queryset=None, required=False, empty_label=_("不分团")
+    )
+
+    def __init__(self, *args: Any, delegates: Any, delegations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["delegates"].queryset = delegates  # type: ignore[attr-defined]
+        self.fields["delegation"].queryset = delegations  # type: ignore[attr-defined]
 
 
 class ElectForm(BootstrapMixin, forms.Form):

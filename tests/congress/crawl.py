@@ -68,6 +68,54 @@ def _school2_agenda_item(tree: Any, p: Any) -> int:
     return AgendaItem.objects.create(session_id=session_id, title="第二小学的议题").pk
 
 
+def _school2_delegation(tree: Any, p: Any) -> int:
+    from gonghui.congress.models import Delegation
+
+    term_id = _school2_congress_term(tree, p)
+    return Delegation.objects.get_or_create(term_id=term_id, name="第二小学代表团")[0].pk
+
+
+def _school2_agenda_document(tree: Any, p: Any) -> int:
+    """An agenda item of 第二小学 with an uploaded document (the crawl keeps MEDIA_ROOT in tmp)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.congress import services
+    from gonghui.congress.models import AgendaItem, CongressSession
+
+    session = CongressSession.objects.get(pk=_school2_congress_session(tree, p))
+    existing = AgendaItem.objects.filter(session=session, title="第二小学的工作报告").first()
+    if existing is not None:
+        return existing.pk
+    document = SimpleUploadedFile("第二小学工作报告.docx", b"school 2 report")
+    return services.item_create(actor=None, session=session, title="第二小学的工作报告", document=document).pk
+
+
+def _school2_answer(tree: Any, p: Any) -> int:
+    """An answer with an attachment, to a second proposal of 第二小学's session."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.congress import services
+    from gonghui.congress.enums import ProposalState
+    from gonghui.congress.models import Answer, Proposal
+
+    from .factories import ProposalFactory, department_user
+
+    existing = Answer.objects.filter(
+        proposal__org=tree.school2, proposal__title="第二小学已答复的提案"
+    ).first()
+    if existing is not None:
+        return existing.pk
+    session = Proposal.objects.get(pk=_school2_proposal(tree, p)).session
+    department = department_user(tree.school2, name="第二小学总务处")
+    proposal = ProposalFactory(
+        session=session, title="第二小学已答复的提案", state=ProposalState.ASSIGNED, departments=[department]
+    )
+    attachment = SimpleUploadedFile("第二小学答复附件.pdf", b"%PDF school 2")
+    return services.proposal_answer(
+        actor=department, proposal=proposal, body="已答复。", attachment=attachment
+    ).pk
+
+
 FOREIGN_OBJECTS: dict = {
     "congress:session_detail": _school2_congress_session,
     "congress:session_approve": _school2_congress_session,
@@ -78,7 +126,17 @@ FOREIGN_OBJECTS: dict = {
     "congress:session_proposal_report": _school2_congress_session,
     "congress:session_item_result": _school2_agenda_item,
     "congress:session_item_revise": _school2_agenda_item,
+    "congress:session_item_vote_open": _school2_agenda_item,
+    "congress:session_item_vote_close": _school2_agenda_item,
+    "congress:session_item_vote": _school2_agenda_item,
     "congress:term_delegates": _school2_congress_term,
+    "congress:term_delegates_assign": _school2_congress_term,
+    "congress:term_delegation_create": _school2_congress_term,
+    "congress:term_settings": _school2_congress_term,
+    "congress:delegation_update": _school2_delegation,
+    "congress:delegation_delete": _school2_delegation,
+    "congress:agenda_document": _school2_agenda_document,
+    "congress:answer_attachment": _school2_answer,
     "congress:suggestion_detail": _school2_suggestion,
     "congress:suggestion_adopt": _school2_suggestion,
     "congress:suggestion_reject": _school2_suggestion,

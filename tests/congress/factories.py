@@ -252,14 +252,22 @@ SUGGESTION_PATH = [
 ]
 
 
+def union_member(org: Org) -> User:
+    """A login account holding the member role (会员) at `org`: someone who may submit suggestions."""
+    user = UserFactory()
+    RoleAssignmentFactory(user=user, org=org, role=Role.MEMBER, this_org_only=True)
+    return user
+
+
 class SuggestionFactory(DjangoModelFactory):
-    """A suggestion submitted by `submitter`; `state=` reviews (with `reviewer`), implements, rewards."""
+    """A suggestion submitted by `submitter` (by default a member of `org`); `state=` reviews
+    (with `reviewer`), implements, rewards."""
 
     class Meta:
         model = Suggestion
 
     org = factory.SubFactory(OrgFactory)
-    submitter = factory.SubFactory(UserFactory)
+    submitter = factory.LazyAttribute(lambda o: union_member(o.org))
     title = factory.Sequence(lambda n: f"食堂错峰就餐的建议({n})")
     body = "建议按年级错峰就餐，减少排队时间。"
     anonymous = False

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gonghui.congress import services
 from gonghui.congress.enums import Implementation, ProposalCategory, ProposalState, Rating, SessionStatus
-from gonghui.congress.models import Answer, Assignment, Proposal, Suggestion
+from gonghui.congress.models import Answer, Assignment, Cosigner, Proposal, Suggestion
 from gonghui.core.errors import DomainError
 from gonghui.core.models import AuditEvent, Notification
 
@@ -963,3 +964,71 @@ def test_an_unsatisfied_rating_gives_the_departments_a_fresh_deadline(session):
     )
     assert deadlines == {today() + 15 * DAY}
     assert fresh(proposal).deadline == today() + 15 * DAY
+
+
+# --- refused by the services themselves, not only by the pages ----------------------------------
+
+
+def test_a_cosigner_cannot_confirm_once_the_proposal_was_submitted(make, proposer, delegates):
+    proposal = make(cosigners=delegates[1:4])  # three named, two are enough
+    for cosigner in delegates[1:3]:
+        services.cosigner_confirm(actor=cosigner.user, proposal=proposal, delegate=cosigner)
+    services.proposal_submit(actor=proposer.user, proposal=proposal)
+
+    with pytest.raises(DomainError, match="提案当前为“已提交”，只有草稿可以确认附议"):
+        services.cosigner_confirm(actor=delegates[3].user, proposal=proposal, delegate=delegates[3])
+
+    assert Cosigner.objects.get(proposal=proposal, delegate=delegates[3]).confirmed_at is None
+
+
+def test_a_cosigner_cannot_confirm_a_registered_proposal_either(make, delegates):
+    proposal = make(ProposalState.REGISTERED, cosigners=delegates[1:4])
+    late = Cosigner.objects.get(proposal=proposal, delegate=delegates[3])
+    late.confirmed_at = None
+    late.save(update_fields=["confirmed_at"])
+
+    with pytest.raises(DomainError, match="只有草稿可以确认附议"):
+        services.cosigner_confirm(actor=delegates[3].user, proposal=proposal, delegate=delegates[3])
+
+    late.refresh_from_db()
+    assert late.confirmed_at is None
+
+
+@pytest.mark.parametrize("who", ["cosigner", "chair", "nobody"])
+def test_only_the_proposer_submits_even_when_the_service_is_called_directly(make, cosigners, chair, who):
+    proposal = make()
+    for cosigner in cosigners:
+        services.cosigner_confirm(actor=cosigner.user, proposal=proposal, delegate=cosigner)
+    actor = {"cosigner": cosigners[0].user, "chair": chair, "nobody": None}[who]
+
+    with pytest.raises(DomainError, match="只有提案人可以提交提案"):
+        services.proposal_submit(actor=actor, proposal=proposal)
+
+    assert (fresh(proposal).state, fresh(proposal).submitted_at) == (ProposalState.DRAFT, None)
+    assert trail(proposal) == []
+
+
+# --- numbering --------------------------------------------------------------------------------
+
+
+def test_two_proposals_of_a_session_never_share_a_number(make):
+    first = make(ProposalState.REGISTERED)
+    second = make(ProposalState.REGISTERED)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Proposal.objects.filter(pk=second.pk).update(number=fresh(first).number)
+
+    assert (fresh(first).number, fresh(second).number) == (1, 2)
+
+
+def test_any_number_of_drafts_have_no_number_yet(make):
+    drafts = [make(), make(), make()]
+
+    assert [fresh(p).number for p in drafts] == [None, None, None]
+
+
+def test_the_same_number_is_used_again_in_another_session(make, term):
+    here = make(ProposalState.REGISTERED)
+    there = make(ProposalState.REGISTERED, session=SessionFactory(term=term, status=SessionStatus.IN_SESSION))
+
+    assert fresh(here).number == fresh(there).number == 1

@@ -18,7 +18,15 @@ from gonghui.core.enums import OrgKind, Role
 from tests.factories import OrgFactory, RoleAssignmentFactory, UserFactory
 from tests.members.factories import MemberFactory
 
-from .factories import DelegateFactory, ProposalFactory, SessionFactory, SuggestionFactory, TermFactory, today
+from .factories import (
+    DelegateFactory,
+    ProposalFactory,
+    SessionFactory,
+    SuggestionFactory,
+    TermFactory,
+    today,
+    union_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +98,8 @@ def test_the_superior_view_rolls_up_proposals_and_suggestions_and_drills_down(
     ProposalFactory(session=session, state=ProposalState.REGISTERED)
     ProposalFactory(session=session, state=ProposalState.SUBMITTED)
     SuggestionFactory(org=tree.school1, state=SuggestionState.ADOPTED)
-    SuggestionFactory(org=tree.school2_group)  # a group's suggestion counts for its union
+    # A member of a union group (工会小组) submits to the group's union.
+    SuggestionFactory(org=tree.school2, submitter=union_member(tree.school2_group))
     client = client_for(county_officer)
 
     page = html(client.get(reverse("congress:home")))

@@ -14,7 +14,7 @@ from gonghui.congress.models import Suggestion
 from gonghui.core.errors import DomainError
 from gonghui.core.models import AuditEvent
 
-from .factories import CampaignFactory, SuggestionFactory, today
+from .factories import CampaignFactory, SuggestionFactory, today, union_member
 
 DAY = dt.timedelta(days=1)
 
@@ -235,3 +235,58 @@ def test_a_suggestion_cannot_be_filed_under_another_unions_campaign(tree, member
 
     with pytest.raises(DomainError, match="征集活动"):
         submit(tree.school1, member, campaign=other_campaign)
+
+
+# --- who may submit, and no one handles their own suggestion ----------------------------------
+
+
+def test_someone_without_a_role_in_the_union_cannot_submit_to_it(tree, other_union_chair):
+    with pytest.raises(DomainError, match="只有本工会的会员可以向本工会提出合理化建议"):
+        submit(tree.school1, other_union_chair)
+
+    assert not Suggestion.objects.exists()
+
+
+def test_a_county_officer_is_not_a_member_of_a_school_union(tree, county_officer):
+    with pytest.raises(DomainError, match="只有本工会的会员"):
+        submit(tree.school1, county_officer)
+
+    assert not Suggestion.objects.exists()
+
+
+def test_nobody_submits_without_an_account(tree):
+    with pytest.raises(DomainError, match="只有本工会的会员"):
+        submit(tree.school1, None)
+
+    assert not Suggestion.objects.exists()
+
+
+def test_a_member_of_a_union_group_submits_to_the_groups_union(tree):
+    teacher = union_member(tree.school1_group_a)
+
+    assert submit(tree.school1, teacher).org == tree.school1
+
+
+def test_the_submitter_cannot_record_the_implementation_of_their_own_suggestion(tree, chair):
+    suggestion = SuggestionFactory(org=tree.school1, submitter=chair, state=SuggestionState.ADOPTED)
+
+    with pytest.raises(DomainError, match="不能为自己提出的建议登记实施情况"):
+        services.suggestion_implement(actor=chair, suggestion=suggestion, benefit="节约", amount=Decimal("9"))
+
+    suggestion.refresh_from_db()
+    assert (suggestion.state, suggestion.benefit, suggestion.benefit_amount) == (
+        SuggestionState.ADOPTED,
+        "",
+        Decimal("0"),
+    )
+    assert state_changes(suggestion) == [("submitted", "adopted")]
+
+
+def test_the_submitter_cannot_reward_their_own_suggestion(tree, chair):
+    suggestion = SuggestionFactory(org=tree.school1, submitter=chair, state=SuggestionState.IMPLEMENTED)
+
+    with pytest.raises(DomainError, match="不能奖励自己提出的建议"):
+        services.suggestion_reward(actor=chair, suggestion=suggestion, reward="奖励500元")
+
+    suggestion.refresh_from_db()
+    assert (suggestion.state, suggestion.reward) == (SuggestionState.IMPLEMENTED, "")

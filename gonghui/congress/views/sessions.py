@@ -1,11 +1,13 @@
-"""Congress views: home, sessions (status, attendance and quorum, agenda), delegates, DOCX.
+"""Congress views: home, sessions (status, attendance and quorum, agenda with show-of-hands and
+named votes), delegates and delegations (代表团/组) of a term, term settings, DOCX.
 
 Thin, like every view here: objects come through core.access, writes through congress.services.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -29,26 +31,34 @@ from gonghui.core.views.base import AuthedRequest, current_scope, render_page
 from gonghui.members.queries import members_in
 
 from .. import documents, services
-from ..enums import ADOPTED_STATES, REGISTERED_STATES, ItemResult, ProposalState, SessionStatus
+from ..enums import ADOPTED_STATES, REGISTERED_STATES, ItemResult, ProposalState, SessionStatus, VoteChoice
 from ..facts import year_facts
 from ..models import (
     CONGRESS_CHANGE_ROLES,
     CONGRESS_VIEW_ROLES,
     AgendaItem,
+    AgendaVote,
     CongressSession,
     CongressTerm,
     Delegate,
+    Delegation,
     Proposal,
     Suggestion,
 )
 from ..session_forms import (
+    AssignDelegationForm,
+    DelegationForm,
+    DelegationUpdateForm,
     ElectForm,
     ItemForm,
+    NamedVoteCloseForm,
     PartyApprovalForm,
     ResultForm,
     ReviseForm,
     SessionForm,
     TermForm,
+    TermSettingsForm,
+    VoteForm,
 )
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -255,6 +265,45 @@ class Quorum:
         return self.total > 0 and self.present * self.denominator >= self.total * self.numerator
 
 
+@dataclass
+class Tally:
+    """The votes cast so far in an open named vote (记名表决)."""
+
+    votes_for: int = 0
+    votes_against: int = 0
+    votes_abstain: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.votes_for + self.votes_against + self.votes_abstain
+
+
+def _named_votes(items: list[AgendaItem], mine: Delegate | None) -> None:
+    """Attach `tally` and `my_vote` (a VoteChoice or None) to each item; two queries at most."""
+    open_ids = [item.pk for item in items if item.named_vote_open]
+    tallies: dict[int, Tally] = defaultdict(Tally)
+    mine_by_item: dict[int, str] = {}
+    if open_ids:
+        counts = (
+            AgendaVote.objects.filter(item_id__in=open_ids)
+            .order_by()
+            .values_list("item_id", "choice")
+            .annotate(n=Count("pk"))
+        )
+        for item_id, choice, n in counts:
+            setattr(tallies[item_id], f"votes_{choice}", n)
+        if mine is not None:
+            mine_by_item = dict(
+                AgendaVote.objects.filter(item_id__in=open_ids, delegate=mine).values_list(
+                    "item_id", "choice"
+                )
+            )
+    for item in items:
+        item.tally = tallies.get(item.pk, Tally())  # type: ignore[attr-defined]
+        choice = mine_by_item.get(item.pk)
+        item.my_vote = VoteChoice(choice) if choice else None  # type: ignore[attr-defined]
+
+
 def _session(request: AuthedRequest, pk: int, action: str = "view") -> CongressSession:
     queryset = CongressSession.objects.select_related("term", "org")
     return get_from(visible(queryset, request.user, action), request.user, request=request, pk=pk)
@@ -267,6 +316,7 @@ def _session_context(request: AuthedRequest, session: CongressSession) -> dict[s
     may_change = can(request.user, "change", session)
     mine = next((d for d in delegates if d.user_id == request.user.pk), None)
     items = list(session.items.select_related("revision_of").order_by("order", "id"))
+    _named_votes(items, mine)
     return {
         "session": session,
         "term": term,
@@ -287,14 +337,17 @@ def _session_context(request: AuthedRequest, session: CongressSession) -> dict[s
         "result_form": ResultForm(),
         "ItemResult": ItemResult,
         "SessionStatus": SessionStatus,
+        "VoteChoice": VoteChoice,
     }
 
 
 @login_required
 def session_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The session page; over HTMX the attendance fragment, or the agenda with ?part=agenda."""
     session = _session(request, pk)
+    partial = "agenda" if request.GET.get("part") == "agenda" else "attendance"
     return render_page(
-        request, "congress/session_detail.html", _session_context(request, session), partial="attendance"
+        request, "congress/session_detail.html", _session_context(request, session), partial=partial
     )
 
 
@@ -373,7 +426,7 @@ def session_check_in(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_create(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _session(request, pk, "change")
-    form = ItemForm(request.POST)
+    form = ItemForm(request.POST, request.FILES)
     if session.status == SessionStatus.CLOSED:
         messages.error(request, _("会议已闭会，不能再增加议题。"))
     elif form.is_valid():
@@ -383,18 +436,21 @@ def item_create(request: AuthedRequest, pk: int) -> HttpResponse:
                 session=session,
                 title=form.cleaned_data["title"],
                 order=form.cleaned_data["order"],
+                document=form.cleaned_data["document"],
             )
         except DomainError as error:
             messages.error(request, str(error))
             return _back(session)
         messages.success(request, _("已增加议题。"))
+    elif "document" in form.errors:
+        messages.error(request, str(form.errors["document"][0]))
     else:
         messages.error(request, _("请填写议题名称和序号。"))
     return _back(session)
 
 
-def _item(request: AuthedRequest, pk: int) -> AgendaItem:
-    sessions = visible(CongressSession.objects.all(), request.user, "change")
+def _item(request: AuthedRequest, pk: int, action: str = "change") -> AgendaItem:
+    sessions = visible(CongressSession.objects.all(), request.user, action)
     queryset = AgendaItem.objects.filter(session__in=sessions).select_related("session")
     return get_from(queryset, request.user, request=request, pk=pk)
 
@@ -420,14 +476,74 @@ def item_result(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def item_revise(request: AuthedRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
-    form = ReviseForm(request.POST)
-    title = form.cleaned_data["title"] if form.is_valid() else ""
+    form = ReviseForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return _back(item.session)
     try:
-        services.item_revise(actor=request.user, item=item, title=title or None)
+        services.item_revise(actor=request.user, item=item, title=form.cleaned_data["title"] or None,
+                             document=form.cleaned_data["document"])  # fmt: skip
     except DomainError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("已提交修改后的议题，待再次表决。"))
+    return _back(item.session)
+
+
+# --- named votes (记名表决) ----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def item_vote_open(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The clerk opens a named vote on an item; present delegates then vote on their phones."""
+    item = _item(request, pk)
+    try:
+        services.item_open_named_vote(actor=request.user, item=item)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("记名表决已开始，请到会代表在手机上表决。"))
+    return _back(item.session)
+
+
+@login_required
+@require_POST
+def item_vote_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The clerk closes the named vote; the result is counted from the votes cast."""
+    item = _item(request, pk)
+    form = NamedVoteCloseForm(request.POST)
+    revise = form.is_valid() and form.cleaned_data["revise"]
+    try:
+        item = services.item_close_named_vote(actor=request.user, item=item, revise=revise)
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("记名表决已结束：%(r)s。") % {"r": item.get_result_display()})
+    return _back(item.session)
+
+
+@login_required
+@require_POST
+def item_vote(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A present delegate votes 赞成/反对/弃权 from the session page (once, while the vote is open)."""
+    item = _item(request, pk, "view")
+    form = VoteForm(request.POST)
+    error = ""
+    if not form.is_valid():
+        error = _("请选择赞成、反对或弃权。")
+    else:
+        try:
+            services.item_vote(actor=request.user, item=item, choice=form.cleaned_data["choice"])
+        except DomainError as refused:
+            error = str(refused)
+    if request.htmx:
+        context = {**_session_context(request, item.session), "vote_error": error, "vote_item": item.pk}
+        return render_page(request, "congress/session_detail.html", context, partial="agenda")
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("您的表决意见已提交。"))
     return _back(item.session)
 
 
@@ -461,16 +577,16 @@ def session_proposal_report(request: AuthedRequest, pk: int) -> HttpResponse:
     return _docx(documents.proposal_report_docx(session), name)
 
 
-# --- delegates of a term ----------------------------------------------------------------------
+# --- delegates of a term, delegations (代表团/组), term settings ----------------------------------
 
 
-@login_required
-def term_delegates(request: AuthedRequest, pk: int) -> HttpResponse:
-    action = "change" if request.method == "POST" else "view"
-    term = get_for_user(CongressTerm, request.user, pk, action=action, request=request)
-    if not in_scope(request.user, term.org, OFFICER_ROLES):
-        deny(request.user, request=request, what=f"congress.congressterm:{pk}")
-    may_change = can(request.user, "change", term)
+@dataclass
+class DelegationRow:
+    delegation: Delegation
+    members: list[Delegate] = field(default_factory=list)
+
+
+def _elect_form(term: CongressTerm, data: Any = None) -> ElectForm:
     active = term.delegates.filter(active=True).order_by("name", "id")
     candidates = (
         members_in(term.org)
@@ -478,7 +594,45 @@ def term_delegates(request: AuthedRequest, pk: int) -> HttpResponse:
         .exclude(delegateships__term=term)
         .order_by("name_pinyin", "id")
     )
-    form = ElectForm(request.POST or None, members=candidates, delegates=active)
+    return ElectForm(data, members=candidates, delegates=active)
+
+
+def _delegates_context(
+    request: AuthedRequest, term: CongressTerm, *, form: ElectForm | None = None, roster_error: str = ""
+) -> dict[str, Any]:
+    delegates = list(
+        term.delegates.select_related("delegation", "replaces").order_by("-active", "name", "id")
+    )
+    active = [d for d in delegates if d.active]
+    by_delegation: dict[int | None, list[Delegate]] = defaultdict(list)
+    for delegate in active:
+        by_delegation[delegate.delegation_id].append(delegate)
+    delegations = list(term.delegations.select_related("head").order_by("name", "id"))
+    return {
+        "term": term,
+        "delegates": delegates,
+        "delegations": [DelegationRow(d, by_delegation.get(d.pk, [])) for d in delegations],
+        "unassigned": len(by_delegation.get(None, [])),
+        "composition": composition(term, active),
+        "active_count": len(active),
+        "form": form if form is not None else _elect_form(term),
+        "delegation_form": DelegationForm(),
+        "may_change": can(request.user, "change", term),
+        "roster_error": roster_error,
+    }
+
+
+def _officer_term(request: AuthedRequest, pk: int, action: str) -> CongressTerm:
+    term = get_for_user(CongressTerm, request.user, pk, action=action, request=request)
+    if not in_scope(request.user, term.org, OFFICER_ROLES):
+        deny(request.user, request=request, what=f"congress.congressterm:{pk}")
+    return term
+
+
+@login_required
+def term_delegates(request: AuthedRequest, pk: int) -> HttpResponse:
+    term = _officer_term(request, pk, "change" if request.method == "POST" else "view")
+    form = _elect_form(term, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             delegate = services.delegate_elect(
@@ -493,19 +647,108 @@ def term_delegates(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(name)s当选本届代表。") % {"name": delegate.name})
             return redirect("congress:term_delegates", pk=term.pk)
-    delegates = list(
-        term.delegates.select_related("delegation", "replaces").order_by("-active", "name", "id")
+    context = _delegates_context(request, term, form=form)
+    return render_page(request, "congress/session_delegates.html", context, partial="roster")
+
+
+def _roster(request: AuthedRequest, term: CongressTerm, error: str, success: str) -> HttpResponse:
+    """After a delegation change: the roster fragment over HTMX, else back to the page with a message."""
+    if request.htmx:
+        context = _delegates_context(request, term, roster_error=error)
+        return render_page(request, "congress/session_delegates.html", context, partial="roster")
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, success)
+    return redirect("congress:term_delegates", pk=term.pk)
+
+
+def _first_error(form: Any) -> str:
+    return str(next(iter(form.errors.values()))[0])
+
+
+def _delegation(request: AuthedRequest, pk: int) -> Delegation:
+    terms = visible(CongressTerm.objects.all(), request.user, "change")
+    queryset = Delegation.objects.filter(term__in=terms).select_related("term__org")
+    return get_from(queryset, request.user, request=request, pk=pk)
+
+
+@login_required
+@require_POST
+def delegation_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    term = _officer_term(request, pk, "change")
+    form = DelegationForm(request.POST)
+    error = "" if form.is_valid() else _first_error(form)
+    if not error:
+        try:
+            services.delegation_create(actor=request.user, term=term, name=form.cleaned_data["name"])
+        except DomainError as refused:
+            error = str(refused)
+    return _roster(request, term, error, _("已新建代表团。"))
+
+
+@login_required
+@require_POST
+def delegation_update(request: AuthedRequest, pk: int) -> HttpResponse:
+    delegation = _delegation(request, pk)
+    members = delegation.delegates.filter(active=True).order_by("name", "id")
+    form = DelegationUpdateForm(request.POST, members=members)
+    error = "" if form.is_valid() else _first_error(form)
+    if not error:
+        try:
+            services.delegation_update(actor=request.user, delegation=delegation,
+                                       name=form.cleaned_data["name"], head=form.cleaned_data["head"])  # fmt: skip
+        except DomainError as refused:
+            error = str(refused)
+    return _roster(request, delegation.term, error, _("已保存代表团。"))
+
+
+@login_required
+@require_POST
+def delegation_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    delegation = _delegation(request, pk)
+    error = ""
+    try:
+        services.delegation_delete(actor=request.user, delegation=delegation)
+    except DomainError as refused:
+        error = str(refused)
+    return _roster(request, delegation.term, error, _("已删除代表团。"))
+
+
+@login_required
+@require_POST
+def delegates_assign(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Bulk: the ticked delegates go into the chosen delegation (or into none)."""
+    term = _officer_term(request, pk, "change")
+    form = AssignDelegationForm(
+        request.POST, delegates=term.delegates.filter(active=True), delegations=term.delegations.all()
     )
-    context = {
-        "term": term,
-        "delegates": delegates,
-        "composition": composition(term, [d for d in delegates if d.active]),
-        "active_count": sum(d.active for d in delegates),
-        "form": form,
-        "may_change": may_change,
-        "sessions": term.sessions.order_by("number"),
-    }
-    return render_page(request, "congress/session_delegates.html", context)
+    error = "" if form.is_valid() else _first_error(form)
+    if not error:
+        try:
+            services.delegate_assign_delegation(actor=request.user, term=term,
+                                                delegates=form.cleaned_data["delegates"],
+                                                delegation=form.cleaned_data["delegation"])  # fmt: skip
+        except DomainError as refused:
+            error = str(refused)
+    return _roster(request, term, error, _("已调整代表所在代表团。"))
+
+
+@login_required
+def term_settings(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The chair sets the term's 附议人数, quorum and composition quotas (代表构成比例)."""
+    term = _officer_term(request, pk, "change")
+    form = TermSettingsForm(request.POST or None, instance=term)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in TermSettingsForm.Meta.fields}
+        try:
+            services.term_update(actor=request.user, term=term, **fields)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("已保存本届设置。"))
+            return redirect("congress:term_delegates", pk=term.pk)
+    return render_page(request, "congress/term_settings.html", {"term": term, "form": form})
 
 
 urlpatterns: list[URLPattern] = [
@@ -519,5 +762,13 @@ urlpatterns: list[URLPattern] = [
     path("sessions/<int:pk>/proposal-report.docx", session_proposal_report, name="session_proposal_report"),
     path("agenda/<int:pk>/result/", item_result, name="session_item_result"),
     path("agenda/<int:pk>/revise/", item_revise, name="session_item_revise"),
+    path("agenda/<int:pk>/named-vote/open/", item_vote_open, name="session_item_vote_open"),
+    path("agenda/<int:pk>/named-vote/close/", item_vote_close, name="session_item_vote_close"),
+    path("agenda/<int:pk>/vote/", item_vote, name="session_item_vote"),
     path("terms/<int:pk>/delegates/", term_delegates, name="term_delegates"),
+    path("terms/<int:pk>/delegates/assign/", delegates_assign, name="term_delegates_assign"),
+    path("terms/<int:pk>/delegations/", delegation_create, name="term_delegation_create"),
+    path("terms/<int:pk>/settings/", term_settings, name="term_settings"),
+    path("delegations/<int:pk>/", delegation_update, name="delegation_update"),
+    path("delegations/<int:pk>/delete/", delegation_delete, name="delegation_delete"),
 ]

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core.access import can, get_for_user, require_roles, scope_q, scopes_for, user_scopes, visible
-from gonghui.core.enums import OrgKind, OrgStatus, Role
+from gonghui.core.access import can, get_for_user, require_roles, scope_q, scopes_for, visible
+from gonghui.core.enums import OrgStatus, Role
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
 from gonghui.core.views.base import AuthedRequest
@@ -39,10 +39,10 @@ from ..suggestion_forms import (
     SuggestionFilterForm,
     SuggestionForm,
 )
+from ..suggestion_queries import UNION_KINDS, member_unions
 
 PAGE_SIZE = 50
 ANY_ROLE = frozenset(Role)
-UNION_KINDS = [OrgKind.GRASSROOTS, OrgKind.JOINT]
 
 
 def _officer_roles() -> frozenset[str]:
@@ -64,16 +64,6 @@ def shown_submitter(suggestion: Suggestion, user: User) -> str:
     if suggestion.anonymous or suggestion.submitter is None:
         return _("匿名")
     return suggestion.submitter.name
-
-
-def _member_unions(user: User) -> QuerySet[Org]:
-    """Unions the user has any role in (a union group's role counts for its union)."""
-    unions = Org.objects.filter(kind__in=UNION_KINDS, status=OrgStatus.ACTIVE).order_by("name")
-    if user.is_superuser:
-        return unions
-    ids = {s.org_id for s in user_scopes(user)}
-    groups = Org.objects.filter(pk__in=ids, kind=OrgKind.GROUP).values("parent_id")
-    return unions.filter(Q(pk__in=ids) | Q(pk__in=groups))
 
 
 def _review_unions(user: User) -> QuerySet[Org]:
@@ -162,7 +152,8 @@ def suggestion_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def suggestion_create(request: AuthedRequest) -> HttpResponse:
-    unions = _member_unions(request.user)
+    # The same rule services.suggestion_submit applies.
+    unions = member_unions(request.user)
     if not unions.exists():
         require_roles(request.user, [], request=request, what="congress.suggestion")
     form = SuggestionForm(request.POST or None, unions=unions, campaigns=_running_campaigns(unions))
