@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NoticesConfig(AppConfig):
+    name = "gonghui.notices"
+    label = "notices"
+    verbose_name = _("公示")
+
+    def ready(self) -> None:
+        from gonghui.core import facts, nav
+        from gonghui.core.demo import register_extension
+        from gonghui.core.todos import register as register_todo
+
+        from . import demo, todos
+        from . import facts as notice_facts
+        from .models import NOTICE_VIEW_ROLES
+
+        facts.register("notices", notice_facts.year_facts)
+        nav.register(
+            nav.NavItem("notices", _("公示"), "notices:board", "megaphone", NOTICE_VIEW_ROLES, order=50)
+        )
+        register_extension(demo.add_notices)
+        register_todo(todos.objections_waiting)

@@ -1,0 +1,105 @@
+"""Reads of public notices: who is a member of a union for 公示, who sees which notices.
+
+A notice of a union is seen by
+* everyone holding a role anywhere in the union's subtree (a plain member, a group leader, a
+  member of one of its union groups): they are its members, and they may raise objections;
+* officers of superior unions, whose roles cover the union (the usual subtree rule);
+and a draft only by the union's panel (chair, vice-chairs, committee members).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from gonghui.core.access import can, scope_q, user_scopes, visible
+from gonghui.core.enums import OrgKind, OrgStatus
+from gonghui.core.models import Org
+
+from .enums import NoticeState, ObjectionState
+from .models import MEMBERSHIP_ROLES, PANEL_ROLES, Notice, Objection
+
+
+def _ancestor_ids(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def member_union_ids(user: Any) -> set[int]:
+    """Ids of the orgs `user` is a member of: each org on the way from the root down to any org
+    where they hold a membership role (no query once the scopes are loaded)."""
+    ids: set[int] = set()
+    for scope in user_scopes(user):
+        if scope.role in MEMBERSHIP_ROLES:
+            ids.update(_ancestor_ids(scope.path))
+    return ids
+
+
+def is_member(user: Any, org: Org) -> bool:
+    """Does `user` hold a membership role at `org` or anywhere below it?"""
+    if user is None or not user.is_authenticated:
+        return False
+    return any(s.role in MEMBERSHIP_ROLES and s.path.startswith(org.path) for s in user_scopes(user))
+
+
+def is_panel(user: Any, notice: Notice) -> bool:
+    """May `user` manage `notice` and see who raised its anonymous objections?"""
+    return can(user, "change", notice)
+
+
+def notices_for(user: Any) -> QuerySet[Notice]:
+    """The notices `user` may see (drafts only for the panel)."""
+    queryset = Notice.objects.all()
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    q = scope_q(user, Notice.access.roles_for("view"))
+    member_ids = member_union_ids(user)
+    if member_ids:
+        q = Q(org_id__in=sorted(member_ids)) if q is None else q | Q(org_id__in=sorted(member_ids))
+    if q is None:
+        return queryset.none()
+    panel = scope_q(user, PANEL_ROLES)
+    shown = ~Q(state=NoticeState.DRAFT) if panel is None else ~Q(state=NoticeState.DRAFT) | panel
+    return queryset.filter(q).filter(shown)
+
+
+def board(user: Any) -> QuerySet[Notice]:
+    """The notice board rows: notices with their union and objection counts, newest first."""
+    return (
+        notices_for(user)
+        .select_related("org")
+        .defer("body")
+        .annotate(
+            objection_count=Count("objections"),
+            open_objection_count=Count("objections", filter=Q(objections__state=ObjectionState.SUBMITTED)),
+        )
+        .order_by("-starts_on", "-id")
+    )
+
+
+def panel_unions(user: Any) -> QuerySet[Org]:
+    """The unions whose notices `user` may draft: those where they sit on the panel."""
+    orgs = Org.objects.exclude(kind=OrgKind.GROUP).order_by("path")
+    if user.is_superuser:
+        return orgs.filter(status=OrgStatus.ACTIVE)
+    q = scope_q(user, PANEL_ROLES, path_lookup="path")
+    if q is None:
+        return orgs.none()
+    return orgs.filter(q, status=OrgStatus.ACTIVE)
+
+
+def objections_waiting(user: Any) -> QuerySet[Objection]:
+    """Objections `user` may resolve that are still waiting for a resolution."""
+    return visible(Objection.objects.all(), user, "change").filter(state=ObjectionState.SUBMITTED)
+
+
+def notices_about(subject: Any) -> QuerySet[Notice]:
+    """The notices attached to `subject` (any saved record with an integer key), newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    subject_type = ContentType.objects.get_for_model(subject)
+    return Notice.objects.filter(subject_type=subject_type, subject_id=subject.pk).order_by(
+        "-starts_on", "-id"
+    )

@@ -1,0 +1,9 @@
+"""Signals other apps listen to (e.g. an award selection becomes final with its 公示).
+
+`notice_finalized(sender=Notice, notice=notice)` is sent exactly once per notice, inside the
+transaction that makes it final (so a receiver's writes commit or roll back with it).
+"""
+
+from django.dispatch import Signal
+
+notice_finalized = Signal()
