@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "gonghui.core",
     "gonghui.members",
     "gonghui.congress",
+    "gonghui.voting",
+    "gonghui.notices",
 ]
 
 # Django's admin is off by default: every user-facing page goes through core.access, the admin

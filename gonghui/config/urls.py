@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("gonghui.core.urls")),
     path("members/", include("gonghui.members.urls")),
     path("congress/", include("gonghui.congress.urls")),
+    path("voting/", include("gonghui.voting.urls")),
+    path("notices/", include("gonghui.notices.urls")),
 ]
 
 if settings.GONGHUI_ADMIN:

@@ -1,0 +1,27 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VotingConfig(AppConfig):
+    name = "gonghui.voting"
+    label = "voting"
+    verbose_name = _("选举与投票")
+
+    def ready(self) -> None:
+        from gonghui.core import facts, nav
+        from gonghui.core.demo import register_extension
+        from gonghui.core.enums import Role
+
+        from . import demo, services
+        from . import facts as voting_facts
+
+        facts.register("voting", voting_facts.year_facts)
+        nav.register(
+            nav.NavItem("voting", _("选举投票"), "voting:home", "check2-square", frozenset(Role), order=40)
+        )
+        register_extension(demo.add_voting)
+        try:  # the notices app (公示) may not be installed yet
+            from gonghui.notices.signals import notice_finalized
+        except ImportError:
+            return
+        notice_finalized.connect(services.on_notice_finalized, dispatch_uid="voting.award_final")

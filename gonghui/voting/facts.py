@@ -1,0 +1,86 @@
+"""Voting figures (DESIGN.md §6): polls held, turnout, elected, evaluations and grades, awards.
+
+Only closed-and-released polls count; evaluation grades only where the poll's minimum number of
+respondents was met (the same rule as its result page). 公示 figures come from the notices app.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.db.models import Count, Q, QuerySet
+
+from gonghui.core.facts import Fact, Period, percent
+from gonghui.core.models import Org
+
+from . import services
+from .enums import AwardLevel, Grade, PollKind, PollState
+from .models import Participation, Poll, Voter
+
+
+def _polls(org: Org, period: Period, subtree: bool) -> QuerySet[Poll]:
+    polls = Poll.objects.filter(state=PollState.RELEASED, closed_at__date__gte=period.start,
+                                closed_at__date__lte=period.end)  # fmt: skip
+    return polls.filter(org__path__under=org.path) if subtree else polls.filter(org=org)
+
+
+def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
+    polls = _polls(org, period, subtree)
+    by_kind = dict(polls.values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    held = sum(by_kind.values())
+    electorate = Voter.objects.filter(poll__in=polls).count()
+    voted = Participation.objects.filter(poll__in=polls).count()
+    elected = evaluated = 0
+    grades: Counter[str] = Counter()
+    awards: Counter[str] = Counter()
+    for poll in polls.filter(~Q(kind=PollKind.SIMPLE)):
+        results = services.poll_tally(poll)
+        if results.counted is not None:
+            won = len(results.counted.elected)
+            if poll.kind == PollKind.ELECTION:
+                elected += won
+            else:
+                awards[poll.award_level or AwardLevel.SCHOOL] += won
+        for person in results.people or []:
+            if person.shown:
+                evaluated += 1
+                grades.update({g: n for g, n in person.grades.items() if n})
+    facts = [
+        Fact("voting.polls", "组织选举、测评、评优和投票", held, "次", period, "", held, headline=True),
+        Fact("voting.elections", "选举", by_kind.get(PollKind.ELECTION, 0), "次", period),
+        Fact("voting.evaluations", "民主测评", by_kind.get(PollKind.EVALUATION, 0), "次", period),
+        Fact("voting.awards", "评优", by_kind.get(PollKind.AWARD, 0), "次", period),
+        Fact("voting.simple", "投票", by_kind.get(PollKind.SIMPLE, 0), "次", period),
+        Fact(
+            "voting.turnout",
+            "参投率",
+            percent(voted, electorate),
+            "%",
+            period,
+            extra={"voted": voted, "electorate": electorate},
+        ),
+        Fact("voting.elected", "选举产生", elected, "人", period),
+        Fact("voting.evaluated", "民主测评人数(达到最少评议人数)", evaluated, "人", period),
+    ]
+    for grade in Grade:
+        facts.append(
+            Fact(
+                f"voting.grade.{grade.value}",
+                f"测评为“{grade.label}”",
+                grades.get(grade.value, 0),
+                "人次",
+                period,
+            )
+        )
+    facts.append(Fact("voting.awarded", "评优表彰", sum(awards.values()), "人", period, headline=True))
+    for level in AwardLevel:
+        facts.append(
+            Fact(
+                f"voting.awarded.{level.value}",
+                f"{level.label}表彰",
+                awards.get(level.value, 0),
+                "人",
+                period,
+            )
+        )
+    return facts

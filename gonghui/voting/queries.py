@@ -1,0 +1,101 @@
+"""Reads of the voting app: which polls a user sees, as officer, as voter, or once released."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from gonghui.core.access import scope_q, visible
+from gonghui.core.enums import Role
+from gonghui.core.models import Org
+from gonghui.members.models import Member
+from gonghui.members.queries import members_in
+
+from .enums import PollState
+from .models import Participation, Poll, Voter
+
+
+def officer_polls(user: Any) -> QuerySet[Poll]:
+    """Polls the user runs or oversees (union officers; superior officers see, never results early)."""
+    return visible(Poll.objects.all(), user)
+
+
+def voter_polls(user: Any) -> QuerySet[Poll]:
+    """Polls in whose electorate the user's member record is."""
+    if not user.is_authenticated:
+        return Poll.objects.none()
+    return Poll.objects.filter(Exists(Voter.objects.filter(poll=OuterRef("pk"), member__user=user)))
+
+
+def public_polls(user: Any) -> QuerySet[Poll]:
+    """Polls whose released results and receipt list the user may see: officers, anyone with a
+    role in the poll's union (members, delegates), and the poll's own voters."""
+    if not user.is_authenticated:
+        return Poll.objects.none()
+    if user.is_superuser:
+        return Poll.objects.all()
+    q = Q(Exists(Voter.objects.filter(poll=OuterRef("pk"), member__user=user)))
+    roles = scope_q(user, frozenset(Role), path_lookup="org__path")
+    if roles is not None:
+        q |= roles
+    return Poll.objects.filter(q)
+
+
+def my_open_polls(user: Any) -> list[tuple[Poll, bool]]:
+    """(poll, already voted) for every open poll of the user's electorate (one query)."""
+    if not user.is_authenticated:
+        return []
+    voted = Participation.objects.filter(poll=OuterRef("pk"), member__user=user)
+    polls = voter_polls(user).filter(state=PollState.OPEN).annotate(voted=Exists(voted)).select_related("org")
+    return [(poll, poll.voted) for poll in polls.order_by("-opened_at", "-id")]
+
+
+def member_of(user: Any) -> Member | None:
+    if not user.is_authenticated:
+        return None
+    return Member.objects.filter(user=user).select_related("org").first()
+
+
+def union_members(org: Org) -> QuerySet[Member]:
+    return members_in(org).filter(status="active")
+
+
+def union_groups(org: Org) -> QuerySet[Org]:
+    return Org.objects.filter(parent=org, kind="group", status="active").order_by("name")
+
+
+def union_terms(org: Org) -> QuerySet[Any]:
+    """The union's congress terms (for "the delegates of a term" as electorate)."""
+    from gonghui.congress.models import CongressTerm
+
+    return CongressTerm.objects.filter(org=org).order_by("-number")
+
+
+def delegates_of(term: Any) -> QuerySet[Member]:
+    from gonghui.congress.models import Delegate
+
+    ids = Delegate.objects.filter(term=term, active=True).values("member_id")
+    return Member.objects.filter(pk__in=ids, status="active")
+
+
+def match_pasted(org: Org, text: str) -> tuple[list[Member], list[str]]:
+    """Members of the union named in a pasted list (one per line: name, mobile or card number),
+    and the lines that match nobody or more than one member."""
+    members = list(union_members(org).select_related("org"))
+    by_key: dict[str, list[Member]] = {}
+    for member in members:
+        for key in {member.name, member.mobile, member.card_number} - {""}:
+            by_key.setdefault(key, []).append(member)
+    found: dict[int, Member] = {}
+    unmatched = []
+    for line in text.splitlines():
+        key = "".join(line.split())
+        if not key:
+            continue
+        hits = by_key.get(key, [])
+        if len(hits) == 1:
+            found[hits[0].pk] = hits[0]
+        else:
+            unmatched.append(key)
+    return list(found.values()), unmatched
