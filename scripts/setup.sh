@@ -71,6 +71,23 @@ fi
 # editable package on every run. When nothing changed this takes a fraction of a second.
 "$UV" pip sync --quiet requirements.lock <(printf -- '-e %s\n' "$PWD") --python "$PY"
 
+# --- System libraries the app needs at run time -------------------------------------------------
+# The PDF result sheets (WeasyPrint, gonghui/core/pdf.py) need pango, and the Noto CJK fonts that
+# they embed. Installed when root; otherwise a warning (only PDF downloads are affected).
+missing_debs=()
+if command -v dpkg-query >/dev/null 2>&1; then
+    for package in libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing_debs+=("$package")
+    done
+fi
+if [ ${#missing_debs[@]} -gt 0 ]; then
+    if is_root && command -v apt-get >/dev/null 2>&1; then
+        apt_install "${missing_debs[@]}"
+    else
+        log "WARNING: missing ${missing_debs[*]}: PDF downloads will fail (Debian: apt-get install ${missing_debs[*]})"
+    fi
+fi
+
 # --- Browser assets (npm) ---------------------------------------------------------------------
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then
     if ! command -v npm >/dev/null 2>&1; then

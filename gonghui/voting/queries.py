@@ -12,7 +12,7 @@ from gonghui.core.models import Org
 from gonghui.members.models import Member
 from gonghui.members.queries import members_in
 
-from .enums import PollState
+from .enums import PollKind, PollState
 from .models import Participation, Poll, Voter
 
 
@@ -49,6 +49,11 @@ def my_open_polls(user: Any) -> list[tuple[Poll, bool]]:
     voted = Participation.objects.filter(poll=OuterRef("pk"), member__user=user)
     polls = voter_polls(user).filter(state=PollState.OPEN).annotate(voted=Exists(voted)).select_related("org")
     return [(poll, poll.voted) for poll in polls.order_by("-opened_at", "-id")]
+
+
+def open_nominations(user: Any) -> QuerySet[Poll]:
+    """Award selections of the user's unions still taking nominations (自荐/推荐): drafts."""
+    return public_polls(user).filter(kind=PollKind.AWARD, state=PollState.DRAFT)
 
 
 def member_of(user: Any) -> Member | None:

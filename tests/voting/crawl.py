@@ -51,6 +51,6 @@ FOREIGN_OBJECTS: dict = {
     for name in (
         "poll_detail", "poll_edit", "poll_state", "option_add", "option_remove", "nomination_screen",
         "evaluation_settings", "electorate", "paper_codes", "paper_entry", "vote", "nominate", "results",
-        "receipts", "result_document", "award_notice",
+        "receipts", "result_document", "result_pdf", "award_notice",
     )
 } | {"voting:option_report": _school2_report}  # fmt: skip

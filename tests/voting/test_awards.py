@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from gonghui.core.errors import DomainError
 from gonghui.voting import services
@@ -56,3 +57,35 @@ def test_only_a_released_award_goes_on_notice(tree):
 
     with pytest.raises(DomainError, match="公布结果之前"):
         services.award_publish_notice(actor=None, poll=poll)
+
+
+def test_members_find_award_selections_taking_nominations_on_the_voting_page(
+    tree, member, other_union_chair, client_for
+):
+    poll = make_poll(tree.school1, kind=PollKind.AWARD, title="优秀班主任评选", options=[], voters=0)
+    make_poll(tree.school1, kind=PollKind.AWARD, title="已开始的评选", options=["甲"], voters=1,
+              state=PollState.OPEN)  # fmt: skip
+
+    mine = client_for(member).get(reverse("voting:home")).content.decode()
+    theirs = client_for(other_union_chair).get(reverse("voting:home")).content.decode()
+
+    assert "优秀班主任评选" in mine and reverse("voting:nominate", args=[poll.pk]) in mine
+    assert "已开始的评选" not in mine  # no longer taking nominations
+    assert "优秀班主任评选" not in theirs
+
+
+def test_the_results_page_shows_every_member_the_award_notice_and_when_it_is_final(tree, member, client_for):
+    from gonghui.notices import services as notices
+
+    poll = released_award(tree)
+    client = client_for(member)
+    url = reverse("voting:results", args=[poll.pk])
+    assert "尚待公示" in client.get(url).content.decode()
+
+    notice = services.award_publish_notice(actor=None, poll=poll)
+    page = client.get(url).content.decode()
+    assert "公示中" in page and reverse("notices:detail", args=[notice.pk]) in page
+    assert "进行公示" not in page  # only the panel puts a result on notice
+
+    notices.notice_refresh(notice=notice, today=notice.ends_on + dt.timedelta(days=1))
+    assert "公示期满，结果生效" in client.get(url).content.decode()

@@ -167,7 +167,7 @@ def test_results_are_refused_to_every_role_before_release(tree, client_for, pers
         user = request.getfixturevalue(persona)
     client = client_for(user)
 
-    for name in ("results", "receipts", "result_document"):
+    for name in ("results", "receipts", "result_document", "result_pdf"):
         response = client.get(reverse(f"voting:{name}", args=[poll.pk]))
         assert response.status_code == 403, (name, response.status_code)
         assert "公布结果之前" in response.content.decode()
@@ -219,7 +219,7 @@ def test_the_poll_list_takes_a_fixed_number_of_queries(tree, chair, client_for, 
     client = client_for(chair)
     client.get(reverse("voting:home"))  # warm the session
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("voting:home"))
 
     assert response.status_code == 200
@@ -234,7 +234,7 @@ def test_my_polls_take_a_fixed_number_of_queries(tree, client_for, django_assert
     client = client_for(voter.user)
     client.get(reverse("voting:home"))
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("voting:home"))
 
     assert response.content.decode().count("去投票") == n

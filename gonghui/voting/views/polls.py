@@ -61,7 +61,8 @@ def _seen(request: AuthedRequest, pk: int) -> Poll:
 
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
-    """Officers: the polls of their unions. Everyone: my open polls, and released results."""
+    """Officers: the polls of their unions. Everyone: my open polls, award selections taking
+    nominations (自荐/推荐), and released results."""
     user = request.user
     is_officer = user.is_superuser or bool(scopes_for(user, VOTING_VIEW_ROLES))
     polls = []
@@ -78,9 +79,13 @@ def home(request: AuthedRequest) -> HttpResponse:
         .select_related("org")
         .order_by("-released_at", "-id")[:20]
     )
+    nominating = list(
+        queries.open_nominations(user).select_related("org").order_by("-created_at", "-id")[:20]
+    )
     union = _current_union(request)
     context = {
         "polls": polls,
+        "nominating": nominating,
         "is_officer": is_officer,
         "mine": queries.my_open_polls(user),
         "released": released,

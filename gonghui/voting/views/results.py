@@ -1,5 +1,5 @@
 """Results pages: released results, the receipt list anyone of the union can check, the result
-documents (DOCX), the award's public notice (公示), and the 述职 reports of people evaluated.
+documents (DOCX and PDF, behind the same checks), the award's public notice (公示), and the 述职 reports of people evaluated.
 
 Results are refused to everyone — chair, superior union, superuser — until the poll is closed
 and released: `services.poll_tally` raises, and the page says so with status 403.
@@ -17,6 +17,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gonghui.core import pdf
 from gonghui.core.access import can, get_for_user, get_from
 from gonghui.core.errors import DomainError
 from gonghui.core.views.base import AuthedRequest
@@ -107,6 +108,18 @@ def result_document(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def result_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The same documents as PDF: the same access and the same release check as the DOCX."""
+    poll = _public(request, pk)
+    try:
+        tally = services.poll_tally(poll)
+    except DomainError as error:
+        return _refused(request, poll, error)
+    content, name = documents.result_pdf(tally, services.turnout(poll))
+    return pdf.pdf_response(content, name)
+
+
+@login_required
 @require_POST
 def award_notice(request: AuthedRequest, pk: int) -> HttpResponse:
     poll = get_for_user(Poll, request.user, pk, action="change", request=request)
@@ -135,6 +148,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/results/", results, name="results"),
     path("<int:pk>/receipts/", receipts, name="receipts"),
     path("<int:pk>/result.docx", result_document, name="result_document"),
+    path("<int:pk>/result.pdf", result_pdf, name="result_pdf"),
     path("<int:pk>/notice/", award_notice, name="award_notice"),
     path("report/<int:pk>/", option_report, name="option_report"),
 ]
