@@ -56,6 +56,8 @@ DEFAULT_SEED = 20_240_501
 MIN_ORGS = 20
 BENCH_CODE_PREFIX = "BENCH-"
 BENCH_USER_PREFIX = "bench-"
+# Card numbers of the members bench/congress_seed.py creates as delegates; not counted as bench members.
+DELEGATE_CARD_PREFIX = "BENCH-D"
 # A county's whole subtree is about this many organisations; ~10 counties make a city.
 COUNTY_SIZE = 700
 COUNTIES_PER_CITY = 10
@@ -359,6 +361,9 @@ def bench_org_count() -> int:
 @transaction.atomic
 def reset_bench_data() -> None:
     """Delete bench users and bench orgs, and detach or delete whatever points at those orgs."""
+    from .congress_seed import delete_congress_data
+
+    delete_congress_data()  # first: it points at bench orgs, users and members
     delete_bench_members()  # first, in bulk: the generic loop below would load them one by one
     User.objects.filter(username__startswith=BENCH_USER_PREFIX).delete()
     orgs = bench_orgs().values("pk")
@@ -455,7 +460,10 @@ class BenchUnit:
 
 
 def bench_members() -> models.QuerySet[Member]:
-    return Member.objects.filter(org_id__in=bench_orgs().values("pk"))
+    """The members scenario's members: those of bench orgs, not the congress delegates' members."""
+    return Member.objects.filter(org_id__in=bench_orgs().values("pk")).exclude(
+        card_number__startswith=DELEGATE_CARD_PREFIX
+    )
 
 
 def bench_member_count() -> int:
@@ -542,7 +550,10 @@ class MemberWriter:
     """Buffers member rows (tuples in GENERATED_COLUMNS order) and inserts them in batches."""
 
     def __init__(self) -> None:
-        by_attname = {f.attname: f for f in Member._meta.concrete_fields if not f.primary_key}
+        # Generated columns (mobile_tail) are computed by the database, never inserted.
+        by_attname = {
+            f.attname: f for f in Member._meta.concrete_fields if not f.primary_key and not f.generated
+        }
         # Columns added to the model later than the generator get their default.
         extra = [f for name, f in by_attname.items() if name not in GENERATED_COLUMNS]
         fields = [by_attname[name] for name in GENERATED_COLUMNS] + extra

@@ -3,11 +3,18 @@
 Rates follow how unions report them: 立案率 = registered / submitted; 答复率, 按期答复率 and
 落实率 are over registered proposals; 满意率 is over proposals the proposer has rated, counting
 满意 and 基本满意 ("满意率(含基本满意)"). Merged proposals (并案) count as submitted, not registered.
+
+A county's year is tens of thousands of proposals: they are reached through the period's sessions
+(a proposal's org is its session's), and suggestions through a range of `submitted_at` (not its
+date in the local time zone, which SQLite computes in Python for every row).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from gonghui.core.facts import Fact, Period, percent
 from gonghui.core.models import Org
@@ -35,20 +42,23 @@ def proposal_counts(proposals: QuerySet[Proposal]) -> dict[str, int]:
     )  # fmt: skip
 
 
+def day_start(day: dt.date) -> dt.datetime:
+    """The first instant of `day` in the current time zone."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
+
+
 def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
-    sessions = (
-        _in(CongressSession.objects.all(), org, subtree)
-        .filter(date__gte=period.start, date__lte=period.end)
-        .exclude(status=SessionStatus.PREPARING)
+    in_period = _in(CongressSession.objects.all(), org, subtree).filter(
+        date__gte=period.start, date__lte=period.end
     )
+    sessions = in_period.exclude(status=SessionStatus.PREPARING)
     held = sessions.count()
     unions_held = sessions.values("org").distinct().count()
-    proposals = _in(Proposal.objects.all(), org, subtree).filter(
-        session__date__gte=period.start, session__date__lte=period.end
-    )
+    proposals = Proposal.objects.filter(session__in=in_period.values("pk"))
     c = proposal_counts(proposals)
     suggestions = _in(Suggestion.objects.all(), org, subtree).filter(
-        submitted_at__date__gte=period.start, submitted_at__date__lte=period.end
+        submitted_at__gte=day_start(period.start),
+        submitted_at__lt=day_start(period.end + dt.timedelta(days=1)),
     )
     s = suggestions.aggregate(total=Count("pk"), adopted=Count("pk", filter=Q(state__in=ADOPTED_STATES)))
     return [

@@ -113,7 +113,11 @@ class CongressSession(models.Model):
         verbose_name_plural = _("会议")
         constraints = [models.UniqueConstraint(fields=["term", "number"], name="congress_session_unique")]
         ordering = ["-date", "-number"]
-        indexes = [models.Index(fields=["org", "date"], name="congress_sess_org_date_idx")]
+        indexes = [
+            models.Index(fields=["org", "date"], name="congress_sess_org_date_idx"),
+            # A county officer's proposal list walks sessions newest first (bench: congress).
+            models.Index(fields=["date", "id"], name="congress_sess_date_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.term}{self.short_name}"

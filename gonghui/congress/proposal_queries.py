@@ -7,47 +7,77 @@ Who sees a proposal (DESIGN.md §3; issue 4 "Access"):
   who must see the draft to confirm it;
 * a delegate of the union: the proposals published to delegates (向代表公开);
 * a handling department (承办部门): only the proposals actively assigned to it.
+
+The list is sorted newest session first. How the database gets there depends on how many
+sessions the user reaches (`session_reach`, one query that also fills the 会议 filter): a county
+officer's thousands are walked newest first along the (date, id) index of sessions, stopping at
+the end of the page; a chair's, delegate's or department's few are named in the query, so only
+their proposals are read and sorted (walking every session of the province to find them would
+not scale, and neither SQLite nor PostgreSQL can tell the two cases apart from the one query).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 
-from gonghui.core.access import scope_q
+from gonghui.core.access import in_scope, scope_q
 from gonghui.core.enums import Role
-from gonghui.core.models import User
+from gonghui.core.models import Org, User
 
-from .enums import ProposalState
-from .models import Assignment, CongressSession, Cosigner, Delegate, Proposal
+from .enums import CongressKind, ProposalCategory, ProposalState
+from .models import Assignment, CongressSession, Cosigner, Delegate, Proposal, ordinal
 
 PAGE_SIZE = 50
 
 
-def visible_proposals(user: Any) -> QuerySet[Proposal]:
-    """The proposals `user` may open (see the module docstring)."""
+def _in_scope(user: Any, roles: Iterable[str], *, walk: bool = False) -> Q | None:
+    """Proposals in the user's scope for `roles`; None if the user has no such scope.
+
+    As `org IN (the scope's orgs)`: the few orgs are read once, not each candidate row joined to its
+    org to test the path. `walk` (see `visible_proposals`): as "the session's org is in the scope",
+    tested per session row reached (a proposal's org is its session's)."""
+    scoped = scope_q(user, roles, path_lookup="path")
+    if scoped is None:
+        return None
+    if walk:
+        return Q(Exists(Org.objects.filter(scoped, pk=OuterRef("session__org"))))
+    return Q(org__in=Org.objects.filter(scoped).values("pk"))
+
+
+def visible_proposals(user: Any, *, walk: bool = False) -> QuerySet[Proposal]:
+    """The proposals `user` may open (see the module docstring).
+
+    `walk`: the caller reads them newest session first along the sessions' date index and stops at
+    the end of a page (a large scope, see `page`); the scope is then tested on each session reached.
+    Tested as `org IN (…)` instead, every branch of the filter has an index of its own and SQLite
+    gathers all of a county's proposals through them to sort them, while PostgreSQL materialises
+    the whole join before its first row."""
     queryset = Proposal.objects.all()
     if user is None or not user.is_authenticated:
         return queryset.none()
     if user.is_superuser:
         return queryset
+    # Sets computed once (IN subqueries), not EXISTS per proposal row: a county officer's list
+    # otherwise runs the co-signer probe for each of the subtree's proposals.
     q = Q(proposer_user=user.pk) | Q(
-        Exists(Cosigner.objects.filter(proposal=OuterRef("pk"), delegate__user=user.pk))
+        pk__in=Cosigner.objects.filter(delegate__user=user.pk).values("proposal_id")
     )
-    officer = scope_q(user, Proposal.access.roles_for("view"))
+    officer = _in_scope(user, Proposal.access.roles_for("view"), walk=walk)
     if officer is not None:
         # A draft belongs to its proposer and co-signers until it is submitted.
         q |= officer & ~Q(state=ProposalState.DRAFT)
-    delegate = scope_q(user, [Role.DELEGATE])
+    delegate = _in_scope(user, [Role.DELEGATE], walk=walk)
     if delegate is not None:
         q |= delegate & Q(published=True) & ~Q(state=ProposalState.DRAFT)
-    department = scope_q(user, [Role.DEPARTMENT])
+    department = _in_scope(user, [Role.DEPARTMENT], walk=walk)
     if department is not None:
-        assigned = Assignment.objects.filter(proposal=OuterRef("pk"), department=user.pk, active=True)
-        q |= department & Q(Exists(assigned))
+        assigned = Assignment.objects.filter(department=user.pk, active=True).values("proposal_id")
+        q |= department & Q(pk__in=assigned)
     return queryset.filter(q)
 
 
@@ -64,8 +94,14 @@ def overdue_q(today: dt.date) -> Q:
     return Q(state=ProposalState.ASSIGNED, deadline__lt=today)
 
 
-def filtered(user: Any, filters: ProposalFilters, *, today: dt.date) -> QuerySet[Proposal]:
-    queryset = visible_proposals(user)
+def filtered(
+    user: Any, filters: ProposalFilters, *, today: dt.date, sessions: list[int] | None = None
+) -> QuerySet[Proposal]:
+    """The user's proposals matching `filters`; only those of `sessions` (`SessionReach.ids`) if
+    given, else read along the sessions' date index (see `page`)."""
+    queryset = visible_proposals(user, walk=sessions is None)
+    if sessions is not None:
+        queryset = queryset.filter(session_id__in=sessions)
     if filters.session is not None:
         queryset = queryset.filter(session_id=filters.session)
     if filters.state:
@@ -77,29 +113,120 @@ def filtered(user: Any, filters: ProposalFilters, *, today: dt.date) -> QuerySet
     return queryset
 
 
-def page(queryset: QuerySet[Proposal], number: int, *, size: int = PAGE_SIZE) -> tuple[list[Proposal], bool]:
-    """One page, newest session first, plus whether another follows (no COUNT)."""
+@dataclass(frozen=True)
+class ListRow:
+    """One line of the proposal list, as plain values (no model instances per row)."""
+
+    pk: int
+    number: int | None
+    title: str
+    category: str
+    proposer: str
+    session: str  # the union's name and the session, e.g. 第一中学工会 第六届教职工代表大会第二次会议
+    state: str
+    overdue: bool
+    deadline: dt.date | None
+
+
+def session_label(org_name: str, term_number: int, kind: str, number: int, kinds: dict[str, str]) -> str:
+    """`str(session)` with the union's name in front, from plain values (`kinds`: kind -> label)."""
+    return f"{org_name} 第{ordinal(term_number)}届{kinds.get(kind, kind)}第{ordinal(number)}次会议"
+
+
+def _labels(choices: Any) -> dict[str, str]:
+    return {str(value): str(label) for value, label in choices}
+
+
+LIST_COLUMNS = (
+    "pk", "number", "title", "category", "proposer__name", "org__name", "session__term__number",
+    "session__term__kind", "session__number", "state", "deadline",
+)  # fmt: skip
+
+
+def page(
+    queryset: QuerySet[Proposal],
+    number: int,
+    *,
+    today: dt.date,
+    size: int = PAGE_SIZE,
+    sessions: list[int] | None = None,
+) -> tuple[list[ListRow], bool]:
+    """One page, newest session first, plus whether another follows (no COUNT).
+
+    `sessions`: every session whose proposals the user may see, newest first (`SessionReach.ids`,
+    the queryset narrowed to them by `filtered`): sorted by the session's rank in that list, so the
+    database reads the few sessions' proposals through the session index and sorts only those."""
+    if sessions is not None and not sessions:
+        return [], False
     start = (number - 1) * size
-    rows = list(
-        queryset.select_related("session__term", "proposer", "org").order_by(
-            "-session__date", "-session_id", "number", "-id"
-        )[start : start + size + 1]
-    )
+    if sessions is None:
+        # Walked newest first along the sessions' date index until the page is full.
+        ordered = queryset.order_by("-session__date", "-session_id", "number", "-id")
+        values = list(ordered.values_list(*LIST_COLUMNS)[start : start + size + 1])
+    else:
+        rank = Case(
+            *(When(session_id=pk, then=Value(i)) for i, pk in enumerate(sessions)),
+            output_field=IntegerField(),
+        )
+        ordering = (rank, "number", "-id")
+        # One statement: the page's ids (sorting only the few sessions' proposals), then their rows
+        # with what the list shows, so the joins are made for the page, not for every row sorted.
+        window = queryset.order_by(*ordering).values("pk")[start : start + size + 1]
+        values = list(Proposal.objects.filter(pk__in=window).order_by(*ordering).values_list(*LIST_COLUMNS))
+    categories, states = _labels(ProposalCategory.choices), _labels(ProposalState.choices)
+    kinds = _labels(CongressKind.choices)
+    rows = [
+        ListRow(
+            pk=pk, number=num, title=title, category=categories.get(category, category), proposer=proposer,
+            session=session_label(org, term_number, kind, session_number, kinds),
+            state=states.get(state, state),
+            overdue=state == ProposalState.ASSIGNED and deadline is not None and deadline < today,
+            deadline=deadline,
+        )
+        for pk, num, title, category, proposer, org, term_number, kind, session_number, state, deadline in values
+    ]  # fmt: skip
     return rows[:size], len(rows) > size
 
 
-def session_choices(user: Any, *, limit: int = 200) -> list[tuple[int, str]]:
-    """Sessions to filter by: those of the unions whose proposals the user may see as an officer
-    or delegate (departments filter by state and category only)."""
-    if user.is_superuser:
-        sessions = CongressSession.objects.all()
-    else:
-        q = scope_q(user, Proposal.access.roles_for("view") | {Role.DELEGATE})
-        if q is None:
-            return []
-        sessions = CongressSession.objects.filter(q)
-    rows = sessions.select_related("term", "org").order_by("-date", "-id")[:limit]
-    return [(s.pk, f"{s.org.name} {s}") for s in rows]
+# Up to this many sessions, the list names them in its query (see the module docstring).
+NARROW_SESSIONS = 100
+CHOICES = 200
+
+
+@dataclass(frozen=True)
+class SessionReach:
+    """The sessions of a user's proposal list."""
+
+    # The 会议 filter: sessions of the unions the user is officer or delegate of.
+    choices: list[tuple[int, str]]
+    # Every session the user may see a proposal of, newest first; None if more than NARROW_SESSIONS.
+    ids: list[int] | None
+
+
+def session_reach(user: Any) -> SessionReach:
+    """One query: the sessions where the user may see any proposal (officer, delegate and
+    department scopes, terms they are a delegate of, their own proposals), newest first.
+
+    The filter's choices leave out sessions reached only as a department (departments filter by
+    state and category only)."""
+    sessions = CongressSession.objects.order_by("-date", "-id")
+    if not user.is_superuser:
+        q = Q(term__in=Delegate.objects.filter(user=user.pk).values("term_id")) | Q(
+            pk__in=Proposal.objects.filter(proposer_user=user.pk).values("session_id")
+        )
+        scoped = _in_scope(user, Proposal.access.roles_for("view") | {Role.DELEGATE, Role.DEPARTMENT})
+        sessions = sessions.filter(q | scoped if scoped is not None else q)
+    columns = ("pk", "org__name", "org__path", "term__number", "term__kind", "number")
+    rows = list(sessions.values_list(*columns)[: max(CHOICES, NARROW_SESSIONS) + 1])
+    roles = Proposal.access.roles_for("view") | {Role.DELEGATE}
+    kinds = _labels(CongressKind.choices)
+    choices = [
+        (pk, session_label(org, term, kind, number, kinds))
+        for pk, org, path, term, kind, number in rows
+        if in_scope(user, path, roles)
+    ]
+    few = not user.is_superuser and len(rows) <= NARROW_SESSIONS
+    return SessionReach(choices=choices[:CHOICES], ids=[row[0] for row in rows] if few else None)
 
 
 def overdue_proposals(user: Any, *, today: dt.date) -> QuerySet[Proposal]:

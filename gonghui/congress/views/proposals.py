@@ -52,7 +52,8 @@ def _changeable(request: AuthedRequest, pk: int) -> Proposal:
 @login_required
 def proposal_list(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
-    form = ProposalFilterForm(request.GET or None, sessions=queries.session_choices(request.user))
+    reach = queries.session_reach(request.user)
+    form = ProposalFilterForm(request.GET or None, sessions=reach.choices)
     filters = queries.ProposalFilters()
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -61,7 +62,10 @@ def proposal_list(request: AuthedRequest) -> HttpResponse:
         )
     raw_page = request.GET.get("page", "1")
     number = max(1, int(raw_page)) if raw_page.isdigit() else 1
-    rows, has_next = queries.page(queries.filtered(request.user, filters, today=today), number)
+    # One session chosen in the filter: read just its proposals, whatever the user's reach.
+    sessions = reach.ids if filters.session is None else [filters.session]
+    queryset = queries.filtered(request.user, filters, today=today, sessions=sessions)
+    rows, has_next = queries.page(queryset, number, today=today, sessions=sessions)
     params = request.GET.copy()
     params.pop("page", None)
     context = {
