@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "gonghui.congress",
     "gonghui.voting",
     "gonghui.notices",
+    "gonghui.care",
 ]
 
 # Django's admin is off by default: every user-facing page goes through core.access, the admin

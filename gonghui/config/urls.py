@@ -7,6 +7,7 @@ urlpatterns = [
     path("congress/", include("gonghui.congress.urls")),
     path("voting/", include("gonghui.voting.urls")),
     path("notices/", include("gonghui.notices.urls")),
+    path("care/", include("gonghui.care.urls")),
 ]
 
 if settings.GONGHUI_ADMIN:

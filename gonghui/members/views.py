@@ -317,8 +317,10 @@ def _list_url() -> str:
 
 @login_required
 def my_membership(request: AuthedRequest) -> HttpResponse:
+    from .selfservice import sections
+
     records = Member.objects.filter(user=request.user).select_related("org")
-    return render(request, "members/me.html", {"records": records})
+    return render(request, "members/me.html", {"records": records, "sections": sections(request.user)})
 
 
 # --- transfers ---------------------------------------------------------------------------

@@ -1,0 +1,29 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CareConfig(AppConfig):
+    name = "gonghui.care"
+    label = "care"
+    verbose_name = _("帮扶慰问")
+
+    def ready(self) -> None:
+        from gonghui.core import facts, nav
+        from gonghui.core.demo import register_extension
+        from gonghui.core.enums import Role
+        from gonghui.core.todos import register as register_todo
+
+        from . import demo, todos
+        from . import facts as care_facts
+
+        facts.register("care", care_facts.year_facts)
+        # Officers of any portfolio see the entry; the pages themselves check the portfolio.
+        officers = frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.COMMITTEE, Role.AUDITOR, Role.SUPERIOR_ADMIN})
+        nav.register(nav.NavItem("care", _("帮扶慰问"), "care:home", "heart", officers, order=50))
+        register_todo(todos.care_todos)
+        register_extension(demo.add_care)
+        try:  # the member self-service page shows "我的帮扶" when it offers a section hook
+            from gonghui.members.selfservice import register_section
+        except ImportError:
+            return
+        register_section("care/_my_care.html", "gonghui.care.queries.my_care")

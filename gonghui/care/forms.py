@@ -1,0 +1,144 @@
+"""Forms of the care app (labels and errors in Chinese)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.forms import BootstrapMixin
+
+from .enums import (
+    ApplicationKind,
+    ApplicationState,
+    HardshipCause,
+    HardshipLevel,
+    PaymentMethod,
+    ReviewOutcome,
+)
+from .models import AssistanceApplication, HardshipFile
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.01")}
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}({obj.org.name})"
+
+
+class FileForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = HardshipFile
+        fields = [
+            "cause", "level", "family_situation", "household_size", "income_per_head", "cert_no",
+            "cert_issued_on", "cert_expires_on", "next_review_on",
+        ]  # fmt: skip
+        widgets = {
+            "family_situation": forms.Textarea(attrs={"rows": 3}),
+            "cert_issued_on": DATE,
+            "cert_expires_on": DATE,
+            "next_review_on": DATE,
+        }
+
+
+class FileCreateForm(FileForm):
+    member = MemberChoiceField(label=_("会员"), queryset=None)
+    opened_on = forms.DateField(label=_("建档日期"), widget=DATE)
+
+    class Meta(FileForm.Meta):
+        fields = ["member", "opened_on", *FileForm.Meta.fields]
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members  # type: ignore[attr-defined]
+        self.fields["next_review_on"].required = False
+        self.fields["next_review_on"].help_text = _("留空则为建档一年后。")
+
+
+class FileFilterForm(BootstrapMixin, forms.Form):
+    level = forms.ChoiceField(label=_("困难等级"), required=False,
+                              choices=[("", _("全部等级")), *HardshipLevel.choices[1:]])  # fmt: skip
+    cause = forms.ChoiceField(
+        label=_("致困原因"), required=False, choices=[("", _("全部原因")), *HardshipCause.choices]
+    )
+    overdue = forms.BooleanField(label=_("仅看逾期未复核"), required=False)
+    closed = forms.BooleanField(label=_("含已销档"), required=False)
+
+
+class ReviewForm(BootstrapMixin, forms.Form):
+    reviewed_on = forms.DateField(label=_("复核日期"), widget=DATE)
+    outcome = forms.ChoiceField(label=_("复核结论"), choices=ReviewOutcome.choices)
+    level = forms.ChoiceField(label=_("新的困难等级"), required=False,
+                              choices=[("", "—"), *HardshipLevel.choices[1:]])  # fmt: skip
+    notes = forms.CharField(label=_("复核情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CloseForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("销档原因"), max_length=200)
+
+
+class DocumentForm(BootstrapMixin, forms.Form):
+    document = forms.FileField(label=_("证明材料"))
+
+
+class ApplicationForm(BootstrapMixin, forms.ModelForm):
+    member = MemberChoiceField(label=_("受助会员"), queryset=None)
+    submit_now = forms.BooleanField(label=_("直接提交审批"), required=False, initial=True)
+
+    class Meta:
+        model = AssistanceApplication
+        fields = [
+            "member",
+            "kind",
+            "amount_requested",
+            "reason",
+            "child_name",
+            "school",
+            "grade",
+            "admission_year",
+        ]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members  # type: ignore[attr-defined]
+        for name in ("child_name", "school", "grade", "admission_year"):
+            self.fields[name].help_text = _("金秋助学填写")
+
+
+class ApplicationFilterForm(BootstrapMixin, forms.Form):
+    state = forms.ChoiceField(
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *ApplicationState.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("类别"), required=False, choices=[("", _("全部类别")), *ApplicationKind.choices]
+    )
+
+
+class ApproveForm(BootstrapMixin, forms.Form):
+    amount = forms.DecimalField(label=_("批准金额(元)"), **MONEY)  # type: ignore[arg-type]
+    note = forms.CharField(label=_("审批意见"), max_length=200, required=False)
+    override_reason = forms.CharField(label=_("超标准特批理由(仅主席)"), max_length=200, required=False)
+
+
+class RejectForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("不予批准的理由"), max_length=200)
+
+
+class PayForm(BootstrapMixin, forms.Form):
+    method = forms.ChoiceField(label=_("发放方式"), choices=PaymentMethod.choices)
+    paid_on = forms.DateField(label=_("发放日期"), widget=DATE)
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+
+class ReverseForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(label=_("冲正原因"), max_length=200)
+
+
+class StandardForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=ApplicationKind.choices)
+    amount = forms.DecimalField(label=_("每次标准(元)"), **MONEY)  # type: ignore[arg-type]
+    annual_cap = forms.DecimalField(label=_("每人每年上限(元)"), **MONEY)  # type: ignore[arg-type]

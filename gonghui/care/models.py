@@ -1,0 +1,363 @@
+"""Care (帮扶 · 慰问 · 助学): the payout ledger, hardship files, assistance applications, standards.
+
+The ledger is the one record of care money. Every payout of every care area (assistance,
+student aid, and later condolence visits and donation payouts) is one `LedgerEntry`; entries
+are append-only, and a correction is a reversing entry with the negated amount. A source record
+(the application, later the visit or the drive) is an explicit nullable foreign key on the
+entry, each with a partial UNIQUE constraint so the database itself refuses a second payment.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Cast, Round
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.enums import Role
+from gonghui.core.models import Org
+from gonghui.core.policy import AccessPolicy
+from gonghui.members.models import Member
+
+from .enums import (
+    ApplicationKind,
+    ApplicationState,
+    FileState,
+    HardshipCause,
+    HardshipLevel,
+    LedgerKind,
+    PaymentMethod,
+    ReviewOutcome,
+    SpendingCategory,
+)
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+# Portfolio-free roles only: the 生活委员 and the superior care officer are added by the care
+# app's own queries (rules.care_q), which core.access cannot express.
+FILE_POLICY = AccessPolicy(org_field="org", view=frozenset({Role.CHAIR}), change=frozenset({Role.CHAIR}))
+APPLICATION_POLICY = AccessPolicy(
+    org_field="org",
+    view=frozenset({Role.CHAIR, Role.VICE_CHAIR}),
+    change=frozenset({Role.CHAIR, Role.VICE_CHAIR}),
+)
+
+
+def fen_sum(field: str = "amount", **extra: Any) -> Sum:
+    """SUM of a money column, exact on every backend: summed as whole fen (BIGINT).
+
+    SQLite keeps DecimalField values as REAL and sums them in floating point (0.52 - 0.52 + …
+    came back as -4.4e-16); rounding each value to fen before adding keeps the total exact.
+    """
+    return Sum(Cast(Round(F(field) * 100), models.BigIntegerField()), **extra)
+
+
+def from_fen(value: Any) -> Decimal:
+    return (Decimal(value or 0) / 100).quantize(CENT)
+
+
+class LedgerQuerySet(models.QuerySet["LedgerEntry"]):
+    """Entries are append-only: no bulk update or delete, ever."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("ledger entries are append-only; correct with a reversing entry")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("ledger entries are append-only; correct with a reversing entry")
+
+    def total(self) -> Decimal:
+        """SUM(amount) of these entries; reversals net out."""
+        return from_fen(self.aggregate(total=fen_sum())["total"])
+
+    def payments(self) -> LedgerQuerySet:
+        """Original payouts (not reversing entries)."""
+        return self.filter(reverses__isnull=True)
+
+    def standing(self) -> LedgerQuerySet:
+        """Payouts that have not been reversed: what people actually received."""
+        return self.filter(reverses__isnull=True, reversed_by__isnull=True)
+
+
+class LedgerEntry(models.Model):
+    # The union that paid (its budget is charged).
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="care_entries", verbose_name=_("工会")
+    )
+    # Where the payout is counted in roll-ups: the member's org (union group) at the time of
+    # payment when it lies in the paying union's subtree, else the paying union.
+    attributed_org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="+", verbose_name=_("归属组织")
+    )
+    kind = models.CharField(_("类别"), max_length=20, choices=LedgerKind.choices)
+    category = models.CharField(_("支出科目"), max_length=20, choices=SpendingCategory.choices)
+    amount = models.DecimalField(_("金额(元)"), max_digits=12, decimal_places=2)
+    method = models.CharField(_("发放方式"), max_length=10, choices=PaymentMethod.choices)
+    paid_on = models.DateField(_("发放日期"))
+    payer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("经办人"),
+    )
+    member = models.ForeignKey(
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="care_entries",
+        verbose_name=_("受助会员"),
+    )
+    payee_name = models.CharField(_("领取人"), max_length=60, blank=True)
+    # Source records: one nullable FK per source kind (with a partial UNIQUE below).
+    application = models.ForeignKey(
+        "AssistanceApplication",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        verbose_name=_("帮扶申请"),
+    )
+    reverses = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reversed_by",
+        verbose_name=_("冲正的记录"),
+    )
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("记账时间"), default=timezone.now)
+
+    objects = LedgerQuerySet.as_manager()
+
+    access: ClassVar[AccessPolicy] = AccessPolicy(
+        org_field="org", view=frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.AUDITOR})
+    )
+
+    class Meta:
+        verbose_name = _("帮扶慰问发放记录")
+        verbose_name_plural = _("帮扶慰问发放记录")
+        ordering = ["-paid_on", "-id"]
+        constraints = [
+            # A payment is made exactly once per application.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(reverses__isnull=True, application__isnull=False),
+                name="care_ledger_one_payment_per_application",
+            ),
+            # A payout is positive; its reversal is negative.
+            models.CheckConstraint(
+                condition=Q(reverses__isnull=True, amount__gt=0) | Q(reverses__isnull=False, amount__lt=0),
+                name="care_ledger_amount_sign",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["org", "paid_on"], name="care_ledger_org_paid_idx"),
+            models.Index(fields=["attributed_org", "paid_on"], name="care_ledger_attr_paid_idx"),
+            models.Index(fields=["member", "kind", "paid_on"], name="care_ledger_member_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.paid_on} {self.payee_name} {self.amount}元"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise PermissionError("ledger entries are append-only; correct with a reversing entry")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("ledger entries are append-only; correct with a reversing entry")
+
+    @property
+    def is_reversal(self) -> bool:
+        return self.reverses_id is not None
+
+
+class CareStandard(models.Model):
+    """A union's standard per kind of assistance: amount per payment and cap per person per year."""
+
+    org = models.ForeignKey(
+        Org, on_delete=models.CASCADE, related_name="care_standards", verbose_name=_("工会")
+    )
+    kind = models.CharField(_("类别"), max_length=20, choices=ApplicationKind.choices)
+    amount = models.DecimalField(
+        _("每次标准(元)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(CENT)]
+    )
+    annual_cap = models.DecimalField(
+        _("每人每年上限(元)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(CENT)]
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    access: ClassVar[AccessPolicy] = APPLICATION_POLICY
+
+    class Meta:
+        verbose_name = _("帮扶标准")
+        verbose_name_plural = _("帮扶标准")
+        constraints = [models.UniqueConstraint(fields=["org", "kind"], name="care_standard_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}元/次, {self.annual_cap}元/年"
+
+
+class HardshipFile(models.Model):
+    """困难职工档案: one open file per member at a time, re-checked yearly (动态管理)."""
+
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="hardship_files", verbose_name=_("工会")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="hardship_files", verbose_name=_("会员")
+    )
+    cause = models.CharField(_("主要致困原因"), max_length=20, choices=HardshipCause.choices)
+    level = models.CharField(_("困难等级"), max_length=10, choices=HardshipLevel.choices[1:])
+    family_situation = models.TextField(_("家庭情况"), blank=True)
+    household_size = models.PositiveSmallIntegerField(
+        _("家庭人口"), default=1, validators=[MinValueValidator(1)]
+    )
+    income_per_head = models.DecimalField(
+        _("家庭人均月收入(元)"),
+        max_digits=10,
+        decimal_places=2,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO)],
+    )
+    cert_no = models.CharField(_("困难职工证号"), max_length=40, blank=True)
+    cert_issued_on = models.DateField(_("发证日期"), null=True, blank=True)
+    cert_expires_on = models.DateField(_("证件有效期至"), null=True, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=FileState.choices, default=FileState.OPEN)
+    opened_on = models.DateField(_("建档日期"))
+    next_review_on = models.DateField(_("下次复核日期"))
+    closed_on = models.DateField(_("销档日期"), null=True, blank=True)
+    close_reason = models.CharField(_("销档原因"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    access: ClassVar[AccessPolicy] = FILE_POLICY
+
+    class Meta:
+        verbose_name = _("困难职工档案")
+        verbose_name_plural = _("困难职工档案")
+        ordering = ["next_review_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=Q(state="open"), name="care_one_open_file_per_member"
+            )
+        ]
+        indexes = [models.Index(fields=["org", "state", "next_review_on"], name="care_file_org_review_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member.name}({self.get_level_display()})"
+
+    def is_overdue(self, today: Any) -> bool:
+        return self.state == FileState.OPEN and self.next_review_on < today
+
+
+class HardshipReview(models.Model):
+    """A yearly re-check (复核) of a hardship file."""
+
+    file = models.ForeignKey(HardshipFile, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField(_("复核日期"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("复核人"),
+    )  # fmt: skip
+    outcome = models.CharField(_("复核结论"), max_length=20, choices=ReviewOutcome.choices)
+    level_before = models.CharField(max_length=10, choices=HardshipLevel.choices, blank=True)
+    level_after = models.CharField(max_length=10, choices=HardshipLevel.choices, blank=True)
+    notes = models.TextField(_("复核情况"), blank=True)
+
+    class Meta:
+        verbose_name = _("档案复核")
+        verbose_name_plural = _("档案复核")
+        ordering = ["-reviewed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.reviewed_on} {self.get_outcome_display()}"
+
+
+class HardshipDocument(models.Model):
+    """A supporting document (证明材料) of a file; served only through care:file_document."""
+
+    file = models.ForeignKey(HardshipFile, on_delete=models.CASCADE, related_name="documents")
+    document = models.FileField(_("证明材料"), upload_to="care/hardship/")
+    name = models.CharField(_("文件名"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name or posixpath.basename(self.document.name or "")
+
+
+class AssistanceApplication(models.Model):
+    """帮扶 or 金秋助学 application: draft → submitted → approved/rejected → paid (→ reversed)."""
+
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="care_applications", verbose_name=_("工会")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="care_applications", verbose_name=_("受助会员")
+    )
+    kind = models.CharField(_("类别"), max_length=20, choices=ApplicationKind.choices)
+    amount_requested = models.DecimalField(
+        _("申请金额(元)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(CENT)]
+    )
+    reason = models.TextField(_("申请理由"))
+    # Student aid (金秋助学): the child.
+    child_name = models.CharField(_("子女姓名"), max_length=40, blank=True)
+    school = models.CharField(_("就读学校"), max_length=100, blank=True)
+    grade = models.CharField(_("年级"), max_length=40, blank=True)
+    admission_year = models.PositiveSmallIntegerField(_("入学年份"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("申请人/经办人"),
+    )  # fmt: skip
+    state = models.CharField(
+        _("状态"), max_length=12, choices=ApplicationState.choices, default=ApplicationState.DRAFT
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("审批人"),
+    )  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+    approved_amount = models.DecimalField(
+        _("批准金额(元)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    decision_note = models.CharField(_("审批意见"), max_length=200, blank=True)
+    override = models.BooleanField(_("超标准特批"), default=False)
+    override_reason = models.CharField(_("特批理由"), max_length=200, blank=True)
+
+    access: ClassVar[AccessPolicy] = APPLICATION_POLICY
+
+    class Meta:
+        verbose_name = _("帮扶申请")
+        verbose_name_plural = _("帮扶申请")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["org", "state"], name="care_app_org_state_idx"),
+            models.Index(fields=["member", "kind", "state"], name="care_app_member_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member.name} {self.get_kind_display()}"

@@ -1,0 +1,210 @@
+"""Reads of the care app: scoped lists, year-to-date and per-year totals from the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from gonghui.core.access import deny
+from gonghui.core.enums import OrgKind, OrgStatus
+from gonghui.core.models import Org
+from gonghui.members.models import Member
+
+from . import rules
+from .enums import ApplicationState, FileState, LedgerKind, SpendingCategory
+from .models import (
+    ZERO,
+    AssistanceApplication,
+    CareStandard,
+    HardshipFile,
+    LedgerEntry,
+    LedgerQuerySet,
+    fen_sum,
+    from_fen,
+)
+
+UNION_KINDS = (OrgKind.GRASSROOTS, OrgKind.JOINT)
+
+
+def scoped(
+    queryset: QuerySet[Any], user: Any, capability: rules.Capability, *, path_lookup: str = "org__path"
+) -> QuerySet[Any]:
+    """The rows of `queryset` whose org lies where `user` holds `capability`."""
+    if user is None or not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    q = rules.care_q(user, capability, path_lookup=path_lookup)
+    return queryset.filter(q) if q is not None else queryset.none()
+
+
+def get_scoped(
+    queryset: QuerySet[Any], user: Any, capability: rules.Capability, pk: Any, *, request: Any = None
+) -> Any:
+    """One object the user may reach with `capability`, or 404 (audited, existence never revealed)."""
+    obj = scoped(queryset, user, capability).filter(pk=pk).first()
+    if obj is None:
+        deny(user, request=request, what=f"{queryset.model._meta.label_lower}:{pk}", action=capability.name)
+    return obj
+
+
+def visible_files(user: Any) -> QuerySet[HardshipFile]:
+    return scoped(HardshipFile.objects.all(), user, rules.FILE_VIEW)
+
+
+def visible_applications(user: Any) -> QuerySet[AssistanceApplication]:
+    return scoped(AssistanceApplication.objects.all(), user, rules.APP_VIEW)
+
+
+def unions_for(user: Any, capability: rules.Capability) -> QuerySet[Org]:
+    """Active unions (not groups) where the user holds the capability."""
+    unions = Org.objects.filter(kind__in=UNION_KINDS, status=OrgStatus.ACTIVE).order_by("name")
+    return scoped(unions, user, capability, path_lookup="path")
+
+
+def member_choices(user: Any, capability: rules.Capability) -> QuerySet[Member]:
+    """Current members of the unions where the user may act (for the member picker)."""
+    q = Q()
+    paths = list(unions_for(user, capability).values_list("path", flat=True)[:50])
+    if not paths:
+        return Member.objects.none()
+    for path in paths:
+        q |= Q(org__path__under=path)
+    return (
+        Member.objects.filter(q, status__in=["active", "retired"])
+        .select_related("org")
+        .order_by("name_pinyin", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class FileFilters:
+    level: str = ""
+    cause: str = ""
+    overdue: bool = False
+    state: str = FileState.OPEN
+
+
+def filtered_files(user: Any, filters: FileFilters, *, today: dt.date) -> QuerySet[HardshipFile]:
+    files = visible_files(user).select_related("member", "org")
+    if filters.state:
+        files = files.filter(state=filters.state)
+    if filters.level:
+        files = files.filter(level=filters.level)
+    if filters.cause:
+        files = files.filter(cause=filters.cause)
+    if filters.overdue:
+        files = overdue_files(files, today=today)
+    return files.order_by("next_review_on", "pk")
+
+
+def overdue_files(files: QuerySet[HardshipFile], *, today: dt.date) -> QuerySet[HardshipFile]:
+    """Open files whose yearly re-check (复核) is past due."""
+    return files.filter(state=FileState.OPEN, next_review_on__lt=today)
+
+
+def standards_of(org: Org) -> dict[str, CareStandard]:
+    return {s.kind: s for s in CareStandard.objects.filter(org=org)}
+
+
+# --- totals ----------------------------------------------------------------------------------
+
+
+def entries_in(org: Org, start: dt.date, end: dt.date, *, subtree: bool = True) -> LedgerQuerySet:
+    """Entries dated in [start, end]: attributed to the subtree, or paid by `org` itself."""
+    entries = LedgerEntry.objects.filter(paid_on__gte=start, paid_on__lte=end)
+    if subtree:
+        return entries.filter(attributed_org__path__under=org.path)
+    return entries.filter(org=org)
+
+
+def member_total(member: Member, *, year: int, kind: str | None = None) -> Decimal:
+    entries = LedgerEntry.objects.filter(member=member, paid_on__year=year)
+    if kind:
+        entries = entries.filter(kind=kind)
+    return entries.total()
+
+
+def totals_by_category(entries: QuerySet[LedgerEntry]) -> dict[str, Decimal]:
+    rows = entries.order_by().values("category").annotate(total=fen_sum())
+    return {row["category"]: from_fen(row["total"]) for row in rows}
+
+
+@dataclass
+class TotalsRow:
+    category: str
+    category_label: str
+    kind: str
+    kind_label: str
+    total: Decimal
+    payments: int
+    reversals: int
+
+
+@dataclass
+class YearTotals:
+    year: int
+    rows: list[TotalsRow] = field(default_factory=list)
+    by_category: dict[str, Decimal] = field(default_factory=dict)
+    total: Decimal = ZERO
+
+
+def year_totals(entries: QuerySet[LedgerEntry], year: int) -> YearTotals:
+    """A year's payouts by spending category and kind, reversals netted (one query)."""
+    rows = (
+        entries.filter(paid_on__year=year)
+        .order_by()
+        .values("category", "kind")
+        .annotate(
+            total=fen_sum(),
+            payments=Count("pk", filter=Q(reverses__isnull=True)),
+            reversals=Count("pk", filter=Q(reverses__isnull=False)),
+        )
+        .order_by("category", "kind")
+    )
+    result = YearTotals(year=year)
+    for row in rows:
+        total = from_fen(row["total"])
+        result.rows.append(
+            TotalsRow(
+                category=row["category"],
+                category_label=str(SpendingCategory(row["category"]).label),
+                kind=row["kind"],
+                kind_label=str(LedgerKind(row["kind"]).label),
+                total=total,
+                payments=row["payments"],
+                reversals=row["reversals"],
+            )
+        )
+        result.by_category[row["category"]] = result.by_category.get(row["category"], ZERO) + total
+        result.total += total
+    return result
+
+
+def visible_entries(user: Any, capability: rules.Capability = rules.TOTALS_VIEW) -> QuerySet[LedgerEntry]:
+    return scoped(LedgerEntry.objects.all(), user, capability)
+
+
+# --- the member's own page ("我的帮扶") --------------------------------------------------------
+
+
+def my_care(user: Any) -> dict[str, Any]:
+    """What a member received and applied for: applications (not draft) and payments; never
+    the hardship file's internals."""
+    if user is None or not user.is_authenticated:
+        return {"applications": [], "entries": []}
+    applications = list(
+        AssistanceApplication.objects.filter(member__user=user)
+        .exclude(state=ApplicationState.DRAFT)
+        .order_by("-created_at", "-pk")[:50]
+    )
+    entries = list(
+        LedgerEntry.objects.filter(member__user=user)
+        .select_related("reverses")
+        .order_by("-paid_on", "-pk")[:100]
+    )
+    return {"applications": applications, "entries": entries, "total": sum((e.amount for e in entries), ZERO)}

@@ -1,0 +1,34 @@
+"""Home-page to-dos of the care app: approvals waiting, approved but unpaid, overdue re-checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.todos import Todo
+
+from . import rules
+
+
+def care_todos(user: Any, scope: Any) -> list[Todo]:
+    from .enums import ApplicationState
+    from .models import AssistanceApplication
+    from .queries import overdue_files, scoped, visible_files
+
+    items: list[Todo] = []
+    if rules.holds(user, rules.APPROVE):
+        applications = scoped(AssistanceApplication.objects.all(), user, rules.APPROVE)
+        url = reverse("care:applications")
+        waiting = applications.filter(state=ApplicationState.SUBMITTED).count()
+        unpaid = applications.filter(state=ApplicationState.APPROVED).count()
+        items.append(Todo(_("待审批的帮扶申请"), waiting, f"{url}?state=submitted", "warning"))
+        items.append(Todo(_("已批准待发放的帮扶"), unpaid, f"{url}?state=approved", "info"))
+    if rules.holds(user, rules.FILE_CHANGE):
+        overdue = overdue_files(visible_files(user), today=timezone.localdate()).count()
+        items.append(
+            Todo(_("逾期未复核的困难职工档案"), overdue, f"{reverse('care:files')}?overdue=1", "danger")
+        )
+    return items

@@ -1,0 +1,95 @@
+"""The care home page, the union's standards (帮扶标准) and the year totals by spending category."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.access import require_roles
+from gonghui.core.errors import DomainError
+from gonghui.core.models import Org
+from gonghui.core.views.base import AuthedRequest, render_page
+
+from .. import queries, rules, services
+from ..enums import ApplicationKind
+from ..forms import StandardForm
+from ..todos import care_todos
+
+
+def _refuse_without(request: AuthedRequest, capability: rules.Capability, what: str) -> None:
+    if not rules.holds(request.user, capability):
+        require_roles(request.user, frozenset(), request=request, what=what)
+
+
+def _chosen_union(request: AuthedRequest, capability: rules.Capability) -> tuple[list[Org], Org | None]:
+    """The unions the user may pick (max 200) and the chosen one (?org=, default the first)."""
+    unions = list(queries.unions_for(request.user, capability)[:200])
+    raw = request.GET.get("org") or request.POST.get("org") or ""
+    chosen = next((u for u in unions if str(u.pk) == raw), unions[0] if unions else None)
+    return unions, chosen
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "todos": [t for t in care_todos(user, None) if t.count],
+        "may_files": rules.holds(user, rules.FILE_VIEW),
+        "may_applications": rules.holds(user, rules.APP_VIEW),
+        "may_totals": rules.holds(user, rules.TOTALS_VIEW),
+    }
+    if not any(context[k] for k in ("may_files", "may_applications", "may_totals")):
+        require_roles(user, frozenset(), request=request, what="care")
+    return render_page(request, "care/home.html", context)
+
+
+@login_required
+def standards(request: AuthedRequest) -> HttpResponse:
+    _refuse_without(request, rules.STANDARDS_VIEW, "care.carestandard")
+    unions, union = _chosen_union(request, rules.STANDARDS_VIEW)
+    may_change = union is not None and rules.may(request.user, rules.STANDARDS_CHANGE, union)
+    form = StandardForm(request.POST or None)
+    if request.method == "POST" and union is not None:
+        if not may_change:
+            require_roles(request.user, frozenset(), request=request, what="care.carestandard")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.standard_set(actor=request.user, org=union, kind=data["kind"], amount=data["amount"],
+                                      annual_cap=data["annual_cap"])  # fmt: skip
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("帮扶标准已保存。"))
+                return redirect(f"{request.path}?org={union.pk}")
+    current = queries.standards_of(union) if union is not None else {}
+    rows = [(kind, current.get(kind.value)) for kind in ApplicationKind]
+    context = {"unions": unions, "union": union, "rows": rows, "form": form, "may_change": may_change}
+    return render_page(request, "care/standards.html", context)
+
+
+@login_required
+def totals(request: AuthedRequest) -> HttpResponse:
+    _refuse_without(request, rules.TOTALS_VIEW, "care.ledgerentry")
+    this_year = timezone.localdate().year
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= this_year + 1 else this_year
+    entries = queries.visible_entries(request.user)
+    context = {
+        "year": year,
+        "years": list(range(this_year, this_year - 5, -1)),
+        "totals": queries.year_totals(entries, year),
+    }
+    return render_page(request, "care/totals.html", context)
+
+
+urlpatterns: list[URLPattern] = [
+    path("", home, name="home"),
+    path("standards/", standards, name="standards"),
+    path("totals/", totals, name="totals"),
+]
