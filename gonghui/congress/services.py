@@ -17,6 +17,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core import transitions
 from gonghui.core.access import can
 from gonghui.core.audit import audit, changed, snapshot
 from gonghui.core.enums import OrgKind, Role
@@ -149,11 +150,10 @@ def session_set_state(*, actor: User | None, session: CongressSession, to: str) 
     session = CongressSession.objects.select_for_update().get(pk=session.pk)
     if to not in SessionStatus.values:
         raise DomainError(_("无法识别的会议状态。"))
-    if to not in SESSION_TRANSITIONS[session.status]:
-        raise DomainError(
-            _("会议当前为“%(state)s”，不能改为“%(to)s”。")
-            % {"state": session.get_status_display(), "to": SessionStatus(to).label}
-        )
+    transitions.check(
+        SESSION_TRANSITIONS, session.status, to, choices=SessionStatus,
+        refused=_("会议当前为“%(state)s”，不能改为“%(to)s”。"),
+    )  # fmt: skip
     if to == SessionStatus.IN_SESSION and session.party_approved_on is None:
         raise DomainError(_("会议议程尚未经党支部审批，不能开会。"))
     if (
@@ -499,16 +499,11 @@ def _notify(users: Iterable[User | None], title: str, proposal: Proposal) -> Non
 
 def proposal_set_state(*, proposal: Proposal, actor: User | None, to: str, **after: Any) -> None:
     """The one place a proposal's state changes: checks the table, audits before/after."""
-    if to not in PROPOSAL_TRANSITIONS[proposal.state]:
-        raise DomainError(
-            _("提案当前为“%(state)s”，不能办理为“%(to)s”。")
-            % {"state": proposal.get_state_display(), "to": ProposalState(to).label}
-        )
-    before = proposal.state
-    proposal.state = to
-    proposal.save(update_fields=["state"])
-    audit(action="congress.proposal_state", actor=actor, org=proposal.org, obj=proposal,
-          before={"state": before}, after={"state": to, **after})  # fmt: skip
+    transitions.move(
+        proposal, to=to, table=PROPOSAL_TRANSITIONS, choices=ProposalState,
+        refused=_("提案当前为“%(state)s”，不能办理为“%(to)s”。"),
+        action="congress.proposal_state", actor=actor, org=proposal.org, **after,
+    )  # fmt: skip
 
 
 def _locked(proposal: Proposal) -> Proposal:
@@ -835,16 +830,11 @@ def suggestion_submit(
 
 
 def suggestion_set_state(*, suggestion: Suggestion, actor: User | None, to: str, **after: Any) -> None:
-    if to not in SUGGESTION_TRANSITIONS[suggestion.state]:
-        raise DomainError(
-            _("建议当前为“%(state)s”，不能办理为“%(to)s”。")
-            % {"state": suggestion.get_state_display(), "to": SuggestionState(to).label}
-        )
-    before = suggestion.state
-    suggestion.state = to
-    suggestion.save(update_fields=["state"])
-    audit(action="congress.suggestion_state", actor=actor, org=suggestion.org, obj=suggestion,
-          before={"state": before}, after={"state": to, **after})  # fmt: skip
+    transitions.move(
+        suggestion, to=to, table=SUGGESTION_TRANSITIONS, choices=SuggestionState,
+        refused=_("建议当前为“%(state)s”，不能办理为“%(to)s”。"),
+        action="congress.suggestion_state", actor=actor, org=suggestion.org, **after,
+    )  # fmt: skip
 
 
 @transaction.atomic

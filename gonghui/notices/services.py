@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core import transitions
 from gonghui.core.access import can, in_scope
 from gonghui.core.audit import audit, changed, snapshot
 from gonghui.core.enums import OrgKind, Role
@@ -155,16 +156,11 @@ def notice_update(*, actor: User | None, notice: Notice, **fields: Any) -> Notic
 
 def notice_set_state(*, notice: Notice, actor: User | None, to: str, **after: Any) -> None:
     """The one place a notice's state changes: checks the table, audits before/after."""
-    if to not in NOTICE_TRANSITIONS[notice.state]:
-        raise DomainError(
-            _("公示当前为“%(state)s”，不能改为“%(to)s”。")
-            % {"state": notice.get_state_display(), "to": NoticeState(to).label}
-        )
-    before = notice.state
-    notice.state = to
-    notice.save(update_fields=["state"])
-    audit(action="notices.notice_state", actor=actor, org=notice.org, obj=notice,
-          before={"state": before}, after={"state": to, **after})  # fmt: skip
+    transitions.move(
+        notice, to=to, table=NOTICE_TRANSITIONS, choices=NoticeState,
+        refused=_("公示当前为“%(state)s”，不能改为“%(to)s”。"),
+        action="notices.notice_state", actor=actor, org=notice.org, **after,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -277,16 +273,11 @@ def objection_submit(
 
 
 def objection_set_state(*, objection: Objection, actor: User | None, to: str, **after: Any) -> None:
-    if to not in OBJECTION_TRANSITIONS[objection.state]:
-        raise DomainError(
-            _("异议当前为“%(state)s”，不能处理为“%(to)s”。")
-            % {"state": objection.get_state_display(), "to": ObjectionState(to).label}
-        )
-    before = objection.state
-    objection.state = to
-    objection.save(update_fields=["state"])
-    audit(action="notices.objection_state", actor=actor, org=objection.notice.org, obj=objection,
-          before={"state": before}, after={"state": to, **after})  # fmt: skip
+    transitions.move(
+        objection, to=to, table=OBJECTION_TRANSITIONS, choices=ObjectionState,
+        refused=_("异议当前为“%(state)s”，不能处理为“%(to)s”。"),
+        action="notices.objection_state", actor=actor, org=objection.notice.org, **after,
+    )  # fmt: skip
 
 
 @transaction.atomic

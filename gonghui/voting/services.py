@@ -39,6 +39,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core import transitions
 from gonghui.core.audit import audit, changed, snapshot
 from gonghui.core.enums import GRASSROOTS_KINDS
 from gonghui.core.errors import DomainError
@@ -225,11 +226,13 @@ def poll_set_state(*, actor: User | None, poll: Poll, to: str) -> Poll:
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if to not in PollState.values:
         raise DomainError(_("无法识别的投票状态。"))
-    if to not in POLL_TRANSITIONS[poll.state]:
-        raise DomainError(
-            _("投票当前为“%(state)s”，不能改为“%(to)s”。")
-            % {"state": poll.get_state_display(), "to": PollState(to).label}
-        )
+    transitions.check(
+        POLL_TRANSITIONS,
+        poll.state,
+        to,
+        choices=PollState,
+        refused=_("投票当前为“%(state)s”，不能改为“%(to)s”。"),
+    )
     before = poll.state
     now = timezone.now()
     fields = ["state"]
