@@ -3,7 +3,7 @@
 with `connection.execute_wrapper`), and those statements replayed with a plain cursor, every row
 fetched: the raw-SQL reference of a page, measured in the same run.
 
-(The same helpers as bench/scenarios/members.py has privately; meant to be shared by all.)
+Used by every page scenario (members, congress).
 """
 
 from __future__ import annotations

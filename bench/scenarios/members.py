@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
 from django.db.models import Max
 from django.test import Client, override_settings
 from openpyxl import Workbook, load_workbook
 
+from bench import pages
 from bench.measure import REPEAT, Pair, Result, compare, repeats_within, result
 from bench.people import IMPORT_AREAS, People
 from bench.seed import chair_union_id, delete_members
@@ -66,28 +66,6 @@ def log(message: str) -> None:
 # (a) list and search -----------------------------------------------------------------------------
 
 
-Statement = tuple[str, Any]  # SQL with placeholders, and its parameters
-
-
-@dataclass(frozen=True)
-class Page:
-    """One GET of a page, and the statements it ran."""
-
-    url: str
-    statements: list[Statement]
-    rows: Statement  # the SELECT of the member rows
-
-    @property
-    def selects(self) -> list[Statement]:
-        return [s for s in self.statements if s[0].lstrip().upper().startswith("SELECT")]
-
-
-def _client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def _superuser() -> User:
     user, created = User.objects.get_or_create(
         username=ADMIN_USERNAME, defaults={"name": "基准超级用户", "is_superuser": True, "is_staff": True}
@@ -96,77 +74,6 @@ def _superuser() -> User:
         user.set_unusable_password()
         user.save()
     return user
-
-
-def _getter(client: Client, url: str, headers: dict[str, str] | None = None) -> Callable[[], Any]:
-    def call() -> Any:
-        response = client.get(url, headers=headers)
-        if response.status_code != 200:
-            raise AssertionError(f"GET {url}: {response.status_code}")
-        return response
-
-    return call
-
-
-def _statements(call: Callable[[], Any]) -> list[Statement]:
-    """The statements `call` sends to the database (sql, params), in order."""
-    seen: list[Statement] = []
-
-    def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        seen.append((sql, params))
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
-        call()
-    return seen
-
-
-def _inspect(client: Client, url: str, headers: dict[str, str] | None) -> Page:
-    """Run the page once, recording its statements; find the SELECT of its member rows."""
-    statements = _statements(_getter(client, url, headers))
-    table = connection.ops.quote_name(Member._meta.db_table)
-    found = [
-        (sql, params)
-        for sql, params in statements
-        if sql.startswith("SELECT") and f"FROM {table}" in sql and "LIMIT" in sql
-    ]
-    if len(found) != 1:
-        raise AssertionError(f"{url}: expected one member-rows SELECT, found {len(found)}")
-    return Page(url=url, statements=statements, rows=found[0])
-
-
-def _raw(*statements: Statement) -> Callable[[], list[tuple[Any, ...]]]:
-    """The statements run with a plain cursor, every row fetched (the last one's rows returned)."""
-
-    def call() -> list[tuple[Any, ...]]:
-        fetched: list[tuple[Any, ...]] = []
-        with connection.cursor() as cursor:
-            for sql, params in statements:
-                cursor.execute(sql, params)
-                fetched = cursor.fetchall()
-        return fetched
-
-    return call
-
-
-def _median_ms(call: Callable[[], Any], repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return statistics.median(samples)
-
-
-def query_plan(statement: Statement) -> str:
-    """The database's plan for a statement, one line per step joined with " | "."""
-    sql, params = statement
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-            return " | ".join(str(row[-1]) for row in cursor.fetchall())
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return " | ".join(str(row[0]).strip() for row in cursor.fetchall())
 
 
 @dataclass(frozen=True)
@@ -193,13 +100,13 @@ def page_figure(
     """The page against its raw SQL: every SELECT the page sent (session, user, roles, filter
     choices, rows, unread count), replayed with a cursor and fetched. The member-rows SELECT
     alone is reported beside it (`rows_select_ms`, `ratio_to_rows_select`)."""
-    page = _getter(client, url, headers)
-    inspected = _inspect(client, url, headers)
-    fetched = _raw(inspected.rows)()
-    plan = query_plan(inspected.rows)
+    page = pages.getter(client, url, headers)
+    inspected = pages.inspect(client, url, Member._meta.db_table, headers)
+    fetched = pages.raw(inspected.rows)()
+    plan = pages.query_plan(inspected.rows)
     log(f"  {figure}: {url} -> {len(fetched)} rows; plan: {plan}")
-    pair = compare(page, _raw(*inspected.selects), repeat=PAGE_REPEAT)
-    rows_ms = _median_ms(_raw(inspected.rows), repeat=20)
+    pair = compare(page, pages.raw(*inspected.selects), repeat=PAGE_REPEAT)
+    rows_ms = pages.median_ms(pages.raw(inspected.rows), repeat=20)
     return result(
         SCENARIO, figure, label, pair, len(fetched), url=url, page_queries=len(inspected.selects),
         rows_select_ms=round(rows_ms, 3), ratio_to_rows_select=round(pair.value_ms / rows_ms, 2), plan=plan,
@@ -210,9 +117,8 @@ def floor_figure(client: Client) -> Result:
     """The least any signed-in page costs here: the unread-count fragment (session, user, one
     COUNT, a ten-line template) against its SQL. A page's ratio cannot go below this one's."""
     url = "/notifications/bell/"
-    statements = _statements(_getter(client, url))
-    selects = [s for s in statements if s[0].lstrip().upper().startswith("SELECT")]
-    pair = compare(_getter(client, url), _raw(*selects), repeat=PAGE_REPEAT)
+    selects = pages.selects(pages.statements(pages.getter(client, url)))
+    pair = compare(pages.getter(client, url), pages.raw(*selects), repeat=PAGE_REPEAT)
     return result(
         SCENARIO, "floor_signed_in", "floor: smallest signed-in page vs its SQL", pair, 1, url=url,
         page_queries=len(selects),
@@ -220,9 +126,9 @@ def floor_figure(client: Client) -> Result:
 
 
 def admin_figure(figure: str, label: str, client: Client, url: str, admin: Client, admin_url: str) -> Result:
-    page, changelist = _getter(client, url), _getter(admin, admin_url)
+    page, changelist = pages.getter(client, url), pages.getter(admin, admin_url)
     repeat = repeats_within(BUDGET_S, page, changelist, cap=PAGE_REPEAT)
-    statements = _statements(changelist)
+    statements = pages.statements(changelist)
     pair = compare(page, changelist, repeat=repeat, warmup=2)
     return result(
         SCENARIO, figure, label, pair, Member.objects.count(), url=url, admin_url=admin_url, samples=repeat,
@@ -233,7 +139,7 @@ def admin_figure(figure: str, label: str, client: Client, url: str, admin: Clien
 def list_figures() -> list[Result]:
     chair = User.objects.get(username="bench-chair")
     probe = _probe(Org.objects.get(pk=chair_union_id()))
-    client, admin = _client_for(chair), _client_for(_superuser())
+    client, admin = pages.client_for(chair), pages.client_for(_superuser())
     union_url = f"/members/?union={probe.union.pk}"
     initials_url = f"/members/?q={probe.initials}"
     phone_url = f"/members/?q={probe.phone_tail}"
