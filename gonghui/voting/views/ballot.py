@@ -89,18 +89,20 @@ def vote(request: AuthedRequest, pk: int) -> HttpResponse:
             {"poll": poll, "message": _("您不在本次投票的选民名单中。")},
             status=403,
         )
-    context = sheet(poll, voter.member)
-    context["voted"] = Participation.objects.filter(poll=poll, member=voter.member).exists()
-    context["paper"] = voter.paper
-    context["is_open"] = poll.state == PollState.OPEN
+    error = None
     if request.method == "POST":
+        # Cast first: the sheet and the "already voted?" check are only needed to show the
+        # ballot again (a GET, or a refused POST); the service guards against a second vote.
         receipt, error = _cast(poll, request.POST, member=voter.member, actor=request.user)
         if receipt is not None:
             return render(
                 request, "voting/receipt.html", {"poll": poll, "receipt": services.pretty_code(receipt)}
             )
-        context["error"] = error
-        context["voted"] = Participation.objects.filter(poll=poll, member=voter.member).exists()
+    context = sheet(poll, voter.member)
+    context["voted"] = Participation.objects.filter(poll=poll, member=voter.member).exists()
+    context["paper"] = voter.paper
+    context["is_open"] = poll.state == PollState.OPEN
+    context["error"] = error
     return render(request, "voting/ballot.html", context, status=200)
 
 
