@@ -18,10 +18,14 @@ class CareConfig(AppConfig):
 
         facts.register("care", care_facts.year_facts)
         # Officers of any portfolio see the entry; the pages themselves check the portfolio.
-        officers = frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.COMMITTEE, Role.AUDITOR, Role.SUPERIOR_ADMIN})
+        officers = frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.COMMITTEE, Role.AUDITOR, Role.SUPERIOR_ADMIN,
+                              Role.GROUP_LEADER})  # fmt: skip
         nav.register(nav.NavItem("care", _("帮扶慰问"), "care:home", "heart", officers, order=50))
         register_todo(todos.care_todos)
         register_extension(demo.add_care)
+        from . import visit_demo
+
+        register_extension(visit_demo.add_visits)
         try:  # the member self-service page shows "我的帮扶" when it offers a section hook
             from gonghui.members.selfservice import register_section
         except ImportError:

@@ -46,6 +46,7 @@ def add_care(context: dict[str, Any]) -> None:
     if not schools:
         return
     _welfare_officer(schools[0])
+    add_campaigns(context)
     today = timezone.localdate()
     year_start = dt.date(today.year, 1, 1)
     span = max(1, (today - year_start).days)
@@ -102,3 +103,70 @@ def _assist(member: Any, chair: User, kind: str, amount: Decimal, paid_on: dt.da
                                     paid_on=min(paid_on, timezone.localdate()))  # fmt: skip
     if reverse:
         services.ledger_reverse(actor=None, entry=entry, reason="账号有误，退回后重新申请。")
+
+
+# --- donation drives, health campaigns, 疗休养 ----------------------------------------------------
+
+SCHOOLS_WITH_CAMPAIGNS = 3
+
+
+def add_campaigns(context: dict[str, Any]) -> None:
+    """Per school: a 博爱一日捐 most members gave to (passed on to the Red Cross), a 爱心捐款 for a
+    sick member paid out to them through the ledger, the year's 体检 and 妇检 with attendance,
+    and one 疗休养 trip paid to its provider."""
+    import uuid
+
+    from . import campaigns
+
+    rng = context["rng"]
+    today = timezone.localdate()
+
+    def day(month: int, dom: int = 1) -> dt.date:
+        return min(dt.date(today.year, month, dom), today)
+
+    for school in context["schools"][:SCHOOLS_WITH_CAMPAIGNS]:
+        members = list(members_in(school).filter(status="active").select_related("org").order_by("pk"))
+        if len(members) < 4:
+            continue
+        charity = campaigns.campaign_create(actor=None, org=school, kind="charity_day",
+                                            title=f"{today.year}年博爱一日捐", starts_on=day(5), ends_on=day(5, 20),
+                                            description="响应县红十字会倡议，奉献一日收入。")  # fmt: skip
+        charity = campaigns.campaign_open(actor=None, campaign=charity)
+        givers = [m for m in members if rng.random() < 0.95]
+        rows = [{"n": i + 2, "m": m.pk, "name": m.name, "a": str(rng.choice([50, 100, 100, 150, 200])),
+                 "d": day(5, rng.randint(1, 20)).isoformat()} for i, m in enumerate(givers)]  # fmt: skip
+        campaigns.donation_import_apply(actor=None, campaign=charity, rows=rows, batch=str(uuid.uuid4()))
+        if campaigns.collected(charity):
+            campaigns.donation_use_add(actor=None, campaign=charity, used_on=day(5, 25), purpose="上交县红十字会",
+                                       amount=campaigns.collected(charity), payee_name="县红十字会")  # fmt: skip
+        campaigns.campaign_close(actor=None, campaign=charity)
+
+        sick = next((m for m in members if m.hardship_level), members[-1])
+        love = campaigns.campaign_create(actor=None, org=school, kind="love", title=f"为{sick.name}老师爱心捐款",
+                                         starts_on=day(3), ends_on=day(3, 15), beneficiary=sick,
+                                         description="突患重病，住院治疗费用较高。")  # fmt: skip
+        love = campaigns.campaign_open(actor=None, campaign=love)
+        for member in rng.sample([m for m in members if m != sick], min(20, len(members) - 1)):
+            campaigns.donation_add(actor=None, campaign=love, member=member, donated_on=day(3, rng.randint(1, 15)),
+                                   amount=rng.choice([100, 200, 300, 500]))  # fmt: skip
+        campaigns.donation_use_add(actor=None, campaign=love, used_on=day(3, 20), purpose="交付医疗费用",
+                                   amount=campaigns.collected(love), member=sick)  # fmt: skip
+        campaigns.campaign_close(actor=None, campaign=love)
+
+        for kind, title, month, share in (
+            ("checkup", "年度教职工体检", 4, 0.95),
+            ("women", "女教职工妇科普查", 6, 0.97),
+        ):
+            health = campaigns.health_campaign_create(actor=None, org=school, kind=kind, year=today.year,
+                                                      title=f"{today.year}年{title}", starts_on=day(month),
+                                                      ends_on=day(month, 28), provider="县人民医院")  # fmt: skip
+            came = [pk for pk in health.eligible.values_list("pk", flat=True) if rng.random() < share]
+            if came:
+                campaigns.health_attend(
+                    actor=None, campaign=health, member_ids=came, attended_on=day(month, 10)
+                )
+
+        going = rng.sample(members, min(10, len(members)))
+        campaigns.trip_create(actor=None, org=school, title="优秀教师疗休养", place="千岛湖", provider="县国旅",
+                              starts_on=day(7, 10), ends_on=day(7, 14), participants=going,
+                              cost=Decimal(1800 * len(going)))  # fmt: skip

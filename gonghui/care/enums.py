@@ -23,6 +23,7 @@ class LedgerKind(models.TextChoices):
     STUDENT_AID = "student_aid", _("金秋助学")
     CONDOLENCE = "condolence", _("慰问")
     DONATION_PAYOUT = "donation_payout", _("捐款拨付")
+    RECUPERATION = "recuperation", _("疗休养")
     OTHER = "other", _("其他")
 
 
@@ -40,6 +41,7 @@ class SpendingCategory(models.TextChoices):
     BIRTHDAY = "birthday", _("生日慰问")
     CONDOLENCE = "condolence", _("婚丧病慰问")
     DONATION = "donation", _("爱心捐款拨付")
+    RECUPERATION = "recuperation", _("职工疗休养")
     OTHER = "other", _("其他")
 
 
@@ -57,6 +59,7 @@ BUDGET_GROUP: dict[str, str] = {
     SpendingCategory.BIRTHDAY: BudgetGroup.ACTIVITIES,
     SpendingCategory.CONDOLENCE: BudgetGroup.ACTIVITIES,
     SpendingCategory.DONATION: BudgetGroup.OTHER,
+    SpendingCategory.RECUPERATION: BudgetGroup.ACTIVITIES,
     SpendingCategory.OTHER: BudgetGroup.OTHER,
 }
 
@@ -126,3 +129,92 @@ APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # States in which the application's content (amount requested, reason, child) may still change.
 EDITABLE_STATES = frozenset({ApplicationState.DRAFT, ApplicationState.SUBMITTED})
+
+
+# --- donation drives (捐款) and health (体检 · 妇检 · 疗休养) ------------------------------------
+
+
+class CampaignKind(models.TextChoices):
+    CHARITY_DAY = "charity_day", _("博爱一日捐")
+    LOVE = "love", _("爱心捐款")
+    OTHER = "other", _("其他")
+
+
+class CampaignState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    OPEN = "open", _("进行中")
+    CLOSED = "closed", _("已结束")
+
+
+CAMPAIGN_TRANSITIONS: dict[str, frozenset[str]] = {
+    CampaignState.DRAFT: frozenset({CampaignState.OPEN}),
+    CampaignState.OPEN: frozenset({CampaignState.CLOSED}),
+    CampaignState.CLOSED: frozenset(),
+}
+
+
+class HealthKind(models.TextChoices):
+    CHECKUP = "checkup", _("体检")
+    WOMEN = "women", _("妇检")
+
+
+# --- condolence visits (慰问) -------------------------------------------------------------------
+
+
+class Occasion(models.TextChoices):
+    """Occasions of a condolence visit; each union keeps a standard per occasion."""
+
+    HOSPITAL = "hospital", _("住院")
+    CHILDBIRTH = "childbirth", _("生育")
+    WEDDING = "wedding", _("结婚")
+    FUNERAL = "funeral", _("丧事(直系亲属)")
+    RETIREMENT = "retirement", _("退休")
+    SPRING_FESTIVAL = "spring_festival", _("春节")
+    CHONGYANG = "chongyang", _("重阳")
+    SUMMER = "summer", _("夏送清凉")
+    BIRTHDAY = "birthday", _("生日")
+    TRANSFER = "transfer", _("调入调离")
+    MODEL_WORKER = "model_worker", _("劳模")
+    OTHER = "other", _("其他")
+
+
+# The budget line a visit's cash is charged to.
+OCCASION_CATEGORY: dict[str, str] = {
+    Occasion.HOSPITAL: SpendingCategory.CONDOLENCE,
+    Occasion.CHILDBIRTH: SpendingCategory.CONDOLENCE,
+    Occasion.WEDDING: SpendingCategory.CONDOLENCE,
+    Occasion.FUNERAL: SpendingCategory.CONDOLENCE,
+    Occasion.RETIREMENT: SpendingCategory.CONDOLENCE,
+    Occasion.SPRING_FESTIVAL: SpendingCategory.FESTIVAL,
+    Occasion.CHONGYANG: SpendingCategory.FESTIVAL,
+    Occasion.SUMMER: SpendingCategory.FESTIVAL,
+    Occasion.BIRTHDAY: SpendingCategory.BIRTHDAY,
+    Occasion.TRANSFER: SpendingCategory.CONDOLENCE,
+    Occasion.MODEL_WORKER: SpendingCategory.CONDOLENCE,
+    Occasion.OTHER: SpendingCategory.CONDOLENCE,
+}
+
+
+class VisitState(models.TextChoices):
+    DRAFT = "draft", _("待审批")
+    APPROVED = "approved", _("已批准待发放")
+    RECORDED = "recorded", _("已发放登记")
+    CANCELLED = "cancelled", _("已取消")
+
+
+VISIT_TRANSITIONS: dict[str, frozenset[str]] = {
+    VisitState.DRAFT: frozenset({VisitState.APPROVED, VisitState.CANCELLED}),
+    VisitState.APPROVED: frozenset({VisitState.RECORDED, VisitState.CANCELLED}),
+    VisitState.RECORDED: frozenset(),
+    VisitState.CANCELLED: frozenset(),
+}
+
+
+class LifeEventKind(models.TextChoices):
+    """"五必访" events a union group leader reports (住院 the most frequent)."""
+
+    HOSPITAL = Occasion.HOSPITAL.value, _("住院")
+    CHILDBIRTH = Occasion.CHILDBIRTH.value, _("生育")
+    WEDDING = Occasion.WEDDING.value, _("结婚")
+    FUNERAL = Occasion.FUNERAL.value, _("丧事(直系亲属)")
+    RETIREMENT = Occasion.RETIREMENT.value, _("退休")

@@ -13,8 +13,10 @@ from gonghui.core.forms import BootstrapMixin
 from .enums import (
     ApplicationKind,
     ApplicationState,
+    CampaignKind,
     HardshipCause,
     HardshipLevel,
+    HealthKind,
     PaymentMethod,
     ReviewOutcome,
 )
@@ -142,3 +144,98 @@ class StandardForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=ApplicationKind.choices)
     amount = forms.DecimalField(label=_("每次标准(元)"), **MONEY)  # type: ignore[arg-type]
     annual_cap = forms.DecimalField(label=_("每人每年上限(元)"), **MONEY)  # type: ignore[arg-type]
+
+
+# --- donation drives, health campaigns, 疗休养 ----------------------------------------------------
+
+
+class UnionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class CampaignForm(BootstrapMixin, forms.Form):
+    org = UnionChoiceField(label=_("工会"), queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label=_("类别"), choices=CampaignKind.choices)
+    title = forms.CharField(label=_("名称"), max_length=100)
+    beneficiary = MemberChoiceField(label=_("受捐会员"), queryset=None, required=False,
+                                    help_text=_("爱心捐款必填。"))  # fmt: skip
+    asked_org = UnionChoiceField(label=_("倡议范围(工会小组)"), queryset=None, required=False,
+                                 empty_label=_("本工会全体在会会员"))  # fmt: skip
+    starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
+    ends_on = forms.DateField(label=_("截止日期"), widget=DATE)
+    description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, unions: Any, groups: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = unions  # type: ignore[attr-defined]
+        self.fields["asked_org"].queryset = groups  # type: ignore[attr-defined]
+        self.fields["beneficiary"].queryset = members  # type: ignore[attr-defined]
+
+
+class DonationForm(BootstrapMixin, forms.Form):
+    member = MemberChoiceField(label=_("捐款会员"), queryset=None, required=False)
+    donor_name = forms.CharField(label=_("或捐款人姓名(非会员)"), max_length=60, required=False)
+    amount = forms.DecimalField(label=_("金额(元)"), **MONEY)  # type: ignore[arg-type]
+    donated_on = forms.DateField(label=_("捐款日期"), widget=DATE)
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members  # type: ignore[attr-defined]
+
+
+class DonationImportForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(label=_("捐款登记表(.xlsx)"))
+
+
+class DonationUseForm(BootstrapMixin, forms.Form):
+    used_on = forms.DateField(label=_("使用日期"), widget=DATE)
+    purpose = forms.CharField(label=_("用途"), max_length=200)
+    member = MemberChoiceField(label=_("受助会员"), queryset=None, required=False,
+                               help_text=_("发给会员的款项记入帮扶慰问发放记录。"))  # fmt: skip
+    payee_name = forms.CharField(label=_("或接收方(单位/个人)"), max_length=100, required=False)
+    amount = forms.DecimalField(label=_("金额(元)"), **MONEY)  # type: ignore[arg-type]
+    method = forms.ChoiceField(
+        label=_("发放方式"), choices=PaymentMethod.choices, initial=PaymentMethod.TRANSFER
+    )
+
+    def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members  # type: ignore[attr-defined]
+
+
+class HealthCampaignForm(BootstrapMixin, forms.Form):
+    org = UnionChoiceField(label=_("工会"), queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label=_("类别"), choices=HealthKind.choices,
+                             help_text=_("应检名单在创建时确定：本工会在会会员；妇检为其中的女会员。"))  # fmt: skip
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("名称"), max_length=100)
+    provider = forms.CharField(label=_("体检机构"), max_length=100, required=False)
+    starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
+    ends_on = forms.DateField(label=_("结束日期"), widget=DATE)
+
+    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = unions  # type: ignore[attr-defined]
+
+
+class TripForm(BootstrapMixin, forms.Form):
+    org = UnionChoiceField(label=_("工会"), queryset=None, empty_label=None)
+    title = forms.CharField(label=_("名称"), max_length=100)
+    place = forms.CharField(label=_("地点"), max_length=100)
+    provider = forms.CharField(label=_("承办机构"), max_length=100)
+    starts_on = forms.DateField(label=_("出发日期"), widget=DATE)
+    ends_on = forms.DateField(label=_("返回日期"), widget=DATE)
+    participants: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("参加人员"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    cost = forms.DecimalField(label=_("费用(元)"), **MONEY)  # type: ignore[arg-type]
+    method = forms.ChoiceField(
+        label=_("支付方式"), choices=PaymentMethod.choices, initial=PaymentMethod.TRANSFER
+    )
+
+    def __init__(self, *args: Any, unions: Any, members: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = unions  # type: ignore[attr-defined]
+        self.fields["participants"].queryset = members  # type: ignore[attr-defined]
+        self.fields["participants"].label_from_instance = lambda m: f"{m.name}({m.org.name})"  # type: ignore[attr-defined]

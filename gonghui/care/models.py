@@ -29,13 +29,19 @@ from gonghui.members.models import Member
 from .enums import (
     ApplicationKind,
     ApplicationState,
+    CampaignKind,
+    CampaignState,
     FileState,
     HardshipCause,
     HardshipLevel,
+    HealthKind,
     LedgerKind,
+    LifeEventKind,
+    Occasion,
     PaymentMethod,
     ReviewOutcome,
     SpendingCategory,
+    VisitState,
 )
 
 ZERO = Decimal("0.00")
@@ -127,6 +133,30 @@ class LedgerEntry(models.Model):
         related_name="ledger_entries",
         verbose_name=_("帮扶申请"),
     )
+    donation_use = models.ForeignKey(
+        "DonationUse",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        verbose_name=_("捐款使用"),
+    )
+    trip = models.ForeignKey(
+        "RecuperationTrip",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        verbose_name=_("疗休养"),
+    )
+    visit_member = models.ForeignKey(
+        "VisitMember",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        verbose_name=_("慰问对象"),
+    )
     reverses = models.OneToOneField(
         "self",
         null=True,
@@ -154,6 +184,22 @@ class LedgerEntry(models.Model):
                 fields=["application"],
                 condition=Q(reverses__isnull=True, application__isnull=False),
                 name="care_ledger_one_payment_per_application",
+            ),
+            # A visited member's condolence money is paid exactly once.
+            models.UniqueConstraint(
+                fields=["visit_member"],
+                condition=Q(reverses__isnull=True, visit_member__isnull=False),
+                name="care_ledger_one_payment_per_visit_member",
+            ),
+            models.UniqueConstraint(
+                fields=["donation_use"],
+                condition=Q(reverses__isnull=True, donation_use__isnull=False),
+                name="care_ledger_one_payment_per_donation_use",
+            ),
+            models.UniqueConstraint(
+                fields=["trip"],
+                condition=Q(reverses__isnull=True, trip__isnull=False),
+                name="care_ledger_one_payment_per_trip",
             ),
             # A payout is positive; its reversal is negative.
             models.CheckConstraint(
@@ -361,3 +407,394 @@ class AssistanceApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member.name} {self.get_kind_display()}"
+
+
+# --- condolence visits (慰问) -------------------------------------------------------------------
+
+VISIT_POLICY = APPLICATION_POLICY
+
+
+class CondolenceStandard(models.Model):
+    """A union's standard per occasion: cash per person and/or a gift, optional annual cap."""
+
+    org = models.ForeignKey(
+        Org, on_delete=models.CASCADE, related_name="condolence_standards", verbose_name=_("工会")
+    )
+    occasion = models.CharField(_("慰问事由"), max_length=20, choices=Occasion.choices)
+    amount = models.DecimalField(
+        _("慰问金标准(元/人)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(ZERO)],
+    )  # fmt: skip
+    gift = models.CharField(_("慰问品"), max_length=100, blank=True)
+    gift_value = models.DecimalField(
+        _("慰问品价值(元/人)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(ZERO)],
+    )  # fmt: skip
+    annual_cap = models.DecimalField(
+        _("每人每年上限(元)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(CENT)],
+    )  # fmt: skip
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    access: ClassVar[AccessPolicy] = VISIT_POLICY
+
+    class Meta:
+        verbose_name = _("慰问标准")
+        verbose_name_plural = _("慰问标准")
+        constraints = [
+            models.UniqueConstraint(fields=["org", "occasion"], name="care_condolence_standard_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_occasion_display()} {self.amount or 0}元"
+
+
+class Visit(models.Model):
+    """慰问: one visit of one or many members (a group visit lists them in VisitMember).
+
+    draft → approved → recorded (cash paid: one ledger entry per visited member); gifts without
+    cash leave no ledger entry, their value is kept on the visit (gift_value per person)."""
+
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="care_visits", verbose_name=_("工会"))
+    occasion = models.CharField(_("慰问事由"), max_length=20, choices=Occasion.choices)
+    visited_on = models.DateField(_("慰问日期"))
+    visitors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="care_visits_made", verbose_name=_("慰问人")
+    )
+    visitor_names = models.CharField(_("其他慰问人"), max_length=200, blank=True)
+    gift = models.CharField(_("慰问品"), max_length=100, blank=True)
+    gift_value = models.DecimalField(
+        _("慰问品价值(元/人)"), max_digits=12, decimal_places=2, default=ZERO,
+        validators=[MinValueValidator(ZERO)],
+    )  # fmt: skip
+    notes = models.TextField(_("慰问情况"), blank=True)
+    state = models.CharField(_("状态"), max_length=12, choices=VisitState.choices, default=VisitState.DRAFT)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("登记人"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("审批人"),
+    )  # fmt: skip
+    approved_at = models.DateTimeField(null=True, blank=True)
+    override = models.BooleanField(_("超标准特批"), default=False)
+    override_reason = models.CharField(_("特批理由"), max_length=200, blank=True)
+    paid_on = models.DateField(_("发放日期"), null=True, blank=True)
+    method = models.CharField(_("发放方式"), max_length=10, choices=PaymentMethod.choices, blank=True)
+
+    access: ClassVar[AccessPolicy] = VISIT_POLICY
+
+    class Meta:
+        verbose_name = _("慰问")
+        verbose_name_plural = _("慰问")
+        ordering = ["-visited_on", "-id"]
+        indexes = [
+            models.Index(fields=["org", "visited_on"], name="care_visit_org_date_idx"),
+            models.Index(fields=["org", "state"], name="care_visit_org_state_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visited_on} {self.get_occasion_display()}"
+
+
+class VisitMember(models.Model):
+    """A member visited in a visit, with the cash for that member (0 for a gift only)."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="visit_members")
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="care_visits", verbose_name=_("慰问对象")
+    )
+    amount = models.DecimalField(
+        _("慰问金(元)"), max_digits=12, decimal_places=2, default=ZERO, validators=[MinValueValidator(ZERO)]
+    )
+
+    class Meta:
+        verbose_name = _("慰问对象")
+        verbose_name_plural = _("慰问对象")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["visit", "member"], name="care_visit_member_unique")]
+        indexes = [models.Index(fields=["member", "visit"], name="care_visit_member_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.amount}元"
+
+
+class VisitPhoto(models.Model):
+    """A photo of a visit; served only through care:visit_photo (access-checked)."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos")
+    photo = models.FileField(_("照片"), upload_to="care/visits/")
+    name = models.CharField(_("文件名"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LifeEventReport(models.Model):
+    """A "五必访" event (住院, 生育, 结婚, 丧事, 退休) reported, typically by the union group
+    leader; due on the union's due-list until a visit is linked."""
+
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="care_life_events", verbose_name=_("工会")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="care_life_events", verbose_name=_("会员")
+    )
+    kind = models.CharField(_("事由"), max_length=20, choices=LifeEventKind.choices, default=LifeEventKind.HOSPITAL)
+    event_on = models.DateField(_("日期"))
+    place = models.CharField(_("医院/地点"), max_length=100, blank=True)
+    note = models.CharField(_("情况说明"), max_length=200, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("报告人"),
+    )  # fmt: skip
+    reported_at = models.DateTimeField(default=timezone.now)
+    visit = models.ForeignKey(
+        Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports", verbose_name=_("慰问")
+    )
+
+    access: ClassVar[AccessPolicy] = VISIT_POLICY
+
+    class Meta:
+        verbose_name = _("五必访报告")
+        verbose_name_plural = _("五必访报告")
+        ordering = ["-event_on", "-id"]
+        indexes = [models.Index(fields=["org", "visit", "event_on"], name="care_event_org_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.get_kind_display()}"
+
+
+# --- donation drives (捐款) --------------------------------------------------------------------
+
+CAMPAIGN_POLICY = AccessPolicy(org_field="org", view=frozenset({Role.CHAIR, Role.VICE_CHAIR}))
+
+
+class DonationCampaign(models.Model):
+    """A donation drive (博爱一日捐, 爱心捐款 for a named member): draft → open → closed.
+
+    The members asked are frozen when the drive opens (all current members of the union, or of
+    one of its groups), so the participation rate does not move when the registry does."""
+
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="donation_campaigns", verbose_name=_("工会")
+    )
+    kind = models.CharField(_("类别"), max_length=20, choices=CampaignKind.choices)
+    title = models.CharField(_("名称"), max_length=100)
+    description = models.TextField(_("说明"), blank=True)
+    beneficiary = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("受捐会员")
+    )
+    asked_org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="+", verbose_name=_("倡议范围"),
+        help_text=_("本工会全体会员，或其中一个工会小组。"),
+    )  # fmt: skip
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("截止日期"))
+    state = models.CharField(
+        _("状态"), max_length=10, choices=CampaignState.choices, default=CampaignState.DRAFT
+    )
+    asked = models.ManyToManyField(Member, related_name="+", blank=True, verbose_name=_("倡议对象"))
+    asked_count = models.PositiveIntegerField(_("倡议人数"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    access: ClassVar[AccessPolicy] = CAMPAIGN_POLICY
+
+    class Meta:
+        verbose_name = _("捐款活动")
+        verbose_name_plural = _("捐款活动")
+        ordering = ["-starts_on", "-id"]
+        indexes = [models.Index(fields=["org", "starts_on"], name="care_campaign_org_start_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="care_campaign_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Donation(models.Model):
+    """One gift to a drive: by a member (at most once per drive) or by a named outsider."""
+
+    campaign = models.ForeignKey(
+        DonationCampaign, on_delete=models.PROTECT, related_name="donations", verbose_name=_("捐款活动")
+    )
+    member = models.ForeignKey(
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="donations",
+        verbose_name=_("捐款会员"),
+    )
+    donor_name = models.CharField(_("捐款人"), max_length=60)
+    # Was the donor among the members asked (frozen at entry): the participation rate counts these.
+    was_asked = models.BooleanField(default=False)
+    amount = models.DecimalField(
+        _("金额(元)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(CENT)]
+    )
+    donated_on = models.DateField(_("捐款日期"))
+    import_batch = models.UUIDField(null=True, blank=True, editable=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("捐款")
+        verbose_name_plural = _("捐款")
+        ordering = ["-donated_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "member"],
+                condition=Q(member__isnull=False),
+                name="care_one_donation_per_member",
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="care_donation_positive"),
+        ]
+        indexes = [models.Index(fields=["import_batch"], name="care_donation_batch_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.donor_name} {self.amount}元"
+
+
+class DonationUse(models.Model):
+    """How the money of a drive was used and to whom. A payout to a member is also a ledger
+    entry (LedgerEntry.donation_use, paid once)."""
+
+    campaign = models.ForeignKey(
+        DonationCampaign, on_delete=models.PROTECT, related_name="uses", verbose_name=_("捐款活动")
+    )
+    used_on = models.DateField(_("使用日期"))
+    purpose = models.CharField(_("用途"), max_length=200)
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("受助会员")
+    )
+    payee_name = models.CharField(_("接收方"), max_length=100)
+    amount = models.DecimalField(
+        _("金额(元)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(CENT)]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("捐款使用")
+        verbose_name_plural = _("捐款使用")
+        ordering = ["used_on", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="care_donation_use_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.used_on} {self.payee_name} {self.amount}元"
+
+
+# --- health (体检 · 妇检 · 疗休养) -----------------------------------------------------------------
+
+
+class HealthCampaign(models.Model):
+    """An annual check-up (体检) or women's screening (妇检). The eligible list is frozen at
+    creation (current members; female members for 妇检), so the screening rate is stable."""
+
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="health_campaigns", verbose_name=_("工会")
+    )
+    kind = models.CharField(_("类别"), max_length=10, choices=HealthKind.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("名称"), max_length=100)
+    provider = models.CharField(_("体检机构"), max_length=100, blank=True)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    eligible = models.ManyToManyField(Member, related_name="+", blank=True, verbose_name=_("应检人员"))
+    eligible_count = models.PositiveIntegerField(_("应检人数"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    access: ClassVar[AccessPolicy] = CAMPAIGN_POLICY
+
+    class Meta:
+        verbose_name = _("体检/妇检")
+        verbose_name_plural = _("体检/妇检")
+        ordering = ["-year", "-starts_on", "-id"]
+        indexes = [models.Index(fields=["org", "year"], name="care_health_org_year_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="care_health_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class HealthAttendance(models.Model):
+    campaign = models.ForeignKey(HealthCampaign, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+", verbose_name=_("会员"))
+    attended_on = models.DateField(_("参检日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("参检记录")
+        verbose_name_plural = _("参检记录")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "member"], name="care_health_attend_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.attended_on}"
+
+
+class RecuperationTrip(models.Model):
+    """疗休养: a trip with its participants; its cost is paid to the provider through the ledger
+    (LedgerEntry.trip, paid once), so the year totals include it."""
+
+    org = models.ForeignKey(
+        Org, on_delete=models.PROTECT, related_name="recuperation_trips", verbose_name=_("工会")
+    )
+    title = models.CharField(_("名称"), max_length=100)
+    place = models.CharField(_("地点"), max_length=100)
+    provider = models.CharField(_("承办机构"), max_length=100)
+    starts_on = models.DateField(_("出发日期"))
+    ends_on = models.DateField(_("返回日期"))
+    participants = models.ManyToManyField(Member, related_name="+", verbose_name=_("参加人员"))
+    participant_count = models.PositiveIntegerField(_("参加人数"), default=0)
+    cost = models.DecimalField(
+        _("费用(元)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(CENT)]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    access: ClassVar[AccessPolicy] = CAMPAIGN_POLICY
+
+    class Meta:
+        verbose_name = _("疗休养")
+        verbose_name_plural = _("疗休养")
+        ordering = ["-starts_on", "-id"]
+        indexes = [models.Index(fields=["org", "starts_on"], name="care_trip_org_start_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="care_trip_dates"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

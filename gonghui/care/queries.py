@@ -208,3 +208,34 @@ def my_care(user: Any) -> dict[str, Any]:
         .order_by("-paid_on", "-pk")[:100]
     )
     return {"applications": applications, "entries": entries, "total": sum((e.amount for e in entries), ZERO)}
+
+
+# --- donation drives and health campaigns ------------------------------------------------------
+
+
+def campaigns_with_totals(campaigns: QuerySet[Any]) -> QuerySet[Any]:
+    """Drives with collected (fen), number of gifts and distinct asked donors (one query)."""
+    return campaigns.annotate(
+        collected_fen=fen_sum("donations__amount"),
+        gifts=Count("donations"),
+        donors=Count("donations__member", filter=Q(donations__was_asked=True), distinct=True),
+    )
+
+
+def rate(part: int, whole: int) -> Decimal | None:
+    """A rate in percent to one decimal, exact (Decimal); None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (Decimal(100) * part / whole).quantize(Decimal("0.1"))
+
+
+def participation(campaign: Any) -> tuple[int, int, Decimal | None]:
+    """(distinct donors among the members asked, members asked, rate in percent)."""
+    donors = campaign.donations.filter(was_asked=True).values("member_id").distinct().count()
+    return donors, campaign.asked_count, rate(donors, campaign.asked_count)
+
+
+def screening(campaign: Any) -> tuple[int, int, Decimal | None]:
+    """(attended, eligible, screening rate in percent)."""
+    attended = campaign.attendances.count()
+    return attended, campaign.eligible_count, rate(attended, campaign.eligible_count)

@@ -60,6 +60,16 @@ TOTALS_VIEW = Capability(
     frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.AUDITOR, Role.SUPERIOR_ADMIN}),
     WELFARE_OFFICERS,
 )
+# Donation drives, health campaigns and 疗休养: run by the officers who run applications; the
+# full lists (donors, attendance, trips) are also seen by the 经审 and the superior care officer;
+# members and other union roles see their union's drives and campaigns and their own records.
+CAMPAIGN_CHANGE = APP_CHANGE
+CAMPAIGN_OVERSEE = Capability(
+    "campaign_oversee",
+    frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.AUDITOR}),
+    WELFARE_OFFICERS | {Role.SUPERIOR_ADMIN},
+)
+CAMPAIGN_VIEW = Capability("campaign_view", frozenset(Role.values) - {Role.DEPARTMENT}, WELFARE_OFFICERS)
 
 
 def scopes_with(user: Any, capability: Capability) -> list[Any]:
@@ -92,3 +102,14 @@ def may(user: Any, capability: Capability, org: Any) -> bool:
         return True
     path = org if isinstance(org, str) else org.path
     return any(s.covers(path) for s in scopes_with(user, capability))
+
+
+# Condolence visits (慰问): run by the same officers as applications; approval by the chair,
+# a vice-chair or the 生活委员 (never the recorder), over-standard only by the chair; the
+# union group leader (工会小组长) reports "五必访" events of their group.
+VISIT_VIEW = APP_VIEW
+VISIT_CHANGE = APP_CHANGE
+VISIT_APPROVE = APPROVE
+REPORT_FILE = Capability(
+    "report_file", frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.GROUP_LEADER}), WELFARE_OFFICERS
+)

@@ -168,6 +168,7 @@ def ledger_reverse(
         member_id=entry.member_id,
         payee_name=entry.payee_name,
         application_id=entry.application_id,
+        visit_member_id=entry.visit_member_id,
         reverses=entry,
         note=reason[:200],
     )

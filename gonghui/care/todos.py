@@ -31,4 +31,11 @@ def care_todos(user: Any, scope: Any) -> list[Todo]:
         items.append(
             Todo(_("逾期未复核的困难职工档案"), overdue, f"{reverse('care:files')}?overdue=1", "danger")
         )
+    if rules.holds(user, rules.VISIT_CHANGE):
+        from .duelists import due_counts
+
+        due, reports = due_counts(user, today=timezone.localdate())
+        url = reverse("care:duelist")
+        items.append(Todo(_("本月应慰问(生日、节日离退休)"), due, url, "info"))
+        items.append(Todo(_("住院/五必访报告待慰问"), reports, f"{url}?tab=reports", "warning"))
     return items

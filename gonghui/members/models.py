@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Right
+from django.db.models.functions import ExtractMonth, Right
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +66,13 @@ class Member(models.Model):
     mobile_tail = models.GeneratedField(
         expression=Right("mobile", 4), output_field=models.CharField(max_length=4), db_persist=True
     )
+    # The birth month, kept and indexed by the database: the care app's birthday due-list
+    # (生日慰问) over a county's members is an index range, not a scan of every birth date.
+    birth_month = models.GeneratedField(
+        expression=ExtractMonth("birth_date"),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
     political = models.CharField(
         _("政治面貌"), max_length=2, choices=Political.choices, default=Political.MASSES
     )
@@ -105,6 +112,7 @@ class Member(models.Model):
             models.Index(fields=["name_pinyin", "id"], name="members_pinyin_id_idx"),
             models.Index(fields=["join_date"], name="members_join_idx"),
             models.Index(fields=["mobile_tail"], name="members_mobile_tail_idx"),
+            models.Index(fields=["org", "birth_month", "status"], name="members_org_birth_month_idx"),
         ]
 
     def __str__(self) -> str:

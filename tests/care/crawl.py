@@ -68,3 +68,103 @@ FOREIGN_OBJECTS: dict = {
     )},
     "care:entry_reverse": _school2_entry,
 }  # fmt: skip
+
+
+# --- donation drives, health campaigns, 疗休养 (school 2's, with gifts, a use, attendance) --------
+
+
+def _school2_campaign(tree: Any, p: Any) -> int:
+    import datetime as dt
+
+    from gonghui.care import campaigns
+    from gonghui.care.models import DonationCampaign
+
+    existing = DonationCampaign.objects.filter(org=tree.school2).first()
+    if existing is not None:
+        return existing.pk
+    member = _school2_member(tree)
+    today = dt.date.today()
+    campaign = campaigns.campaign_create(actor=None, org=tree.school2, kind="love", title="第二小学爱心捐款",
+                                         starts_on=today, ends_on=today, beneficiary=member)  # fmt: skip
+    campaigns.campaign_open(actor=None, campaign=campaign)
+    campaigns.donation_add(actor=None, campaign=campaign, amount="100", donated_on=today, member=member)
+    campaigns.donation_use_add(actor=None, campaign=campaign, used_on=today, purpose="医疗费", amount="50",
+                               member=member)  # fmt: skip
+    return campaign.pk
+
+
+def _school2_health(tree: Any, p: Any) -> int:
+    import datetime as dt
+
+    from gonghui.care import campaigns
+    from gonghui.care.models import HealthCampaign
+
+    existing = HealthCampaign.objects.filter(org=tree.school2).first()
+    if existing is not None:
+        return existing.pk
+    member = _school2_member(tree)
+    today = dt.date.today()
+    campaign = campaigns.health_campaign_create(actor=None, org=tree.school2, kind="checkup", year=today.year,
+                                                title="第二小学体检", starts_on=today, ends_on=today)  # fmt: skip
+    campaigns.health_attend(actor=None, campaign=campaign, member_ids=[member.pk], attended_on=today)
+    return campaign.pk
+
+
+def _school2_trip(tree: Any, p: Any) -> int:
+    import datetime as dt
+
+    from gonghui.care import campaigns
+    from gonghui.care.models import RecuperationTrip
+
+    existing = RecuperationTrip.objects.filter(org=tree.school2).first()
+    if existing is not None:
+        return existing.pk
+    today = dt.date.today()
+    return campaigns.trip_create(actor=None, org=tree.school2, title="第二小学疗休养", place="莫干山",
+                                 provider="某旅行社", starts_on=today, ends_on=today,
+                                 participants=[_school2_member(tree)], cost="2000").pk  # fmt: skip
+
+
+FOREIGN_OBJECTS.update({
+    **{f"care:{name}": _school2_campaign for name in (
+        "donation_detail", "donation_open", "donation_close", "donation_add", "donation_use_add",
+        "donation_import", "donation_template",
+    )},
+    "care:health_detail": _school2_health,
+    "care:health_attend": _school2_health,
+    "care:trip_detail": _school2_trip,
+})  # fmt: skip
+
+
+# --- condolence visits (慰问): school 2's visit with a photo -----------------------------------
+
+
+def _school2_visit(tree: Any, p: Any) -> int:
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gonghui.care import visiting
+    from gonghui.care.models import Visit
+
+    existing = Visit.objects.filter(org=tree.school2).first()
+    if existing is not None:
+        return existing.pk
+    visit = visiting.visit_create(actor=None, org=tree.school2, occasion="birthday", visited_on=dt.date.today(),
+                                  members=[_school2_member(tree)], amount_each=50)  # fmt: skip
+    visiting.visit_photo_add(actor=None, visit=visit, upload=SimpleUploadedFile("慰问.jpg", b"jpg"))
+    return visit.pk
+
+
+def _school2_visit_photo(tree: Any, p: Any) -> int:
+    from gonghui.care.models import VisitPhoto
+
+    return VisitPhoto.objects.get(visit_id=_school2_visit(tree, p)).pk
+
+
+FOREIGN_OBJECTS.update({
+    **{f"care:{name}": _school2_visit for name in (
+        "visit_detail", "visit_approve", "visit_record", "visit_cancel", "visit_photo_add",
+    )},
+    "care:visit_photo": _school2_visit_photo,
+})  # fmt: skip

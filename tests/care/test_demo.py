@@ -31,4 +31,26 @@ def test_the_demo_builds_a_year_of_care_records(tree, chair, other_union_chair):
     )
     assert AssistanceApplication.objects.filter(state=ApplicationState.REVERSED).count() == 1
     paid = AssistanceApplication.objects.filter(state=ApplicationState.PAID)
-    assert LedgerEntry.objects.total() == sum((a.approved_amount for a in paid), Decimal("0"))
+    assert LedgerEntry.objects.filter(application__isnull=False).total() == sum(
+        (a.approved_amount for a in paid), Decimal("0")
+    )
+
+
+def test_the_demo_adds_drives_health_campaigns_and_a_trip(tree, chair, other_union_chair):
+    from gonghui.care.models import DonationCampaign, HealthCampaign, RecuperationTrip
+
+    for index in range(8):
+        MemberFactory(union=tree.school1, group=tree.school1_group_a, female=index % 2 == 0)
+
+    demo.add_care({"schools": [tree.school1], "rng": random.Random(2), "fake": Faker("zh_CN")})
+
+    drives = DonationCampaign.objects.filter(org=tree.school1, state="closed")
+    assert sorted(drives.values_list("kind", flat=True)) == ["charity_day", "love"]
+    love = drives.get(kind="love")
+    assert LedgerEntry.objects.get(donation_use__campaign=love).member == love.beneficiary
+    assert sorted(HealthCampaign.objects.filter(org=tree.school1).values_list("kind", flat=True)) == [
+        "checkup",
+        "women",
+    ]
+    trip = RecuperationTrip.objects.get(org=tree.school1)
+    assert LedgerEntry.objects.get(trip=trip).amount == trip.cost

@@ -42,8 +42,11 @@ def home(request: AuthedRequest) -> HttpResponse:
         "may_files": rules.holds(user, rules.FILE_VIEW),
         "may_applications": rules.holds(user, rules.APP_VIEW),
         "may_totals": rules.holds(user, rules.TOTALS_VIEW),
+        "may_report": rules.holds(user, rules.REPORT_FILE),
+        "may_campaigns": rules.holds(user, rules.CAMPAIGN_VIEW),
+        "may_trips": rules.holds(user, rules.CAMPAIGN_OVERSEE),
     }
-    if not any(context[k] for k in ("may_files", "may_applications", "may_totals")):
+    if not any(context[k] for k in ("may_files", "may_applications", "may_totals", "may_report", "may_campaigns")):
         require_roles(user, frozenset(), request=request, what="care")
     return render_page(request, "care/home.html", context)
 

@@ -1,0 +1,556 @@
+"""Writes of donation drives (捐款) and health work (体检 · 妇检 · 疗休养): keyword-only, atomic,
+audited (DESIGN.md §4). Money leaves through the ledger (`services.ledger_record`): a drive's
+payout to a member is sourced by its `DonationUse`, a trip's cost by the `RecuperationTrip`; each
+source is paid once (partial UNIQUE on LedgerEntry).
+
+    campaign_create / campaign_open / campaign_close
+    donation_add, donation_import_check / donation_import_apply
+    donation_use_add
+    health_campaign_create, health_attend
+    trip_create
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core.audit import audit
+from gonghui.core.errors import DomainError
+from gonghui.core.models import Org, User
+from gonghui.members.enums import MemberStatus, Sex
+from gonghui.members.models import Member
+from gonghui.members.queries import members_in
+
+from . import rules
+from .enums import (
+    CAMPAIGN_TRANSITIONS,
+    CampaignKind,
+    CampaignState,
+    HealthKind,
+    LedgerKind,
+    PaymentMethod,
+    SpendingCategory,
+)
+from .models import (
+    CENT,
+    ZERO,
+    Donation,
+    DonationCampaign,
+    DonationUse,
+    HealthAttendance,
+    HealthCampaign,
+    RecuperationTrip,
+    fen_sum,
+    from_fen,
+)
+from .services import ledger_record
+
+# "Current members" for the asked and eligible lists: members in service (在会).
+CURRENT = (MemberStatus.ACTIVE,)
+
+
+def _require(actor: User | None, org: Org, message: str) -> None:
+    if actor is not None and not rules.may(actor, rules.CAMPAIGN_CHANGE, org):
+        raise DomainError(message)
+
+
+def _money(value: Any) -> Decimal:
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError) as error:
+        raise DomainError(_("金额格式不正确。")) from error
+    if not amount.is_finite() or amount != amount.quantize(CENT):
+        raise DomainError(_("金额最多保留两位小数(到分)。"))
+    if amount <= ZERO:
+        raise DomainError(_("金额必须大于零。"))
+    return amount.quantize(CENT)
+
+
+def _in_union(member: Member, union: Org) -> bool:
+    return member.org.path.startswith(union.path)
+
+
+def _current_members(org: Org) -> QuerySet[Member]:
+    return members_in(org).filter(status__in=CURRENT)
+
+
+# --- donation drives ---------------------------------------------------------------------------
+
+
+def collected(campaign: DonationCampaign) -> Decimal:
+    return from_fen(campaign.donations.aggregate(total=fen_sum())["total"])
+
+
+def used(campaign: DonationCampaign) -> Decimal:
+    return from_fen(campaign.uses.aggregate(total=fen_sum())["total"])
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    actor: User | None,
+    org: Org,
+    kind: str,
+    title: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    beneficiary: Member | None = None,
+    asked_org: Org | None = None,
+    description: str = "",
+) -> DonationCampaign:
+    """A drive in draft. `asked_org` is the union (default) or one of its groups: its current
+    members are asked when the drive opens."""
+    _require(actor, org, _("您无权在该工会发起捐款活动。"))
+    asked_org = asked_org or org
+    if not asked_org.path.startswith(org.path):
+        raise DomainError(_("倡议范围必须是本工会或其工会小组。"))
+    if kind not in CampaignKind.values:
+        raise DomainError(_("请选择捐款类别。"))
+    if kind == CampaignKind.LOVE and beneficiary is None:
+        raise DomainError(_("爱心捐款请选择受捐会员。"))
+    if beneficiary is not None and not _in_union(beneficiary, org):
+        raise DomainError(_("受捐会员必须是本工会会员。"))
+    if ends_on < starts_on:
+        raise DomainError(_("截止日期不能早于开始日期。"))
+    if not (title or "").strip():
+        raise DomainError(_("请填写活动名称。"))
+    campaign = DonationCampaign.objects.create(
+        org=org, kind=kind, title=title.strip()[:100], starts_on=starts_on, ends_on=ends_on,
+        beneficiary=beneficiary, asked_org=asked_org, description=description, created_by=actor,
+    )  # fmt: skip
+    audit(action="care.campaign_create", actor=actor, org=org, obj=campaign,
+          after={"kind": kind, "title": campaign.title, "asked_org": asked_org.pk})  # fmt: skip
+    return campaign
+
+
+def _locked_campaign(campaign: DonationCampaign) -> DonationCampaign:
+    return DonationCampaign.objects.select_for_update(of=("self",)).select_related("org").get(pk=campaign.pk)
+
+
+def campaign_set_state(*, campaign: DonationCampaign, actor: User | None, to: str, **after: Any) -> None:
+    if to not in CAMPAIGN_TRANSITIONS[campaign.state]:
+        raise DomainError(
+            _("捐款活动当前为“%(state)s”，不能变更为“%(to)s”。")
+            % {"state": campaign.get_state_display(), "to": CampaignState(to).label}
+        )
+    before = campaign.state
+    campaign.state = to
+    campaign.save(update_fields=["state"])
+    audit(action="care.campaign_state", actor=actor, org=campaign.org, obj=campaign,
+          before={"state": before}, after={"state": to, **after})  # fmt: skip
+
+
+@transaction.atomic
+def campaign_open(*, actor: User | None, campaign: DonationCampaign) -> DonationCampaign:
+    """Open the drive and freeze the members asked: the current members of `asked_org` now."""
+    campaign = _locked_campaign(campaign)
+    _require(actor, campaign.org, _("您无权操作该捐款活动。"))
+    campaign_set_state(campaign=campaign, actor=actor, to=CampaignState.OPEN)
+    ids = list(_current_members(campaign.asked_org).values_list("pk", flat=True))
+    campaign.asked.set(ids)
+    campaign.asked_count = len(ids)
+    campaign.opened_at = timezone.now()
+    campaign.save(update_fields=["asked_count", "opened_at"])
+    return campaign
+
+
+@transaction.atomic
+def campaign_close(*, actor: User | None, campaign: DonationCampaign) -> DonationCampaign:
+    campaign = _locked_campaign(campaign)
+    _require(actor, campaign.org, _("您无权操作该捐款活动。"))
+    campaign_set_state(
+        campaign=campaign, actor=actor, to=CampaignState.CLOSED, collected=str(collected(campaign))
+    )
+    campaign.closed_at = timezone.now()
+    campaign.save(update_fields=["closed_at"])
+    return campaign
+
+
+def _check_open(campaign: DonationCampaign) -> None:
+    if campaign.state != CampaignState.OPEN:
+        raise DomainError(_("只有进行中的捐款活动才能登记捐款。"))
+
+
+@transaction.atomic
+def donation_add(
+    *,
+    actor: User | None,
+    campaign: DonationCampaign,
+    amount: Any,
+    donated_on: dt.date,
+    member: Member | None = None,
+    donor_name: str = "",
+) -> Donation:
+    """One gift: by a member of the union (once per drive) or by a named donor."""
+    campaign = _locked_campaign(campaign)
+    _require(actor, campaign.org, _("您无权登记该活动的捐款。"))
+    _check_open(campaign)
+    amount = _money(amount)
+    if member is None and not (donor_name or "").strip():
+        raise DomainError(_("请选择捐款会员或填写捐款人姓名。"))
+    if member is not None and not _in_union(member, campaign.org):
+        raise DomainError(_("该会员不是本工会会员。"))
+    was_asked = member is not None and campaign.asked.filter(pk=member.pk).exists()
+    donation = Donation(
+        campaign=campaign, member=member, donor_name=(member.name if member else donor_name.strip())[:60],
+        was_asked=was_asked, amount=amount, donated_on=donated_on, entered_by=actor,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            donation.save()
+    except IntegrityError as error:
+        raise DomainError(_("%(name)s已登记过本次捐款。") % {"name": donation.donor_name}) from error
+    audit(action="care.donation_add", actor=actor, org=campaign.org, obj=donation,
+          after={"campaign": campaign.pk, "member": member.pk if member else None, "amount": str(amount)})  # fmt: skip
+    return donation
+
+
+# --- import (.xlsx): validate every row, apply all or nothing -----------------------------------
+
+IMPORT_HEADERS = ["姓名", "手机号后四位", "金额(元)", "捐款日期", "备注"]
+MAX_IMPORT_ROWS = 5000
+
+
+@dataclass
+class ImportRow:
+    number: int  # Excel row number
+    name: str
+    amount: str = ""
+    donated_on: str = ""  # ISO date
+    member_id: int | None = None
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportCheck:
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # file-level problems
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows) and not any(r.errors for r in self.rows)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((Decimal(r.amount) for r in self.rows if r.amount and not r.errors), ZERO)
+
+    def payload(self) -> list[dict[str, Any]]:
+        return [{"n": r.number, "m": r.member_id, "name": r.name, "a": r.amount, "d": r.donated_on}
+                for r in self.rows]  # fmt: skip
+
+
+def template_xlsx() -> bytes:
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "捐款登记"
+    sheet.append(IMPORT_HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.append(
+        ["张三", "5678", 100, timezone.localdate().strftime("%Y/%m/%d"), "会员填姓名；重名时填手机号后四位"]
+    )
+    for column, width in zip("ABCDE", (12, 14, 12, 14, 36), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _read(upload: Any) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+    from python_calamine import CalamineWorkbook
+
+    name = str(getattr(upload, "name", "") or "")
+    if not name.lower().endswith(".xlsx"):
+        raise DomainError(_("只支持 .xlsx 格式的 Excel 文件。"))
+    data = upload.read()
+    if not data.startswith(b"PK\x03\x04"):
+        raise DomainError(_("文件不是有效的 .xlsx 文件，请用 Excel 打开后“另存为” .xlsx 格式再上传。"))
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        rows = workbook.get_sheet_by_index(0).to_python()
+    except Exception as error:  # a damaged file of any kind
+        raise DomainError(_("无法读取该文件，请确认是有效的 .xlsx 文件。")) from error
+    from gonghui.members.rows import text_of
+
+    if not rows:
+        return [], []
+    headers = [text_of(cell) for cell in rows[0]]
+    body = [(index + 2, list(cells)) for index, cells in enumerate(rows[1:])
+            if any(cell not in ("", None) for cell in cells)]  # fmt: skip
+    return headers, body
+
+
+def donation_import_check(*, actor: User | None, campaign: DonationCampaign, upload: Any) -> ImportCheck:
+    """Validate every row of an uploaded sheet (nothing is written): unknown or ambiguous member,
+    bad amount or date, a member twice in the file or already registered in this drive."""
+    from gonghui.members.rows import parse_date, text_of
+
+    _require(actor, campaign.org, _("您无权登记该活动的捐款。"))
+    _check_open(campaign)
+    check = ImportCheck()
+    headers, body = _read(upload)
+    index = {h: i for i, h in enumerate(headers)}
+    missing = [h for h in ("姓名", "金额(元)") if h not in index]
+    if missing:
+        check.errors.append(_("缺少列：%(cols)s。请使用下载的模板。") % {"cols": "、".join(missing)})
+        return check
+    if not body:
+        check.errors.append(_("文件中没有捐款记录。"))
+        return check
+    if len(body) > MAX_IMPORT_ROWS:
+        check.errors.append(_("一次最多导入%(n)s行。") % {"n": MAX_IMPORT_ROWS})
+        return check
+
+    def cell(cells: list[Any], header: str) -> Any:
+        i = index.get(header)
+        return cells[i] if i is not None and i < len(cells) else None
+
+    members = list(_current_members(campaign.org).only("pk", "name", "mobile"))
+    by_name: dict[str, list[Member]] = {}
+    for m in members:
+        by_name.setdefault(m.name, []).append(m)
+    already = set(campaign.donations.exclude(member=None).values_list("member_id", flat=True))
+    seen: dict[int, int] = {}
+    today = timezone.localdate()
+    for number, cells in body:
+        row = ImportRow(number=number, name=text_of(cell(cells, "姓名")))
+        check.rows.append(row)
+        tail = text_of(cell(cells, "手机号后四位"))
+        if not row.name:
+            row.errors.append(_("姓名不能为空。"))
+        else:
+            found = by_name.get(row.name, [])
+            if tail:
+                found = [m for m in found if (m.mobile or "").endswith(tail)]
+            if not found:
+                row.errors.append(_("本工会没有名为“%(name)s”的在会会员。") % {"name": row.name})
+            elif len(found) > 1:
+                row.errors.append(_("有%(n)s名会员叫“%(name)s”，请填写手机号后四位区分。")
+                                  % {"n": len(found), "name": row.name})  # fmt: skip
+            else:
+                row.member_id = found[0].pk
+        raw_amount = cell(cells, "金额(元)")
+        try:
+            value = Decimal(str(raw_amount)) if isinstance(raw_amount, float) else raw_amount
+            row.amount = str(_money(text_of(value) if not isinstance(value, Decimal) else value))
+        except DomainError as error:
+            row.errors.append(_("金额：%(e)s") % {"e": error} if text_of(raw_amount) else _("金额不能为空。"))
+        raw_date = cell(cells, "捐款日期")
+        try:
+            row.donated_on = (parse_date(raw_date) if text_of(raw_date) else today).isoformat()
+        except ValueError as error:
+            row.errors.append(_("捐款日期：%(e)s") % {"e": error})
+        if row.member_id is not None:
+            if row.member_id in already:
+                row.errors.append(_("该会员已登记过本次捐款。"))
+            elif row.member_id in seen:
+                row.errors.append(_("与第%(n)s行重复。") % {"n": seen[row.member_id]})
+            else:
+                seen[row.member_id] = number
+    return check
+
+
+@transaction.atomic
+def donation_import_apply(
+    *, actor: User | None, campaign: DonationCampaign, rows: list[dict[str, Any]], batch: str
+) -> int:
+    """Write the checked rows, all or nothing. `batch` makes a retried request a no-op."""
+    campaign = _locked_campaign(campaign)
+    _require(actor, campaign.org, _("您无权登记该活动的捐款。"))
+    _check_open(campaign)
+    key = uuid.UUID(batch)
+    if Donation.objects.filter(import_batch=key).exists():
+        raise DomainError(_("这批捐款已经导入过了。"))
+    member_ids = [r["m"] for r in rows]
+    members = {m.pk: m for m in Member.objects.filter(pk__in=member_ids).select_related("org")}
+    asked = set(campaign.asked.filter(pk__in=member_ids).values_list("pk", flat=True))
+    donations = []
+    for r in rows:
+        member = members.get(r["m"])
+        if member is None or not _in_union(member, campaign.org):
+            raise DomainError(_("第%(n)s行的会员已不在本工会，请重新上传。") % {"n": r["n"]})
+        donations.append(Donation(
+            campaign=campaign, member=member, donor_name=member.name[:60], was_asked=member.pk in asked,
+            amount=_money(r["a"]), donated_on=dt.date.fromisoformat(r["d"]), import_batch=key, entered_by=actor,
+        ))  # fmt: skip
+    try:
+        with transaction.atomic():
+            Donation.objects.bulk_create(donations)
+    except IntegrityError as error:
+        raise DomainError(_("有会员已登记过本次捐款，未导入任何记录，请重新上传。")) from error
+    audit(action="care.donation_import", actor=actor, org=campaign.org, obj=campaign,
+          after={"rows": len(donations), "total": str(sum((d.amount for d in donations), ZERO)), "batch": batch})  # fmt: skip
+    return len(donations)
+
+
+# --- uses of the money ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def donation_use_add(
+    *,
+    actor: User | None,
+    campaign: DonationCampaign,
+    used_on: dt.date,
+    purpose: str,
+    amount: Any,
+    member: Member | None = None,
+    payee_name: str = "",
+    method: str = PaymentMethod.TRANSFER,
+) -> DonationUse:
+    """Record how money of the drive was used. Uses never exceed what was collected (checked
+    under the drive's row lock). A payout to a member is a ledger entry sourced by the use."""
+    campaign = _locked_campaign(campaign)
+    _require(actor, campaign.org, _("您无权登记该活动的捐款使用。"))
+    if campaign.state == CampaignState.DRAFT:
+        raise DomainError(_("捐款活动尚未开始。"))
+    amount = _money(amount)
+    if not (purpose or "").strip():
+        raise DomainError(_("请填写用途。"))
+    if member is None and not (payee_name or "").strip():
+        raise DomainError(_("请选择受助会员或填写接收方。"))
+    if member is not None and not _in_union(member, campaign.org):
+        raise DomainError(_("受助会员必须是本工会会员。"))
+    available = collected(campaign) - used(campaign)
+    if amount > available:
+        raise DomainError(
+            _("使用金额%(amount)s元超过可用余额%(available)s元(已募集减已使用)。")
+            % {"amount": amount, "available": available}
+        )
+    use = DonationUse.objects.create(
+        campaign=campaign, used_on=used_on, purpose=purpose.strip()[:200], member=member,
+        payee_name=(member.name if member else payee_name.strip())[:100], amount=amount, created_by=actor,
+    )  # fmt: skip
+    audit(action="care.donation_use_add", actor=actor, org=campaign.org, obj=use,
+          after={"campaign": campaign.pk, "amount": str(amount), "member": member.pk if member else None})  # fmt: skip
+    if member is not None:
+        ledger_record(
+            actor=actor, org=campaign.org, kind=LedgerKind.DONATION_PAYOUT, category=SpendingCategory.DONATION,
+            amount=amount, method=method, paid_on=used_on, member=member, source=use,
+            note=f"{campaign.title}：{use.purpose}"[:200],
+        )  # fmt: skip
+    return use
+
+
+# --- health campaigns -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def health_campaign_create(
+    *,
+    actor: User | None,
+    org: Org,
+    kind: str,
+    year: int,
+    title: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    provider: str = "",
+) -> HealthCampaign:
+    """A 体检 or 妇检 with its eligible list frozen now: the union's current members (female
+    members only for 妇检)."""
+    _require(actor, org, _("您无权在该工会组织体检。"))
+    if kind not in HealthKind.values:
+        raise DomainError(_("请选择类别。"))
+    if ends_on < starts_on:
+        raise DomainError(_("结束日期不能早于开始日期。"))
+    if not (title or "").strip():
+        raise DomainError(_("请填写名称。"))
+    campaign = HealthCampaign.objects.create(
+        org=org, kind=kind, year=year, title=title.strip()[:100], starts_on=starts_on, ends_on=ends_on,
+        provider=provider[:100], created_by=actor,
+    )  # fmt: skip
+    eligible = _current_members(org)
+    if kind == HealthKind.WOMEN:
+        eligible = eligible.filter(sex=Sex.FEMALE)
+    ids = list(eligible.values_list("pk", flat=True))
+    campaign.eligible.set(ids)
+    campaign.eligible_count = len(ids)
+    campaign.save(update_fields=["eligible_count"])
+    audit(action="care.health_create", actor=actor, org=org, obj=campaign,
+          after={"kind": kind, "year": year, "eligible": len(ids)})  # fmt: skip
+    return campaign
+
+
+@transaction.atomic
+def health_attend(
+    *, actor: User | None, campaign: HealthCampaign, member_ids: Iterable[int], attended_on: dt.date
+) -> int:
+    """Mark many eligible members as attended at once; members already marked are skipped, so
+    a repeated request changes nothing. Returns the number newly marked."""
+    _require(actor, campaign.org, _("您无权登记参检情况。"))
+    wanted = {int(pk) for pk in member_ids}
+    eligible = set(campaign.eligible.filter(pk__in=wanted).values_list("pk", flat=True))
+    if wanted - eligible:
+        raise DomainError(_("所选人员中有不在应检名单内的会员。"))
+    done = set(campaign.attendances.filter(member_id__in=eligible).values_list("member_id", flat=True))
+    new = [HealthAttendance(campaign=campaign, member_id=pk, attended_on=attended_on, recorded_by=actor)
+           for pk in sorted(eligible - done)]  # fmt: skip
+    HealthAttendance.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        audit(action="care.health_attend", actor=actor, org=campaign.org, obj=campaign,
+              after={"members": [a.member_id for a in new], "attended_on": attended_on.isoformat()})  # fmt: skip
+    return len(new)
+
+
+# --- 疗休养 ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def trip_create(
+    *,
+    actor: User | None,
+    org: Org,
+    title: str,
+    place: str,
+    provider: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    participants: Iterable[Member],
+    cost: Any,
+    method: str = PaymentMethod.TRANSFER,
+    paid_on: dt.date | None = None,
+) -> RecuperationTrip:
+    """A trip and its cost, paid to the provider as one ledger entry (member=None) sourced by
+    the trip, so the year totals include it and it is paid once."""
+    _require(actor, org, _("您无权在该工会组织疗休养。"))
+    people = list(participants)
+    if not people:
+        raise DomainError(_("请选择参加人员。"))
+    if any(not _in_union(m, org) for m in people):
+        raise DomainError(_("参加人员必须是本工会会员。"))
+    if ends_on < starts_on:
+        raise DomainError(_("返回日期不能早于出发日期。"))
+    if not (title or "").strip() or not (provider or "").strip():
+        raise DomainError(_("请填写名称和承办机构。"))
+    cost = _money(cost)
+    trip = RecuperationTrip.objects.create(
+        org=org, title=title.strip()[:100], place=place[:100], provider=provider.strip()[:100],
+        starts_on=starts_on, ends_on=ends_on, cost=cost, participant_count=len(people), created_by=actor,
+    )  # fmt: skip
+    trip.participants.set(people)
+    audit(action="care.trip_create", actor=actor, org=org, obj=trip,
+          after={"participants": len(people), "cost": str(cost)})  # fmt: skip
+    ledger_record(
+        actor=actor, org=org, kind=LedgerKind.RECUPERATION, category=SpendingCategory.RECUPERATION,
+        amount=cost, method=method, paid_on=paid_on or starts_on, payee_name=trip.provider, source=trip,
+        note=f"{trip.title}（{len(people)}人）"[:200],
+    )  # fmt: skip
+    return trip

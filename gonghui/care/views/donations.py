@@ -1,0 +1,252 @@
+"""Donation drives (捐款): list, create, open/close, gifts entered one by one or imported from
+.xlsx (checked row by row, applied all or nothing), and how the money was used."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gonghui.core.access import require_roles
+from gonghui.core.errors import DomainError
+from gonghui.core.models import Org
+from gonghui.core.views.base import AuthedRequest, render_page
+from gonghui.members.models import Member
+from gonghui.members.queries import members_in
+
+from .. import campaigns, queries, rules
+from ..enums import CampaignState
+from ..forms import CampaignForm, DonationForm, DonationImportForm, DonationUseForm
+from ..models import DonationCampaign, LedgerEntry, from_fen
+
+PAGE_SIZE = 50
+IMPORT_SALT = "care.donation_import"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _campaign(
+    request: AuthedRequest, pk: int, capability: rules.Capability = rules.CAMPAIGN_VIEW
+) -> DonationCampaign:
+    rows = DonationCampaign.objects.select_related("org", "beneficiary", "asked_org")
+    return queries.get_scoped(rows, request.user, capability, pk, request=request)
+
+
+def _union_members(campaign: DonationCampaign) -> QuerySet[Member]:
+    return (
+        members_in(campaign.org)
+        .filter(status__in=["active", "retired"])
+        .select_related("org")
+        .order_by("name_pinyin", "pk")
+    )
+
+
+@login_required
+def campaign_list(request: AuthedRequest) -> HttpResponse:
+    if not rules.holds(request.user, rules.CAMPAIGN_VIEW):
+        require_roles(request.user, frozenset(), request=request, what="care.donationcampaign")
+    visible = queries.scoped(DonationCampaign.objects.all(), request.user, rules.CAMPAIGN_VIEW)
+    rows = list(
+        queries.campaigns_with_totals(visible.select_related("org")).order_by("-starts_on", "-pk")[
+            : PAGE_SIZE + 1
+        ]
+    )
+    for row in rows:
+        row.collected = from_fen(row.collected_fen)
+        row.rate = queries.rate(row.donors, row.asked_count)
+    context = {
+        "rows": rows[:PAGE_SIZE],
+        "more": len(rows) > PAGE_SIZE,
+        "may_create": rules.holds(request.user, rules.CAMPAIGN_CHANGE),
+    }
+    return render_page(request, "care/donations/list.html", context)
+
+
+@login_required
+def campaign_create(request: AuthedRequest) -> HttpResponse:
+    if not rules.holds(request.user, rules.CAMPAIGN_CHANGE):
+        require_roles(request.user, frozenset(), request=request, what="care.donationcampaign")
+    unions = queries.unions_for(request.user, rules.CAMPAIGN_CHANGE)
+    groups = queries.scoped(Org.objects.filter(kind="group", status="active"), request.user,
+                            rules.CAMPAIGN_CHANGE, path_lookup="path").order_by("path")  # fmt: skip
+    members = queries.member_choices(request.user, rules.CAMPAIGN_CHANGE)
+    form = CampaignForm(request.POST or None, unions=unions, groups=groups, members=members,
+                        initial={"starts_on": timezone.localdate(), "ends_on": timezone.localdate()})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = campaigns.campaign_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("捐款活动已创建，开始后将确定倡议名单。"))
+            return redirect("care:donation_detail", pk=campaign.pk)
+    return render_page(
+        request, "care/form.html", {"form": form, "title": _("发起捐款活动"), "multipart": False}
+    )
+
+
+@login_required
+def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk)
+    user = request.user
+    oversee = rules.may(user, rules.CAMPAIGN_OVERSEE, campaign.org)
+    may_change = rules.may(user, rules.CAMPAIGN_CHANGE, campaign.org)
+    donors, asked, rate = queries.participation(campaign)
+    collected, used = campaigns.collected(campaign), campaigns.used(campaign)
+    donations = (
+        list(campaign.donations.select_related("member__org").order_by("-donated_on", "-pk")[:500])
+        if oversee
+        else []
+    )
+    mine = list(campaign.donations.filter(member__user=user).order_by("pk")) if user.is_authenticated else []
+    uses = list(campaign.uses.order_by("used_on", "pk"))
+    entries = {e.donation_use_id: e for e in LedgerEntry.objects.filter(donation_use__campaign=campaign)}
+    for use in uses:
+        use.entry = entries.get(use.pk)  # type: ignore[attr-defined]
+    is_open = campaign.state == CampaignState.OPEN
+    members = _union_members(campaign)
+    context = {
+        "campaign": campaign,
+        "donors": donors,
+        "asked": asked,
+        "rate": rate,
+        "collected": collected,
+        "used": used,
+        "balance": collected - used,
+        "gifts": campaign.donations.count(),
+        "donations": donations,
+        "mine": mine,
+        "uses": uses,
+        "oversee": oversee,
+        "may_open": may_change and campaign.state == CampaignState.DRAFT,
+        "may_close": may_change and is_open,
+        "may_donate": may_change and is_open,
+        "may_use": may_change and campaign.state != CampaignState.DRAFT,
+        "donation_form": DonationForm(members=members, initial={"donated_on": timezone.localdate()}),
+        "use_form": DonationUseForm(members=members, initial={"used_on": timezone.localdate()}),
+    }
+    return render_page(request, "care/donations/detail.html", context)
+
+
+def _done(
+    request: AuthedRequest, campaign: DonationCampaign, action: Callable[[], object], success: str
+) -> HttpResponse:
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect("care:donation_detail", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_open(request: AuthedRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk, rules.CAMPAIGN_CHANGE)
+    return _done(request, campaign, lambda: campaigns.campaign_open(actor=request.user, campaign=campaign),
+                 _("捐款活动已开始，倡议名单已确定。"))  # fmt: skip
+
+
+@login_required
+@require_POST
+def campaign_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk, rules.CAMPAIGN_CHANGE)
+    return _done(request, campaign, lambda: campaigns.campaign_close(actor=request.user, campaign=campaign),
+                 _("捐款活动已结束。"))  # fmt: skip
+
+
+@login_required
+@require_POST
+def donation_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk, rules.CAMPAIGN_CHANGE)
+    form = DonationForm(request.POST, members=_union_members(campaign))
+
+    def add() -> None:
+        if not form.is_valid():
+            raise DomainError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+        campaigns.donation_add(actor=request.user, campaign=campaign, **form.cleaned_data)
+
+    return _done(request, campaign, add, _("捐款已登记。"))
+
+
+@login_required
+@require_POST
+def donation_use_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk, rules.CAMPAIGN_CHANGE)
+    form = DonationUseForm(request.POST, members=_union_members(campaign))
+
+    def add() -> None:
+        if not form.is_valid():
+            raise DomainError(" ".join(str(e) for errors in form.errors.values() for e in errors))
+        campaigns.donation_use_add(actor=request.user, campaign=campaign, **form.cleaned_data)
+
+    return _done(request, campaign, add, _("捐款使用已登记。"))
+
+
+@login_required
+def donation_template(request: AuthedRequest, pk: int) -> HttpResponse:
+    campaign = _campaign(request, pk, rules.CAMPAIGN_CHANGE)
+    response = HttpResponse(campaigns.template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename=donations-{campaign.pk}.xlsx"
+    return response
+
+
+@login_required
+def donation_import(request: AuthedRequest, pk: int) -> HttpResponse:
+    """GET: the upload form. POST with a file: check every row and show the preview (errors per
+    row, or the rows to import). POST with `payload`: apply the checked rows, all or nothing."""
+    campaign = _campaign(request, pk, rules.CAMPAIGN_CHANGE)
+    form = DonationImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"campaign": campaign, "form": form}
+    if request.method == "POST" and "payload" in request.POST:
+        try:
+            data = signing.loads(request.POST["payload"], salt=f"{IMPORT_SALT}:{campaign.pk}:{request.user.pk}",
+                                 max_age=3600)  # fmt: skip
+        except signing.BadSignature:
+            messages.error(request, _("导入数据已失效，请重新上传。"))
+            return redirect("care:donation_import", pk=campaign.pk)
+        try:
+            count = campaigns.donation_import_apply(actor=request.user, campaign=campaign, rows=data["rows"],
+                                                   batch=data["batch"])  # fmt: skip
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("care:donation_import", pk=campaign.pk)
+        messages.success(request, _("已导入%(n)s条捐款记录。") % {"n": count})
+        return redirect("care:donation_detail", pk=campaign.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            check = campaigns.donation_import_check(actor=request.user, campaign=campaign,
+                                                    upload=form.cleaned_data["file"])  # fmt: skip
+        except DomainError as error:
+            form.add_error("file", str(error))
+        else:
+            context["check"] = check
+            if check.ok:
+                context["payload"] = signing.dumps(
+                    {"rows": check.payload(), "batch": str(uuid.uuid4())},
+                    salt=f"{IMPORT_SALT}:{campaign.pk}:{request.user.pk}", compress=True,
+                )  # fmt: skip
+    return render_page(request, "care/donations/import.html", context)
+
+
+urlpatterns: list[URLPattern] = [
+    path("donations/", campaign_list, name="donations"),
+    path("donations/new/", campaign_create, name="donation_create"),
+    path("donations/<int:pk>/", campaign_detail, name="donation_detail"),
+    path("donations/<int:pk>/open/", campaign_open, name="donation_open"),
+    path("donations/<int:pk>/close/", campaign_close, name="donation_close"),
+    path("donations/<int:pk>/add/", donation_add, name="donation_add"),
+    path("donations/<int:pk>/uses/add/", donation_use_add, name="donation_use_add"),
+    path("donations/<int:pk>/import/", donation_import, name="donation_import"),
+    path("donations/<int:pk>/import/template/", donation_template, name="donation_template"),
+]
