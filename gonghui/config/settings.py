@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "gonghui.voting",
     "gonghui.notices",
     "gonghui.care",
+    "gonghui.reports",
 ]
 
 # Django's admin is off by default: every user-facing page goes through core.access, the admin

@@ -8,6 +8,7 @@ urlpatterns = [
     path("voting/", include("gonghui.voting.urls")),
     path("notices/", include("gonghui.notices.urls")),
     path("care/", include("gonghui.care.urls")),
+    path("reports/", include("gonghui.reports.urls")),
 ]
 
 if settings.GONGHUI_ADMIN:

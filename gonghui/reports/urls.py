@@ -1,0 +1,6 @@
+"""Each area of reports keeps its routes beside its views; this file only joins them."""
+
+from django.urls import URLPattern
+
+app_name = "reports"
+urlpatterns: list[URLPattern] = []
