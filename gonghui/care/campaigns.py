@@ -25,6 +25,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core import transitions
 from gonghui.core.audit import audit
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
@@ -139,16 +140,11 @@ def _locked_campaign(campaign: DonationCampaign) -> DonationCampaign:
 
 
 def campaign_set_state(*, campaign: DonationCampaign, actor: User | None, to: str, **after: Any) -> None:
-    if to not in CAMPAIGN_TRANSITIONS[campaign.state]:
-        raise DomainError(
-            _("捐款活动当前为“%(state)s”，不能变更为“%(to)s”。")
-            % {"state": campaign.get_state_display(), "to": CampaignState(to).label}
-        )
-    before = campaign.state
-    campaign.state = to
-    campaign.save(update_fields=["state"])
-    audit(action="care.campaign_state", actor=actor, org=campaign.org, obj=campaign,
-          before={"state": before}, after={"state": to, **after})  # fmt: skip
+    transitions.move(
+        campaign, to=to, table=CAMPAIGN_TRANSITIONS, choices=CampaignState,
+        refused=_("捐款活动当前为“%(state)s”，不能变更为“%(to)s”。"),
+        action="care.campaign_state", actor=actor, org=campaign.org, **after,
+    )  # fmt: skip
 
 
 @transaction.atomic

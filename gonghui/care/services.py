@@ -22,6 +22,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core import transitions
 from gonghui.core.audit import audit, changed, snapshot
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
@@ -308,16 +309,11 @@ def hardship_file_update(*, actor: User | None, file: HardshipFile, data: dict[s
 
 
 def hardship_file_set_state(*, file: HardshipFile, actor: User | None, to: str, **after: Any) -> None:
-    if to not in FILE_TRANSITIONS[file.state]:
-        raise DomainError(
-            _("档案当前为“%(state)s”，不能变更为“%(to)s”。")
-            % {"state": file.get_state_display(), "to": FileState(to).label}
-        )
-    before = file.state
-    file.state = to
-    file.save(update_fields=["state"])
-    audit(action="care.file_state", actor=actor, org=file.org, obj=file,
-          before={"state": before}, after={"state": to, **after})  # fmt: skip
+    transitions.move(
+        file, to=to, table=FILE_TRANSITIONS, choices=FileState,
+        refused=_("档案当前为“%(state)s”，不能变更为“%(to)s”。"),
+        action="care.file_state", actor=actor, org=file.org, **after,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -399,16 +395,11 @@ def application_set_state(
     *, application: AssistanceApplication, actor: User | None, to: str, **after: Any
 ) -> None:
     """The one place an application's state changes: checks the table, audits before/after."""
-    if to not in APPLICATION_TRANSITIONS[application.state]:
-        raise DomainError(
-            _("申请当前为“%(state)s”，不能变更为“%(to)s”。")
-            % {"state": application.get_state_display(), "to": ApplicationState(to).label}
-        )
-    before = application.state
-    application.state = to
-    application.save(update_fields=["state"])
-    audit(action="care.application_state", actor=actor, org=application.org, obj=application,
-          before={"state": before}, after={"state": to, **{k: _plain(v) for k, v in after.items()}})  # fmt: skip
+    transitions.move(
+        application, to=to, table=APPLICATION_TRANSITIONS, choices=ApplicationState,
+        refused=_("申请当前为“%(state)s”，不能变更为“%(to)s”。"),
+        action="care.application_state", actor=actor, org=application.org, **{k: _plain(v) for k, v in after.items()},
+    )  # fmt: skip
 
 
 def _plain(value: Any) -> Any:

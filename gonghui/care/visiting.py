@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core import transitions
 from gonghui.core.audit import audit, snapshot
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
@@ -109,16 +110,11 @@ def condolence_standard_set(
 
 def visit_set_state(*, visit: Visit, actor: User | None, to: str, **after: Any) -> None:
     """The one place a visit's state changes: checks the table, audits before/after."""
-    if to not in VISIT_TRANSITIONS[visit.state]:
-        raise DomainError(
-            _("慰问当前为“%(state)s”，不能变更为“%(to)s”。")
-            % {"state": visit.get_state_display(), "to": VisitState(to).label}
-        )
-    before = visit.state
-    visit.state = to
-    visit.save(update_fields=["state"])
-    audit(action="care.visit_state", actor=actor, org=visit.org, obj=visit,
-          before={"state": before}, after={"state": to, **after})  # fmt: skip
+    transitions.move(
+        visit, to=to, table=VISIT_TRANSITIONS, choices=VisitState,
+        refused=_("慰问当前为“%(state)s”，不能变更为“%(to)s”。"),
+        action="care.visit_state", actor=actor, org=visit.org, **after,
+    )  # fmt: skip
 
 
 def _locked(visit: Visit) -> Visit:
