@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
@@ -25,7 +25,7 @@ from gonghui.members.enums import MemberStatus
 
 from .. import duelists, queries, rules, visiting
 from ..enums import Occasion, VisitState
-from ..models import CondolenceStandard, LedgerEntry, LifeEventReport, Visit, VisitPhoto
+from ..models import CondolenceStandard, LedgerEntry, LifeEventReport, Visit, VisitPhoto, fen_sum, from_fen
 from ..visit_forms import (
     CondolenceStandardForm,
     PhotoForm,
@@ -60,8 +60,11 @@ def visit_list(request: AuthedRequest) -> HttpResponse:
         rows = rows.filter(occasion=occasion)
     if state in VisitState.values:
         rows = rows.filter(state=state)
-    rows = rows.annotate(people=Count("visit_members"), cash=Sum("visit_members__amount"))
+    # Cash summed in whole fen (fen_sum): SQLite sums decimals as floats.
+    rows = rows.annotate(people=Count("visit_members"), cash_fen=fen_sum("visit_members__amount"))
     page = list(rows.order_by("-visited_on", "-pk")[: PAGE_SIZE + 1])
+    for visit in page:
+        visit.cash = from_fen(visit.cash_fen)  # type: ignore[attr-defined]
     context = {
         "rows": page[:PAGE_SIZE],
         "more": len(page) > PAGE_SIZE,
@@ -140,7 +143,7 @@ def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     visit = _visit(request, pk)
     user, org = request.user, visit.org
     rows = list(visit.visit_members.select_related("member", "member__org").order_by("pk")[:MEMBERS_SHOWN])
-    totals = visit.visit_members.aggregate(people=Count("pk"), cash=Sum("amount"))
+    totals = visit.visit_members.aggregate(people=Count("pk"))
     may_approve = visit.state == VisitState.DRAFT and rules.may(user, rules.VISIT_APPROVE, org)
     context = {
         "visit": visit,
