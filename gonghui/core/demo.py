@@ -167,6 +167,7 @@ def demo_accounts() -> list[DemoAccount]:
         "vicechair",
         "committee",
         "auditor",
+        "welfare",
         "women",
         "leader",
         "delegate",
