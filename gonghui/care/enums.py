@@ -211,7 +211,7 @@ VISIT_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class LifeEventKind(models.TextChoices):
-    """"五必访" events a union group leader reports (住院 the most frequent)."""
+    """The "五必访" events a union group leader reports (住院 the most frequent)."""
 
     HOSPITAL = Occasion.HOSPITAL.value, _("住院")
     CHILDBIRTH = Occasion.CHILDBIRTH.value, _("生育")

@@ -136,7 +136,9 @@ def visit_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]
     from .models import VisitMember
 
     rows = VisitMember.objects.filter(
-        visit__state=VisitState.RECORDED, visit__visited_on__gte=period.start, visit__visited_on__lte=period.end
+        visit__state=VisitState.RECORDED,
+        visit__visited_on__gte=period.start,
+        visit__visited_on__lte=period.end,
     )
     rows = rows.filter(member__org__path__under=org.path) if subtree else rows.filter(visit__org=org)
     by_occasion = {

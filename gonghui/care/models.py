@@ -552,7 +552,9 @@ class LifeEventReport(models.Model):
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="care_life_events", verbose_name=_("会员")
     )
-    kind = models.CharField(_("事由"), max_length=20, choices=LifeEventKind.choices, default=LifeEventKind.HOSPITAL)
+    kind = models.CharField(
+        _("事由"), max_length=20, choices=LifeEventKind.choices, default=LifeEventKind.HOSPITAL
+    )
     event_on = models.DateField(_("日期"))
     place = models.CharField(_("医院/地点"), max_length=100, blank=True)
     note = models.CharField(_("情况说明"), max_length=200, blank=True)
@@ -562,7 +564,12 @@ class LifeEventReport(models.Model):
     )  # fmt: skip
     reported_at = models.DateTimeField(default=timezone.now)
     visit = models.ForeignKey(
-        Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports", verbose_name=_("慰问")
+        Visit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+        verbose_name=_("慰问"),
     )
 
     access: ClassVar[AccessPolicy] = VISIT_POLICY

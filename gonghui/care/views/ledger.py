@@ -46,7 +46,9 @@ def home(request: AuthedRequest) -> HttpResponse:
         "may_campaigns": rules.holds(user, rules.CAMPAIGN_VIEW),
         "may_trips": rules.holds(user, rules.CAMPAIGN_OVERSEE),
     }
-    if not any(context[k] for k in ("may_files", "may_applications", "may_totals", "may_report", "may_campaigns")):
+    if not any(
+        context[k] for k in ("may_files", "may_applications", "may_totals", "may_report", "may_campaigns")
+    ):
         require_roles(user, frozenset(), request=request, what="care")
     return render_page(request, "care/home.html", context)
 
