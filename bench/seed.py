@@ -58,6 +58,8 @@ BENCH_CODE_PREFIX = "BENCH-"
 BENCH_USER_PREFIX = "bench-"
 # Card numbers of the members bench/congress_seed.py creates as delegates; not counted as bench members.
 DELEGATE_CARD_PREFIX = "BENCH-D"
+# Card numbers of the members the care seeder adds to its county (bench/care_seed.py).
+CARE_CARD_PREFIX = "BENCH-C"
 # A county's whole subtree is about this many organisations; ~10 counties make a city.
 COUNTY_SIZE = 700
 COUNTIES_PER_CITY = 10
@@ -361,8 +363,10 @@ def bench_org_count() -> int:
 @transaction.atomic
 def reset_bench_data() -> None:
     """Delete bench users and bench orgs, and detach or delete whatever points at those orgs."""
+    from .care_seed import delete_care_data
     from .congress_seed import delete_congress_data
 
+    delete_care_data()  # first: it points at bench orgs and members (and ledger rows refuse .delete())
     delete_congress_data()  # first: it points at bench orgs, users and members
     delete_bench_members()  # first, in bulk: the generic loop below would load them one by one
     User.objects.filter(username__startswith=BENCH_USER_PREFIX).delete()
@@ -460,9 +464,12 @@ class BenchUnit:
 
 
 def bench_members() -> models.QuerySet[Member]:
-    """The members scenario's members: those of bench orgs, not the congress delegates' members."""
-    return Member.objects.filter(org_id__in=bench_orgs().values("pk")).exclude(
-        card_number__startswith=DELEGATE_CARD_PREFIX
+    """The members scenario's members: those of bench orgs, not the congress delegates' members
+    nor the members the care seeder added."""
+    return (
+        Member.objects.filter(org_id__in=bench_orgs().values("pk"))
+        .exclude(card_number__startswith=DELEGATE_CARD_PREFIX)
+        .exclude(card_number__startswith=CARE_CARD_PREFIX)
     )
 
 

@@ -71,9 +71,12 @@ def festivals_due(today: dt.date) -> list[Festival]:
 
 
 def _members_of(union: Org) -> Any:
+    """Members of the union's subtree, as `org_id IN (orgs of the subtree)`: a join on the org's
+    path let SQLite walk every member in name order (the list's ORDER BY) and test each one's
+    org (0.5 s at 220,000 members); the IN list makes it probe (org, status, …) per org."""
     from gonghui.members.models import Member
 
-    return Member.objects.filter(org__path__under=union.path)
+    return Member.objects.filter(org__in=Org.objects.filter(path__under=union.path).values("pk"))
 
 
 def _visited(occasion: str, start: dt.date, end: dt.date) -> Exists:
