@@ -111,6 +111,20 @@ class ApplicationForm(BootstrapMixin, forms.ModelForm):
             self.fields[name].help_text = _("金秋助学填写")
 
 
+class OwnApplicationForm(BootstrapMixin, forms.ModelForm):
+    """A member applying for themselves: no member to pick, submitted for approval at once."""
+
+    class Meta:
+        model = AssistanceApplication
+        fields = ["kind", "amount_requested", "reason", "child_name", "school", "grade", "admission_year"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("child_name", "school", "grade", "admission_year"):
+            self.fields[name].help_text = _("金秋助学填写")
+
+
 class ApplicationFilterForm(BootstrapMixin, forms.Form):
     state = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部状态")), *ApplicationState.choices]

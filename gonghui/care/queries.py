@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from gonghui.core.access import deny
 from gonghui.core.enums import OrgKind, OrgStatus
 from gonghui.core.models import Org
+from gonghui.members.enums import CURRENT_STATUSES
 from gonghui.members.models import Member
 
 from . import rules
@@ -192,6 +193,18 @@ def visible_entries(user: Any, capability: rules.Capability = rules.TOTALS_VIEW)
 # --- the member's own page ("我的帮扶") --------------------------------------------------------
 
 
+def own_member(user: Any) -> Member | None:
+    """The member record of this account in a current status (the newest, if transferred)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Member.objects.filter(user=user, status__in=CURRENT_STATUSES)
+        .select_related("org")
+        .order_by("-pk")
+        .first()
+    )
+
+
 def my_care(user: Any) -> dict[str, Any]:
     """What a member received and applied for: applications (not draft) and payments; never
     the hardship file's internals."""
@@ -239,3 +252,27 @@ def screening(campaign: Any) -> tuple[int, int, Decimal | None]:
     """(attended, eligible, screening rate in percent)."""
     attended = campaign.attendances.count()
     return attended, campaign.eligible_count, rate(attended, campaign.eligible_count)
+
+
+def largest_donation_drive(
+    org: Org, start: dt.date, end: dt.date, *, subtree: bool = True
+) -> dict[str, Any] | None:
+    """The drive started in [start, end] that raised the most, for the annual summary."""
+    from .enums import CampaignState
+    from .models import DonationCampaign, fen_sum, from_fen
+
+    drives = DonationCampaign.objects.filter(starts_on__gte=start, starts_on__lte=end).exclude(
+        state=CampaignState.DRAFT
+    )
+    drives = drives.filter(org__path__under=org.path) if subtree else drives.filter(org=org)
+    best = (
+        drives.annotate(raised=fen_sum("donations__amount"), gifts=Count("donations"))
+        .filter(gifts__gt=0)
+        .order_by("-raised", "pk")
+        .values("title", "raised", "gifts", "org__name")
+        .first()
+    )
+    if best is None:
+        return None
+    return {"title": best["title"], "amount": from_fen(best["raised"]), "gifts": best["gifts"],
+            "org": best["org__name"]}  # fmt: skip

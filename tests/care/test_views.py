@@ -238,3 +238,32 @@ def test_care_home_and_todos(helped, welfare, chair, client_for):
 
     assert "待审批的帮扶申请：1" in page and "已批准待发放的帮扶：1" in page
     assert "待审批的帮扶申请" in home
+
+
+def test_a_member_applies_for_student_aid_from_their_own_page(
+    helped_with_account, member, welfare, client_for
+):
+    client = client_for(member)
+    assert reverse("care:application_apply") in client.get(reverse("members:me")).content.decode()
+
+    response = client.post(
+        reverse("care:application_apply"),
+        {"kind": "student_aid", "amount_requested": "800", "reason": "孩子考上大学，家庭困难",
+         "child_name": "王小明", "school": "省师范大学", "grade": "大一", "admission_year": "2026"},
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    application = AssistanceApplication.objects.get(member=helped_with_account)
+    assert application.state == ApplicationState.SUBMITTED
+    assert application.applied_by == member
+    assert application.child_name == "王小明"
+    assert "800.00" in client.get(reverse("members:me")).content.decode()
+
+
+def test_someone_without_a_member_record_cannot_apply(tree, county_officer, client_for):
+    response = client_for(county_officer).post(
+        reverse("care:application_apply"), {"kind": "hardship_aid", "amount_requested": "100", "reason": "x"}
+    )
+
+    assert response.status_code == 403
+    assert not AssistanceApplication.objects.exists()

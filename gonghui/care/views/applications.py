@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -22,7 +23,15 @@ from gonghui.core.views.base import AuthedRequest, render_page
 
 from .. import queries, rules, services
 from ..enums import ApplicationState
-from ..forms import ApplicationFilterForm, ApplicationForm, ApproveForm, PayForm, RejectForm, ReverseForm
+from ..forms import (
+    ApplicationFilterForm,
+    ApplicationForm,
+    ApproveForm,
+    OwnApplicationForm,
+    PayForm,
+    RejectForm,
+    ReverseForm,
+)
 from ..models import AssistanceApplication, LedgerEntry
 
 PAGE_SIZE = 50
@@ -80,6 +89,27 @@ def application_create(request: AuthedRequest) -> HttpResponse:
             return redirect("care:application_detail", pk=application.pk)
     return render_page(
         request, "care/form.html", {"form": form, "title": _("登记帮扶申请"), "multipart": False}
+    )
+
+
+@login_required
+def application_apply(request: AuthedRequest) -> HttpResponse:
+    """A member applies for assistance or student aid for themselves, from their own page."""
+    member = queries.own_member(request.user)
+    if member is None:  # no member record of one's own: nothing to apply for (403, audited)
+        require_roles(request.user, frozenset(), request=request, what="care.assistanceapplication")
+        raise PermissionDenied
+    form = OwnApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_create(actor=request.user, member=member, submit=True, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("申请已提交，工会审批后会通知您。"))
+            return redirect("members:me")
+    return render_page(
+        request, "care/form.html", {"form": form, "title": _("申请帮扶或金秋助学"), "multipart": False}
     )
 
 
@@ -201,6 +231,7 @@ def entry_reverse(request: AuthedRequest, pk: int) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("applications/", application_list, name="applications"),
     path("applications/new/", application_create, name="application_create"),
+    path("apply/", application_apply, name="application_apply"),
     path("applications/<int:pk>/", application_detail, name="application_detail"),
     path("applications/<int:pk>/submit/", application_submit, name="application_submit"),
     path("applications/<int:pk>/approve/", application_approve, name="application_approve"),
