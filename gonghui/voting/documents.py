@@ -7,7 +7,7 @@
   scores, only where the minimum number of respondents was met.
 
 `result_sheet` says what the document says (title, paragraphs, headings, tables, signature);
-`result_docx` writes it with the GB/T 9704 helpers of congress.documents (reused, not copied) and
+`result_docx` writes it with the GB/T 9704 helpers of core.docx (reused, not copied) and
 `result_pdf` renders it with the template voting/pdf/result_sheet.html through `core.pdf`.
 Only built from `services.poll_tally`, so a document exists only for a released poll.
 """
@@ -20,18 +20,15 @@ from typing import Any
 
 from django.utils import timezone
 
-from gonghui.congress.documents import (
-    HEADING_NUMBERS,
-    _body,
-    _heading,
-    _new_document,
-    _save,
-    _signature,
-    _table,
-    _title,
-    chinese_date,
-)
 from gonghui.core import pdf
+from gonghui.core.docx import HEADING_NUMBERS, chinese_date
+from gonghui.core.docx import body as _body
+from gonghui.core.docx import heading as _heading
+from gonghui.core.docx import new_document as _new_document
+from gonghui.core.docx import save as _save
+from gonghui.core.docx import signature as _signature
+from gonghui.core.docx import table as _table
+from gonghui.core.docx import title as _title
 
 from .enums import Grade, PollKind
 
