@@ -8,9 +8,12 @@ school union and one of its groups each get their own exact figures.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.core.facts import Fact, Period, percent
@@ -75,7 +78,25 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
     ]
     facts += campaign_facts(org, period, subtree=subtree)
     facts += visit_facts(org, period, subtree=subtree)
-    return facts
+    return [_linked(fact, period) for fact in facts]
+
+
+def _linked(fact: Fact, period: Period) -> Fact:
+    """Turn a URL name in `records_url` into the list page's URL, with the filters it has."""
+    name = fact.records_url
+    if not name or "/" in name:
+        return fact
+    params: dict[str, Any] = {}
+    if name == "care:totals":
+        params["year"] = period.start.year
+    elif name == "care:visits" and "occasion" in fact.extra:
+        params["occasion"] = fact.extra["occasion"]
+    elif name == "care:applications":
+        params["kind"] = fact.key.split(".")[1]
+    elif name == "care:files" and fact.key == "care.files.overdue":
+        params["overdue"] = "on"
+    url = reverse(name) + (f"?{urlencode(params)}" if params else "")
+    return dataclasses.replace(fact, records_url=url)
 
 
 def _in(queryset: QuerySet[Any], org: Org, subtree: bool) -> QuerySet[Any]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.core.facts import Fact, Period, percent
@@ -61,11 +62,30 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
         submitted_at__lt=day_start(period.end + dt.timedelta(days=1)),
     )
     s = suggestions.aggregate(total=Count("pk"), adopted=Count("pk", filter=Q(state__in=ADOPTED_STATES)))
+    sessions_url = f"{reverse('congress:home')}?year={period.start.year}"
+    proposals_url, suggestions_url = reverse("congress:proposals"), reverse("congress:suggestions")
     return [
-        Fact("congress.sessions", "召开教(职)代会", held, "次", period, "", held, headline=True),
-        Fact("congress.unions_held", "召开教(职)代会的单位", unions_held, "个", period, "", unions_held),
-        Fact("congress.proposals", "提案数", c["submitted"], "件", period, "", c["submitted"], headline=True),
-        Fact("congress.registered", "立案数", c["registered"], "件", period, "", c["registered"]),
+        Fact("congress.sessions", "召开教(职)代会", held, "次", period, sessions_url, held, headline=True),
+        Fact(
+            "congress.unions_held",
+            "召开教(职)代会的单位",
+            unions_held,
+            "个",
+            period,
+            sessions_url,
+            unions_held,
+        ),
+        Fact(
+            "congress.proposals",
+            "提案数",
+            c["submitted"],
+            "件",
+            period,
+            proposals_url,
+            c["submitted"],
+            headline=True,
+        ),
+        Fact("congress.registered", "立案数", c["registered"], "件", period, proposals_url, c["registered"]),
         Fact("congress.registration_rate", "立案率", percent(c["registered"], c["submitted"]), "%", period),
         Fact(
             "congress.answer_rate",
@@ -80,7 +100,15 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
         Fact(
             "congress.implementation_rate", "落实率", percent(c["implemented"], c["registered"]), "%", period
         ),
-        Fact("congress.suggestions", "合理化建议", s["total"], "条", period, "", s["total"]),
-        Fact("congress.suggestions_adopted", "采纳合理化建议", s["adopted"], "条", period, "", s["adopted"]),
+        Fact("congress.suggestions", "合理化建议", s["total"], "条", period, suggestions_url, s["total"]),
+        Fact(
+            "congress.suggestions_adopted",
+            "采纳合理化建议",
+            s["adopted"],
+            "条",
+            period,
+            suggestions_url,
+            s["adopted"],
+        ),
         Fact("congress.adoption_rate", "建议采纳率", percent(s["adopted"], s["total"]), "%", period),
     ]

@@ -66,14 +66,16 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
         Fact("members.retired", "离退休会员", counts["retired"], "人", period, _url(org, status="retired"), counts["retired"]),
         Fact("members.women", "女会员", counts["women"], "人", period, _url(org, status="active", flag="female"), counts["women"]),
         Fact("members.new", "新入会会员", counts["new"], "人", period, _url(org, join_year=period.start.year), counts["new"], headline=True),
-        Fact("members.left", "减少会员", counts["left"], "人", period, "", counts["left"]),
+        Fact("members.left", "减少会员", counts["left"], "人", period, _url(org), counts["left"]),
         Fact("members.migrant", "农民工会员", counts["migrant"], "人", period, _url(org, employment="migrant"), counts["migrant"]),
         Fact("members.agency", "劳务派遣会员", counts["agency"], "人", period, _url(org, employment="agency"), counts["agency"]),
         Fact("members.hardship", "困难职工", counts["hardship"], "人", period, _url(org, flag="hardship"), counts["hardship"], headline=True),
         Fact("members.model_workers", "劳模", counts["model_workers"], "人", period, _url(org, flag="model_worker"),
              counts["model_workers"]),
-        Fact("members.workforce", "职工人数", workforce, "人", period, "", unions.count()),
-        Fact("members.join_rate", "入会率", percent(counts["active"], workforce), "%", period, "", counts["active"], headline=True),
+        Fact("members.workforce", "职工人数", workforce, "人", period, reverse("core:org_detail", args=[org.pk]),
+             unions.count()),
+        Fact("members.join_rate", "入会率", percent(counts["active"], workforce), "%", period, _url(org, status="active"),
+             counts["active"], headline=True),
     ]  # fmt: skip
     for i, (_low, _high, label) in enumerate(AGE_BANDS):
         value = counts[f"age_{i}"]

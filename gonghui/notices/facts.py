@@ -5,6 +5,7 @@ resolved. A notice counts in the period its 公示 began; an objection in the pe
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from gonghui.core.facts import Fact, Period
 from gonghui.core.models import Org
@@ -31,14 +32,15 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
         resolved=Count("pk", filter=Q(state__in=RESOLVED_STATES)),
         upheld=Count("pk", filter=Q(state=ObjectionState.UPHELD)),
     )
+    board = f"{reverse('notices:board')}?org={org.pk}"
     return [
-        Fact("notices.held", "公示事项", n["held"], "项", period, "notices:board", n["held"], headline=True),
-        Fact("notices.final", "公示期满生效", n["final"], "项", period, "notices:board", n["final"]),
+        Fact("notices.held", "公示事项", n["held"], "项", period, board, n["held"], headline=True),
+        Fact("notices.final", "公示期满生效", n["final"], "项", period, board, n["final"]),
         Fact("notices.with_objections", "公示期内收到异议的事项", n["with_objections"], "项", period,
-             "notices:board", n["with_objections"]),
-        Fact("notices.objections", "收到异议", o["received"], "条", period, "notices:board", o["received"]),
-        Fact("notices.objections_resolved", "异议已处理", o["resolved"], "条", period, "notices:board",
+             board, n["with_objections"]),
+        Fact("notices.objections", "收到异议", o["received"], "条", period, board, o["received"]),
+        Fact("notices.objections_resolved", "异议已处理", o["resolved"], "条", period, board,
              o["resolved"]),
-        Fact("notices.objections_upheld", "异议经核实成立", o["upheld"], "条", period, "notices:board",
+        Fact("notices.objections_upheld", "异议经核实成立", o["upheld"], "条", period, board,
              o["upheld"]),
     ]  # fmt: skip

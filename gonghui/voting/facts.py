@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 
 from gonghui.core.facts import Fact, Period, percent
 from gonghui.core.models import Org
@@ -45,12 +46,15 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
             if person.shown:
                 evaluated += 1
                 grades.update({g: n for g, n in person.grades.items() if n})
+    polls_url = reverse("voting:home")
     facts = [
-        Fact("voting.polls", "组织选举、测评、评优和投票", held, "次", period, "", held, headline=True),
-        Fact("voting.elections", "选举", by_kind.get(PollKind.ELECTION, 0), "次", period),
-        Fact("voting.evaluations", "民主测评", by_kind.get(PollKind.EVALUATION, 0), "次", period),
-        Fact("voting.awards", "评优", by_kind.get(PollKind.AWARD, 0), "次", period),
-        Fact("voting.simple", "投票", by_kind.get(PollKind.SIMPLE, 0), "次", period),
+        Fact(
+            "voting.polls", "组织选举、测评、评优和投票", held, "次", period, polls_url, held, headline=True
+        ),
+        Fact("voting.elections", "选举", by_kind.get(PollKind.ELECTION, 0), "次", period, polls_url),
+        Fact("voting.evaluations", "民主测评", by_kind.get(PollKind.EVALUATION, 0), "次", period, polls_url),
+        Fact("voting.awards", "评优", by_kind.get(PollKind.AWARD, 0), "次", period, polls_url),
+        Fact("voting.simple", "投票", by_kind.get(PollKind.SIMPLE, 0), "次", period, polls_url),
         Fact(
             "voting.turnout",
             "参投率",
