@@ -6,3 +6,14 @@ class ReportsConfig(AppConfig):
     name = "gonghui.reports"
     label = "reports"
     verbose_name = _("统计与总结")
+
+    def ready(self) -> None:
+        from gonghui.core import nav
+
+        from .views.dashboard import DASHBOARD_ROLES
+
+        nav.register(
+            nav.NavItem(
+                "reports", _("统计看板"), "reports:dashboard", "bar-chart-line", DASHBOARD_ROLES, order=70
+            )
+        )

@@ -1,6 +1,6 @@
 """Each area of reports keeps its routes beside its views; this file only joins them."""
 
-from django.urls import URLPattern
+from .views import dashboard, summary
 
 app_name = "reports"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [*dashboard.urlpatterns, *summary.urlpatterns]

@@ -104,3 +104,37 @@ def match_pasted(org: Org, text: str) -> tuple[list[Member], list[str]]:
         else:
             unmatched.append(key)
     return list(found.values()), unmatched
+
+
+def awards_in(org: Org, start: Any, end: Any, *, subtree: bool = True) -> list[dict[str, Any]]:
+    """Awards (评优) released in [start, end] and who won them, for the annual summary's
+    表彰奖励情况: [{"org", "title", "award", "level", "names"}], oldest first."""
+    from . import services
+
+    polls = Poll.objects.filter(
+        kind=PollKind.AWARD, state=PollState.RELEASED, closed_at__date__gte=start, closed_at__date__lte=end
+    )
+    polls = polls.filter(org__path__under=org.path) if subtree else polls.filter(org=org)
+    found = []
+    for poll in polls.select_related("org").order_by("closed_at", "pk"):
+        counted = services.poll_tally(poll).counted
+        names = [row.name for row in counted.elected] if counted is not None else []
+        if names:
+            found.append({"org": poll.org.name, "title": poll.title, "award": poll.award_name or poll.title,
+                          "level": poll.get_award_level_display() or "", "names": names})  # fmt: skip
+    return found
+
+
+def elections_in(org: Org, start: Any, end: Any, *, subtree: bool = True) -> list[dict[str, Any]]:
+    """Elections and evaluations released in [start, end] (title, org, date), oldest first."""
+    polls = Poll.objects.filter(
+        kind__in=[PollKind.ELECTION, PollKind.EVALUATION],
+        state=PollState.RELEASED,
+        closed_at__date__gte=start,
+        closed_at__date__lte=end,
+    )
+    polls = polls.filter(org__path__under=org.path) if subtree else polls.filter(org=org)
+    return [
+        {"title": p.title, "org": p.org.name, "kind": p.kind}
+        for p in polls.select_related("org").order_by("closed_at", "pk")[:5]
+    ]

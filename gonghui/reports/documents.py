@@ -1,0 +1,121 @@
+"""The annual summary as DOCX (GB/T 9704 layout, core.docx) and PDF (core.pdf), both with an
+appendix table of every figure: label, value, unit and the number of records behind it.
+
+`outline(summary)` is what both say, in order: title, opening, "一、主要工作和成绩" with
+"（一）…" per area section, "二、存在的问题", "三、下一年工作打算" (1. 2. …), closing line,
+signature, then the appendix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gonghui.core import docx as layout
+from gonghui.core import pdf
+
+from .models import Summary
+
+PLAIN_SECTIONS = ("opening", "closing")
+
+
+@dataclass
+class Block:
+    kind: str  # "h1" (一、), "h2" (（一）), "p"
+    text: str
+    number: int = 0
+
+    @property
+    def label(self) -> str:
+        """The text with its number: "一、主要工作和成绩", "（一）加强民主管理…"."""
+        if self.kind == "h1":
+            return f"{layout.chinese_number(self.number)}、{self.text}"
+        if self.kind == "h2":
+            return f"（{layout.chinese_number(self.number)}）{self.text}"
+        return self.text
+
+
+@dataclass
+class Outline:
+    title: str
+    blocks: list[Block]
+    org_name: str
+    date_text: str
+    appendix: list[list[str]] = field(default_factory=list)
+    date: Any = None
+
+
+def appendix_rows(summary: Summary) -> list[list[str]]:
+    return [
+        [
+            f["label"],
+            f.get("display") or "—",
+            f["unit"],
+            "" if f["record_count"] is None else str(f["record_count"]),
+        ]
+        for f in summary.facts
+    ]
+
+
+def outline(summary: Summary) -> Outline:
+    paragraphs = {p.section: p for p in summary.paragraphs.all()}
+    blocks: list[Block] = []
+    if "opening" in paragraphs:
+        blocks.append(Block("p", paragraphs["opening"].text))
+    blocks.append(Block("h1", _("主要工作和成绩"), 1))
+    n = 0
+    for p in sorted(paragraphs.values(), key=lambda p: p.order):
+        if p.section.startswith("area.") or p.section == "awards":
+            n += 1
+            blocks.append(Block("h2", p.heading, n))
+            blocks.append(Block("p", p.text))
+    blocks.append(Block("h1", _("存在的问题"), 2))
+    if "problems" in paragraphs:
+        blocks.append(Block("p", paragraphs["problems"].text))
+    blocks.append(Block("h1", _("下一年工作打算"), 3))
+    for i, item in enumerate(summary.plan_items.all(), start=1):
+        blocks.append(
+            Block("p", f"{i}.{item.text}。" if not item.text.endswith("。") else f"{i}.{item.text}")
+        )
+    if "closing" in paragraphs:
+        blocks.append(Block("p", paragraphs["closing"].text))
+    day = summary.signed_on or timezone.localdate()
+    return Outline(
+        summary.title, blocks, summary.org.name, layout.chinese_date(day), appendix_rows(summary), day
+    )
+
+
+APPENDIX_HEADER = ["指标", "数值", "单位", "记录数"]
+
+
+def summary_docx(summary: Summary) -> bytes:
+    o = outline(summary)
+    document = layout.new_document()
+    layout.title(document, o.title)
+    for block in o.blocks:
+        if block.kind == "h1":
+            layout.heading(document, block.number, block.text)
+        elif block.kind == "h2":
+            layout.subheading(document, block.number, block.text)
+        else:
+            layout.body(document, block.text)
+    layout.signature(document, o.org_name, o.date)
+    document.add_page_break()
+    heading = layout.new_paragraph(document)
+    layout.add_text(
+        heading, _("附表：%(title)s数据一览") % {"title": o.title}, layout.HEADING_FONT, layout.BODY_SIZE
+    )
+    layout.table(document, [_(h) for h in APPENDIX_HEADER], o.appendix)
+    return layout.save(document)
+
+
+def summary_pdf(summary: Summary) -> bytes:
+    o = outline(summary)
+    return pdf.render_to_pdf(
+        "reports/pdf/summary.html",
+        {"o": o, "header": [_(h) for h in APPENDIX_HEADER]},
+        css="h3 { font-family: " + pdf.SERIF_STACK + "; font-weight: 400; font-style: normal; }",
+    )

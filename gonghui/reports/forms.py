@@ -1,0 +1,37 @@
+"""Forms of the annual summary: which union, period and scope to draft; a paragraph's text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.models import Org
+
+from .models import PeriodKind
+
+
+class SummaryCreateForm(forms.Form):
+    org = forms.ModelChoiceField(label=_("工会"), queryset=Org.objects.none())
+    period_kind = forms.ChoiceField(
+        label=_("统计口径"), choices=PeriodKind.choices, initial=PeriodKind.CALENDAR
+    )
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    subtree = forms.BooleanField(label=_("含下级工会（上级工会汇总）"), required=False)
+
+    def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = orgs  # type: ignore[attr-defined]
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class ParagraphForm(forms.Form):
+    text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
+
+
+class PlanForm(forms.Form):
+    items = forms.CharField(
+        label=_("下一年工作打算（每行一项）"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )

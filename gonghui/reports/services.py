@@ -1,0 +1,113 @@
+"""Writes of the annual summary: generate / regenerate (keeping the chair's edits), edit a
+paragraph, restore its generated text, edit the plan. Generation runs in the background."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from gonghui.core.audit import audit
+from gonghui.core.models import Org
+from gonghui.core.tasks import run_in_background
+
+from . import summary as drafting
+from .models import GuidingIdeas, JobState, PlanItem, Summary, SummaryParagraph
+
+
+@transaction.atomic
+def summary_create(*, actor: Any, org: Org, period_kind: str, year: int, subtree: bool) -> Summary:
+    """A new summary, drafted in the background (a large subtree takes a while)."""
+    period = drafting.period_for(period_kind, year)
+    obj = Summary.objects.create(
+        org=org, period_kind=period_kind, year=year, start=period.start, end=period.end, subtree=subtree,
+        title=drafting.summary_title(org, period), created_by=actor, signed_on=timezone.localdate(),
+    )  # fmt: skip
+    audit(action="reports.summary_create", actor=actor, org=org, object_type="summary", object_id=str(obj.pk))
+    summary_schedule(obj)
+    return obj
+
+
+def summary_schedule(obj: Summary) -> None:
+    Summary.objects.filter(pk=obj.pk).update(job_state=JobState.PENDING, progress=0, message="")
+    run_in_background(summary_generate_job, obj.pk)
+
+
+def summary_generate_job(pk: int) -> None:
+    """The background job: draft and store, recording progress and failure on the row."""
+    Summary.objects.filter(pk=pk).update(job_state=JobState.RUNNING, progress=1)
+    try:
+        summary_generate(Summary.objects.select_related("org").get(pk=pk))
+    except Exception as error:
+        Summary.objects.filter(pk=pk).update(job_state=JobState.FAILED, message=str(error)[:200])
+        raise
+
+
+@transaction.atomic
+def summary_generate(obj: Summary) -> Summary:
+    """(Re)draft: refresh generated text and figures; edited text is kept as the chair left it."""
+
+    def progress(percent: int) -> None:
+        Summary.objects.filter(pk=obj.pk).update(progress=max(1, percent))
+
+    period = drafting.period_for(obj.period_kind, obj.year)
+    ideas = GuidingIdeas.objects.filter(org=obj.org).values_list("text", flat=True).first()
+    draft = drafting.draft(obj.org, period, subtree=obj.subtree, guiding_ideas=ideas, progress=progress)
+    existing = {p.section: p for p in obj.paragraphs.all()}
+    keep: set[int] = set()
+    for order, paragraph in enumerate(draft.paragraphs):
+        row = existing.get(paragraph.section)
+        if row is None:
+            row = SummaryParagraph(summary=obj, section=paragraph.section)
+        row.order, row.heading = order, paragraph.heading
+        row.generated_text, row.fact_keys = paragraph.text, paragraph.fact_keys
+        row.save()
+        keep.add(row.pk)
+    # A section that no longer has records goes, unless the chair wrote in it.
+    obj.paragraphs.exclude(pk__in=keep).filter(edited_text__isnull=True).delete()
+    if not obj.plan_items.filter(generated=False).exists():
+        obj.plan_items.all().delete()
+        PlanItem.objects.bulk_create(
+            [PlanItem(summary=obj, order=i, text=text) for i, text in enumerate(draft.plan)]
+        )
+    obj.facts = draft.facts
+    obj.job_state, obj.progress, obj.generated_at = JobState.DONE, 100, timezone.now()
+    obj.save(update_fields=["facts", "job_state", "progress", "generated_at", "updated_at"])
+    return obj
+
+
+@transaction.atomic
+def paragraph_edit(*, actor: Any, paragraph: SummaryParagraph, text: str) -> SummaryParagraph:
+    facts = paragraph.summary.fact_map()
+    paragraph.edited_text = text.strip()
+    paragraph.edited_values = {key: facts[key]["value"] for key in paragraph.fact_keys if key in facts}
+    paragraph.edited_by, paragraph.edited_at = actor, timezone.now()
+    paragraph.save(update_fields=["edited_text", "edited_values", "edited_by", "edited_at"])
+    if paragraph.section == "opening":  # the guiding ideas carry over to next year's draft
+        GuidingIdeas.objects.update_or_create(
+            org=paragraph.summary.org, defaults={"text": paragraph.edited_text, "updated_by": actor}
+        )
+    audit(action="reports.paragraph_edit", actor=actor, org=paragraph.summary.org, object_type="summary",
+          object_id=str(paragraph.summary_id), detail=paragraph.section)  # fmt: skip
+    return paragraph
+
+
+@transaction.atomic
+def paragraph_restore(*, actor: Any, paragraph: SummaryParagraph) -> SummaryParagraph:
+    paragraph.edited_text, paragraph.edited_values = None, {}
+    paragraph.edited_by, paragraph.edited_at = actor, timezone.now()
+    paragraph.save(update_fields=["edited_text", "edited_values", "edited_by", "edited_at"])
+    return paragraph
+
+
+@transaction.atomic
+def plan_set(*, actor: Any, summary: Summary, items: list[str]) -> None:
+    summary.plan_items.all().delete()
+    PlanItem.objects.bulk_create(
+        [
+            PlanItem(summary=summary, order=i, text=t.strip(), generated=False)
+            for i, t in enumerate(items)
+            if t.strip()
+        ]
+    )
