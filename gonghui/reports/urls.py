@@ -1,6 +1,6 @@
 """Each area of reports keeps its routes beside its views; this file only joins them."""
 
-from .views import dashboard, summary
+from .views import dashboard, statistics, summary
 
 app_name = "reports"
-urlpatterns = [*dashboard.urlpatterns, *summary.urlpatterns]
+urlpatterns = [*dashboard.urlpatterns, *summary.urlpatterns, *statistics.urlpatterns]
