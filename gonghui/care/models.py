@@ -70,6 +70,29 @@ def from_fen(value: Any) -> Decimal:
     return (Decimal(value or 0) / 100).quantize(CENT)
 
 
+# The fields of LedgerEntry that name the record a payment is for.
+SOURCE_FIELDS = ("application", "visit_member", "donation_use", "trip")
+
+
+def _source(model: str, label: Any) -> Any:
+    return models.ForeignKey(
+        model,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        verbose_name=label,
+    )
+
+
+def _paid_once(field: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        fields=[field],
+        condition=Q(reverses__isnull=True, **{f"{field}__isnull": False}),
+        name=f"care_ledger_one_payment_per_{field}",
+    )
+
+
 class LedgerQuerySet(models.QuerySet["LedgerEntry"]):
     """Entries are append-only: no bulk update or delete, ever."""
 
@@ -124,39 +147,12 @@ class LedgerEntry(models.Model):
         verbose_name=_("受助会员"),
     )
     payee_name = models.CharField(_("领取人"), max_length=60, blank=True)
-    # Source records: one nullable FK per source kind (with a partial UNIQUE below).
-    application = models.ForeignKey(
-        "AssistanceApplication",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="ledger_entries",
-        verbose_name=_("帮扶申请"),
-    )
-    donation_use = models.ForeignKey(
-        "DonationUse",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="ledger_entries",
-        verbose_name=_("捐款使用"),
-    )
-    trip = models.ForeignKey(
-        "RecuperationTrip",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="ledger_entries",
-        verbose_name=_("疗休养"),
-    )
-    visit_member = models.ForeignKey(
-        "VisitMember",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="ledger_entries",
-        verbose_name=_("慰问对象"),
-    )
+    # Source records: one nullable FK per source kind, each with a partial UNIQUE (Meta) so the
+    # database itself refuses a second payment for the same source.
+    application = _source("AssistanceApplication", _("帮扶申请"))
+    donation_use = _source("DonationUse", _("捐款使用"))
+    trip = _source("RecuperationTrip", _("疗休养"))
+    visit_member = _source("VisitMember", _("慰问对象"))
     reverses = models.OneToOneField(
         "self",
         null=True,
@@ -179,28 +175,9 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("帮扶慰问发放记录")
         ordering = ["-paid_on", "-id"]
         constraints = [
-            # A payment is made exactly once per application.
-            models.UniqueConstraint(
-                fields=["application"],
-                condition=Q(reverses__isnull=True, application__isnull=False),
-                name="care_ledger_one_payment_per_application",
-            ),
-            # A visited member's condolence money is paid exactly once.
-            models.UniqueConstraint(
-                fields=["visit_member"],
-                condition=Q(reverses__isnull=True, visit_member__isnull=False),
-                name="care_ledger_one_payment_per_visit_member",
-            ),
-            models.UniqueConstraint(
-                fields=["donation_use"],
-                condition=Q(reverses__isnull=True, donation_use__isnull=False),
-                name="care_ledger_one_payment_per_donation_use",
-            ),
-            models.UniqueConstraint(
-                fields=["trip"],
-                condition=Q(reverses__isnull=True, trip__isnull=False),
-                name="care_ledger_one_payment_per_trip",
-            ),
+            # A payment is made exactly once per source record (application, visited member,
+            # donation use, trip); a reversal of it does not count.
+            *(_paid_once(source) for source in SOURCE_FIELDS),
             # A payout is positive; its reversal is negative.
             models.CheckConstraint(
                 condition=Q(reverses__isnull=True, amount__gt=0) | Q(reverses__isnull=False, amount__lt=0),
