@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from gonghui.core import docx as layout
 from gonghui.core import pdf
 
-from .models import Summary
+from .models import PlanSection, Summary, WorkPlan
 
 PLAIN_SECTIONS = ("opening", "closing")
 
@@ -117,5 +117,71 @@ def summary_pdf(summary: Summary) -> bytes:
     return pdf.render_to_pdf(
         "reports/pdf/summary.html",
         {"o": o, "header": [_(h) for h in APPENDIX_HEADER]},
+        css="h3 { font-family: " + pdf.SERIF_STACK + "; font-weight: 400; font-style: normal; }",
+    )
+
+
+# --- the work plan (工作计划) ------------------------------------------------------------------
+
+MONTH_HEADER = ["月份", "活动安排"]
+
+
+def _numbered(i: int, text: str) -> str:
+    return f"{i}.{text}" if text.endswith("。") else f"{i}.{text}。"
+
+
+def month_rows(plan: WorkPlan) -> list[list[str]]:
+    by_month: dict[int, list[str]] = {}
+    for activity in plan.months.all():
+        by_month.setdefault(activity.month, []).append(activity.text.rstrip("。；"))
+    return [[_("%(n)s月") % {"n": month}, "；".join(texts)] for month, texts in sorted(by_month.items())]
+
+
+def workplan_outline(plan: WorkPlan) -> Outline:
+    """指导思想 → 工作目标 → 主要任务 by section → 月份活动安排 (the table, as `appendix`)."""
+    items = list(plan.items.all())
+    blocks = [Block("h1", _("指导思想"), 1), Block("p", plan.guiding_ideas)]
+    blocks.append(Block("h1", _("工作目标"), 2))
+    goals = [item for item in items if item.target_key]
+    for i, item in enumerate(goals, start=1):
+        text = item.text
+        if item.current_value:
+            text += _("（本年度：%(value)s）") % {"value": item.current_value}
+        blocks.append(Block("p", _numbered(i, text)))
+    blocks.append(Block("h1", _("主要任务"), 3))
+    tasks = [item for item in items if not item.target_key]
+    n = 0
+    for section, label in PlanSection.choices:
+        rows = [item for item in tasks if item.section == section]
+        if rows:
+            n += 1
+            blocks.append(Block("h2", str(label), n))
+            blocks.extend(Block("p", _numbered(i, item.text)) for i, item in enumerate(rows, start=1))
+    blocks.append(Block("h1", _("月份活动安排"), 4))
+    day = timezone.localdate()
+    return Outline(plan.title, blocks, plan.org.name, layout.chinese_date(day), month_rows(plan), day)
+
+
+def workplan_docx(plan: WorkPlan) -> bytes:
+    o = workplan_outline(plan)
+    document = layout.new_document()
+    layout.title(document, o.title)
+    for block in o.blocks:
+        if block.kind == "h1":
+            layout.heading(document, block.number, block.text)
+        elif block.kind == "h2":
+            layout.subheading(document, block.number, block.text)
+        else:
+            layout.body(document, block.text)
+    layout.table(document, [_(h) for h in MONTH_HEADER], o.appendix)
+    layout.signature(document, o.org_name, o.date)
+    return layout.save(document)
+
+
+def workplan_pdf(plan: WorkPlan) -> bytes:
+    o = workplan_outline(plan)
+    return pdf.render_to_pdf(
+        "reports/pdf/workplan.html",
+        {"o": o, "header": [_(h) for h in MONTH_HEADER]},
         css="h3 { font-family: " + pdf.SERIF_STACK + "; font-weight: 400; font-style: normal; }",
     )

@@ -35,3 +35,12 @@ class PlanForm(forms.Form):
     items = forms.CharField(
         label=_("下一年工作打算（每行一项）"), widget=forms.Textarea(attrs={"rows": 8}), required=False
     )
+
+
+class WorkPlanItemForm(forms.Form):
+    text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class MonthlyActivityForm(forms.Form):
+    month = forms.IntegerField(label=_("月份"), min_value=1, max_value=12)
+    text = forms.CharField(label=_("活动安排"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

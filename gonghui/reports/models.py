@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -155,3 +156,94 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:20]
+
+
+# --- the work plan (工作计划) ------------------------------------------------------------------
+
+WORKPLAN_ITEM_ACCESS = AccessPolicy(org_field="plan__org", view=OFFICER_ROLES, change=MANAGER_ROLES)
+
+
+class PlanSection(models.TextChoices):
+    DEMOCRACY = "democracy", _("民主管理")
+    CARE = "care", _("关心关爱")
+    ELECTIONS = "elections", _("选举评优")
+    MEMBERS = "members", _("会员工作")
+    OTHER = "other", _("其他")
+
+
+class WorkPlan(models.Model):
+    """Next year's plan (工作计划), drafted from this year's summary or facts, then edited."""
+
+    org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="work_plans", verbose_name=_("工会"))
+    year = models.PositiveIntegerField(_("计划年度"))
+    summary = models.ForeignKey(
+        Summary, null=True, blank=True, on_delete=models.SET_NULL, related_name="work_plans",
+        verbose_name=_("依据的工作总结"),
+    )  # fmt: skip
+    title = models.CharField(_("标题"), max_length=200)
+    guiding_ideas = models.TextField(_("指导思想"), blank=True)
+    state = models.CharField(
+        _("状态"), max_length=8, choices=SummaryState.choices, default=SummaryState.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    access: ClassVar[AccessPolicy] = SUMMARY_ACCESS
+
+    class Meta:
+        ordering = ["-year", "-created_at"]
+        verbose_name = _("工作计划")
+        verbose_name_plural = _("工作计划")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class WorkPlanItem(models.Model):
+    """One task of 主要任务 (or a numeric target of 工作目标 when `target_key` is set)."""
+
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="items")
+    section = models.CharField(_("类别"), max_length=12, choices=PlanSection.choices)
+    order = models.PositiveSmallIntegerField(_("顺序"))
+    text = models.TextField(_("内容"))
+    target_key = models.CharField(_("指标"), max_length=80, blank=True)
+    current_value = models.CharField(_("本年数值"), max_length=40, blank=True)
+    target_value = models.CharField(_("目标值"), max_length=40, blank=True)
+    unit = models.CharField(_("单位"), max_length=10, blank=True)
+    # What the draft line was made from (the target's fact key or the task's original text), so a
+    # redraft does not add back a line the chair has reworded.
+    draft_key = models.CharField(max_length=200, blank=True, editable=False)
+    edited = models.BooleanField(_("已修改"), default=False)
+
+    access: ClassVar[AccessPolicy] = WORKPLAN_ITEM_ACCESS
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:20]
+
+
+class MonthlyActivity(models.Model):
+    """One line of 月份活动安排, seeded from this year's dated records."""
+
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="months")
+    month = models.PositiveSmallIntegerField(
+        _("月份"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    text = models.TextField(_("活动安排"))
+    # The record it came from ("congress.session:12", "care.visit.chongyang"; "" when added by hand).
+    source = models.CharField(_("来源"), max_length=60, blank=True)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    edited = models.BooleanField(_("已修改"), default=False)
+
+    access: ClassVar[AccessPolicy] = WORKPLAN_ITEM_ACCESS
+
+    class Meta:
+        ordering = ["month", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.month}:{self.text[:20]}"

@@ -13,7 +13,17 @@ from gonghui.core.models import Org
 from gonghui.core.tasks import run_in_background
 
 from . import summary as drafting
-from .models import GuidingIdeas, JobState, PlanItem, Summary, SummaryParagraph
+from . import workplan as workplan_drafting
+from .models import (
+    GuidingIdeas,
+    JobState,
+    MonthlyActivity,
+    PlanItem,
+    Summary,
+    SummaryParagraph,
+    WorkPlan,
+    WorkPlanItem,
+)
 
 
 @transaction.atomic
@@ -111,3 +121,66 @@ def plan_set(*, actor: Any, summary: Summary, items: list[str]) -> None:
             if t.strip()
         ]
     )
+
+
+# --- the work plan (工作计划) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def workplan_generate(
+    *, actor: Any, org: Org, year: int, summary: Summary | None = None, plan: WorkPlan | None = None
+) -> WorkPlan:
+    """Draft the plan for `year + 1` (new, or redraft `plan`: rows the chair edited are kept)."""
+    draft = workplan_drafting.draft(org, year, summary=summary)
+    if plan is None:
+        plan = WorkPlan.objects.create(org=org, year=year + 1, summary=summary, title=draft.title,
+                                       guiding_ideas=draft.guiding_ideas, created_by=actor)  # fmt: skip
+    plan.items.filter(edited=False).delete()
+    plan.months.filter(edited=False).delete()
+    kept = set(plan.items.values_list("draft_key", flat=True))
+    WorkPlanItem.objects.bulk_create(
+        [
+            WorkPlanItem(
+                plan=plan,
+                section=item.section,
+                order=100 + i,
+                text=item.text,
+                target_key=item.target_key,
+                current_value=item.current_value,
+                target_value=item.target_value,
+                unit=item.unit,
+                draft_key=item.key,
+            )
+            for i, item in enumerate(draft.items)
+            if item.key not in kept
+        ]
+    )
+    kept_months = set(plan.months.values_list("source", flat=True))
+    MonthlyActivity.objects.bulk_create(
+        [
+            MonthlyActivity(plan=plan, month=m.month, text=m.text, source=m.source, order=100 + i)
+            for i, m in enumerate(draft.months)
+            if m.source not in kept_months
+        ]
+    )
+    audit(action="reports.workplan_generate", actor=actor, org=org, object_type="workplan",
+          object_id=str(plan.pk))  # fmt: skip
+    return plan
+
+
+@transaction.atomic
+def workplan_item_update(*, actor: Any, item: WorkPlanItem, text: str) -> WorkPlanItem:
+    item.text, item.edited = text.strip(), True
+    item.save(update_fields=["text", "edited"])
+    audit(action="reports.workplan_item_update", actor=actor, org=item.plan.org, object_type="workplan",
+          object_id=str(item.plan_id), detail=str(item.pk))  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def monthly_update(*, actor: Any, activity: MonthlyActivity, month: int, text: str) -> MonthlyActivity:
+    activity.month, activity.text, activity.edited = month, text.strip(), True
+    activity.save(update_fields=["month", "text", "edited"])
+    audit(action="reports.monthly_update", actor=actor, org=activity.plan.org, object_type="workplan",
+          object_id=str(activity.plan_id), detail=str(activity.pk))  # fmt: skip
+    return activity

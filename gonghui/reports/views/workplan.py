@@ -1,0 +1,142 @@
+"""Work plan pages: generate from a summary, view and edit item by item (HTMX), export."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import path
+from django.views.decorators.http import require_POST
+
+from gonghui.core import pdf
+from gonghui.core.access import deny, get_for_user, in_scope, require_roles
+from gonghui.core.enums import OFFICER_ROLES, PERSONAL_ROLES, STAFF_ROLES
+from gonghui.core.views.base import AuthedRequest, render_page
+
+from .. import services
+from ..documents import month_rows, workplan_docx, workplan_pdf
+from ..forms import MonthlyActivityForm, WorkPlanItemForm
+from ..models import MonthlyActivity, PlanSection, Summary, WorkPlan, WorkPlanItem
+from .summary import DOCX
+
+ALL_ROLES = STAFF_ROLES | PERSONAL_ROLES
+
+
+def _plan(request: AuthedRequest, pk: int, *, action: str = "view") -> WorkPlan:
+    """The plan, or 404 outside the user's unions; 403 for a member of its own union without an
+    officer's role (the plan is the committee's working paper)."""
+    org_path = WorkPlan.objects.filter(pk=pk).values_list("org__path", flat=True).first()
+    if org_path is not None and in_scope(request.user, org_path, ALL_ROLES):
+        require_roles(request.user, OFFICER_ROLES, request=request, what=f"reports.workplan:{pk}")
+    return get_for_user(WorkPlan, request.user, pk, action=action, request=request)
+
+
+@login_required
+@require_POST
+def workplan_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    summary = get_for_user(Summary, request.user, pk, action="change", request=request)
+    plan = services.workplan_generate(actor=request.user, org=summary.org, year=summary.year, summary=summary)
+    return redirect("reports:workplan_detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def workplan_regenerate(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk, action="change")
+    services.workplan_generate(actor=request.user, org=plan.org, year=plan.year - 1, summary=plan.summary,
+                               plan=plan)  # fmt: skip
+    return redirect("reports:workplan_detail", pk=plan.pk)
+
+
+@login_required
+def workplan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    items = list(plan.items.all())
+    sections = [
+        (label, [i for i in items if i.section == value and not i.target_key])
+        for value, label in PlanSection.choices
+    ]
+    context = {"plan": plan, "goals": [i for i in items if i.target_key],
+               "sections": [(label, rows) for label, rows in sections if rows],
+               "months": list(plan.months.all()), "month_rows": month_rows(plan)}  # fmt: skip
+    return render_page(request, "reports/workplan_detail.html", context)
+
+
+def _item_fragment(
+    request: AuthedRequest, item: WorkPlanItem, *, editing: bool, form: Any = None
+) -> HttpResponse:
+    context = {"plan": item.plan, "item": item, "editing": editing,
+               "form": form or WorkPlanItemForm(initial={"text": item.text})}  # fmt: skip
+    return render_page(request, "reports/workplan_item.html", context)
+
+
+@login_required
+def workplan_item_edit(request: AuthedRequest, pk: int, item_pk: int) -> HttpResponse:
+    plan = _plan(request, pk, action="change")
+    item = plan.items.select_related("plan").filter(pk=item_pk).first()
+    if item is None:
+        deny(request.user, request=request, what=f"reports.workplanitem:{item_pk}", action="change")
+    if request.method == "POST":
+        form = WorkPlanItemForm(request.POST)
+        if form.is_valid():
+            services.workplan_item_update(actor=request.user, item=item, text=form.cleaned_data["text"])
+            if not getattr(request, "htmx", False):
+                return redirect("reports:workplan_detail", pk=pk)
+            return _item_fragment(request, item, editing=False)
+        return _item_fragment(request, item, editing=True, form=form)
+    return _item_fragment(request, item, editing=True)
+
+
+def _month_fragment(
+    request: AuthedRequest, activity: MonthlyActivity, *, editing: bool, form: Any = None
+) -> HttpResponse:
+    initial = {"month": activity.month, "text": activity.text}
+    context = {"plan": activity.plan, "activity": activity, "editing": editing,
+               "form": form or MonthlyActivityForm(initial=initial)}  # fmt: skip
+    return render_page(request, "reports/workplan_month.html", context)
+
+
+@login_required
+def workplan_month_edit(request: AuthedRequest, pk: int, month_pk: int) -> HttpResponse:
+    plan = _plan(request, pk, action="change")
+    activity = plan.months.select_related("plan").filter(pk=month_pk).first()
+    if activity is None:
+        deny(request.user, request=request, what=f"reports.monthlyactivity:{month_pk}", action="change")
+    if request.method == "POST":
+        form = MonthlyActivityForm(request.POST)
+        if form.is_valid():
+            services.monthly_update(actor=request.user, activity=activity, month=form.cleaned_data["month"],
+                                    text=form.cleaned_data["text"])  # fmt: skip
+            if not getattr(request, "htmx", False):
+                return redirect("reports:workplan_detail", pk=pk)
+            return _month_fragment(request, activity, editing=False)
+        return _month_fragment(request, activity, editing=True, form=form)
+    return _month_fragment(request, activity, editing=True)
+
+
+@login_required
+def workplan_export_docx(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    response = HttpResponse(workplan_docx(plan), content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(plan.title + '.docx')}"
+    return response
+
+
+@login_required
+def workplan_export_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    return pdf.pdf_response(workplan_pdf(plan), f"{plan.title}.pdf")
+
+
+urlpatterns = [
+    path("summaries/<int:pk>/workplan/", workplan_create, name="workplan_create"),
+    path("workplans/<int:pk>/", workplan_detail, name="workplan_detail"),
+    path("workplans/<int:pk>/regenerate/", workplan_regenerate, name="workplan_regenerate"),
+    path("workplans/<int:pk>/items/<int:item_pk>/edit/", workplan_item_edit, name="workplan_item_edit"),
+    path("workplans/<int:pk>/months/<int:month_pk>/edit/", workplan_month_edit, name="workplan_month_edit"),
+    path("workplans/<int:pk>/workplan.docx", workplan_export_docx, name="workplan_docx"),
+    path("workplans/<int:pk>/workplan.pdf", workplan_export_pdf, name="workplan_pdf"),
+]

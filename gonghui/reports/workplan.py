@@ -1,0 +1,246 @@
+"""Drafting next year's work plan (工作计划) from this year's summary or facts (DOMAIN.md §4).
+
+The plan says: 指导思想 → 工作目标 (numeric targets carried from this year's figures: an answer
+rate of 91.7% becomes "提案答复率达到100%") → 主要任务 (the summary's problems and next-year
+list, sorted into sections) → 月份活动安排 (the union's own dated records of this year — congress
+sessions, polls, festival visits, 金秋助学, donation drives, check-ups — moved to next year's
+month). Every line is a plain `DraftItem`/`DraftMonth`; `services` stores and keeps edits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from gonghui.care import queries as care_queries
+from gonghui.care.enums import CampaignState, LedgerKind, Occasion, VisitState
+from gonghui.care.models import DonationCampaign, HealthCampaign, Visit
+from gonghui.congress.documents import SHORT_KIND
+from gonghui.congress.enums import SessionStatus
+from gonghui.congress.models import CongressSession, ordinal
+from gonghui.core.facts import Period
+from gonghui.core.models import Org
+from gonghui.voting.enums import PollKind, PollState
+from gonghui.voting.models import Poll
+
+from . import summary as drafting
+from .models import PlanSection, Summary
+
+
+@dataclass
+class DraftItem:
+    section: str
+    text: str
+    target_key: str = ""
+    current_value: str = ""
+    target_value: str = ""
+    unit: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.target_key or f"task:{self.text}"[:200]
+
+
+@dataclass
+class DraftMonth:
+    month: int
+    text: str
+    source: str
+
+
+@dataclass
+class PlanDraft:
+    title: str
+    guiding_ideas: str
+    items: list[DraftItem]
+    months: list[DraftMonth]
+
+
+def plan_title(org: Org, year: int) -> str:
+    return _("%(org)s%(year)s年工作计划") % {"org": org.name, "year": year}
+
+
+def default_guiding_ideas(org: Org, year: int) -> str:
+    return _(
+        "%(year)s年，%(org)s以习近平新时代中国特色社会主义思想为指导，深入贯彻党的二十大精神，在上级工会和"
+        "本单位党组织的领导下，坚持以职工为中心，认真履行维权服务基本职责，团结带领广大会员和职工群众，"
+        "为推动本单位高质量发展贡献力量。"
+    ) % {"org": org.name, "year": year}
+
+
+# --- 工作目标: targets carried from the figures ---------------------------------------------------
+
+# (fact key, section, wording, the target for a current value)
+TARGETS: list[tuple[str, str, str, Any]] = [
+    ("congress.answer_rate", PlanSection.DEMOCRACY, N_("提案答复率达到%(target)s%%"), lambda v: 100),
+    ("congress.on_time_rate", PlanSection.DEMOCRACY, N_("提案按期答复率达到%(target)s%%"), lambda v: 100),
+    ("congress.satisfaction_rate", PlanSection.DEMOCRACY, N_("提案办理满意率达到%(target)s%%以上"),
+     lambda v: 95 if v < 95 else 100),
+    ("voting.turnout", PlanSection.ELECTIONS, N_("选举和评议参投率达到%(target)s%%以上"),
+     lambda v: 95 if v < 95 else 100),
+    ("care.donation.rate", PlanSection.CARE, N_("捐款活动参与率达到%(target)s%%以上"),
+     lambda v: 90 if v < 90 else 100),
+    ("care.health.checkup.rate", PlanSection.CARE, N_("职工体检受检率达到%(target)s%%"),
+     lambda v: 100),
+    ("members.join_rate", PlanSection.MEMBERS, N_("职工入会率达到%(target)s%%以上"),
+     lambda v: 95 if v < 95 else 100),
+]  # fmt: skip
+
+
+def targets(facts: dict[str, dict[str, Any]]) -> list[DraftItem]:
+    found: list[DraftItem] = []
+    for key, section, wording, rule in TARGETS:
+        fact = facts.get(key)
+        if fact is None or fact.get("value") is None:
+            continue
+        value = float(fact["value"])
+        target = rule(value)
+        found.append(DraftItem(section, _(wording) % {"target": target}, key,
+                               drafting.fmt_percent(value), str(target), "%"))  # fmt: skip
+    files = facts.get("care.files.open")
+    if files is not None and files.get("value"):
+        overdue = (facts.get("care.files.overdue") or {}).get("value") or 0
+        found.append(DraftItem(
+            PlanSection.CARE, _("困难职工档案按期复核率达到100%"), "care.files.overdue",
+            _("逾期%(n)s份") % {"n": drafting.fmt_int(overdue)}, "100", "%",
+        ))  # fmt: skip
+    return found
+
+
+# --- 主要任务: the summary's list, sorted into sections -----------------------------------------
+
+SECTION_WORDS: list[tuple[str, str]] = [
+    (PlanSection.ELECTIONS, "选举|评议|评优|参投|测评|表彰"),
+    (PlanSection.DEMOCRACY, "提案|代会|民主|公开|公示"),
+    (PlanSection.CARE, "帮扶|慰问|困难|助学|捐|体检|关爱|关怀|疗休养"),
+    (PlanSection.MEMBERS, "入会|会员|会籍"),
+]
+
+
+def section_of(text: str) -> str:
+    for section, words in SECTION_WORDS:
+        if re.search(words, text):
+            return section
+    return PlanSection.OTHER
+
+
+def tasks(summary: Summary | None, org: Org, period: Period, facts: list[Any]) -> list[str]:
+    if summary is not None:
+        return [item.text for item in summary.plan_items.all()]
+    c = drafting.Context(org, period, False, drafting.Figures(facts))
+    _problems, plan = drafting._problems(c, [])
+    return plan
+
+
+# --- 月份活动安排: this year's dated records, moved to next year -----------------------------------
+
+FESTIVALS: dict[str, str] = {
+    Occasion.SPRING_FESTIVAL: N_("开展春节走访慰问活动，慰问离退休教职工和困难职工"),
+    Occasion.CHONGYANG: N_("开展重阳节走访慰问离退休老同志活动"),
+    Occasion.SUMMER: N_("开展夏送清凉活动"),
+}
+POLL_WORDS: dict[str, str] = {
+    PollKind.ELECTION: N_("组织“%(title)s”选举"),
+    PollKind.EVALUATION: N_("组织“%(title)s”民主测评"),
+    PollKind.AWARD: N_("开展“%(title)s”"),
+    PollKind.SIMPLE: N_("组织“%(title)s”投票"),
+}
+
+
+def _next_year_title(title: str, year: int) -> str:
+    return title.replace(str(year), str(year + 1))
+
+
+def calendar(org: Org, start: dt.date, end: dt.date) -> list[DraftMonth]:
+    """The union's own dated records in [start, end], each in its month, worded for next year."""
+    months: list[DraftMonth] = []
+    year = end.year if start.month == 1 else start.year
+    sessions = (
+        CongressSession.objects.filter(org=org, date__gte=start, date__lte=end)
+        .exclude(status=SessionStatus.PREPARING)
+        .select_related("term")
+        .order_by("date", "pk")
+    )
+    last: dict[int, int] = {}
+    for session in sessions:
+        last[session.term_id] = max(last.get(session.term_id, 0), session.number)
+    offset: dict[int, int] = {}
+    for session in sessions:
+        offset[session.term_id] = offset.get(session.term_id, 0) + 1
+        term = session.term
+        months.append(DraftMonth(session.date.month, _("召开第%(term)s届%(kind)s第%(n)s次会议") % {
+            "term": ordinal(term.number), "kind": SHORT_KIND.get(term.kind, _("教代会")),
+            "n": ordinal(last[session.term_id] + offset[session.term_id]),
+        }, f"congress.session:{session.pk}"))  # fmt: skip
+    polls = Poll.objects.filter(
+        org=org, state__in=[PollState.CLOSED, PollState.RELEASED],
+        closed_at__date__gte=start, closed_at__date__lte=end,
+    ).order_by("closed_at", "pk")  # fmt: skip
+    for poll in polls:
+        assert poll.closed_at is not None
+        wording = POLL_WORDS.get(poll.kind, POLL_WORDS[PollKind.SIMPLE])
+        months.append(DraftMonth(poll.closed_at.month, _(wording) % {
+            "title": _next_year_title(poll.title, year)}, f"voting.{poll.kind}:{poll.pk}"))  # fmt: skip
+    visits = Visit.objects.filter(
+        org=org, occasion__in=list(FESTIVALS), visited_on__gte=start, visited_on__lte=end,
+        state__in=[VisitState.APPROVED, VisitState.RECORDED],
+    ).order_by("visited_on", "pk")  # fmt: skip
+    seen: set[str] = set()
+    for visit in visits:
+        if visit.occasion not in seen:
+            seen.add(visit.occasion)
+            months.append(DraftMonth(visit.visited_on.month, _(FESTIVALS[visit.occasion]),
+                                     f"care.visit.{visit.occasion}"))  # fmt: skip
+    aid = (
+        care_queries.entries_in(org, start, end, subtree=False)
+        .filter(kind=LedgerKind.STUDENT_AID)
+        .order_by("paid_on")
+        .first()
+    )
+    if aid is not None:
+        months.append(
+            DraftMonth(aid.paid_on.month, _("开展金秋助学活动，资助困难职工子女"), "care.student_aid")
+        )
+    drives = (
+        DonationCampaign.objects.filter(org=org, starts_on__gte=start, starts_on__lte=end)
+        .exclude(state=CampaignState.DRAFT)
+        .order_by("starts_on", "pk")
+    )
+    for drive in drives:
+        months.append(DraftMonth(drive.starts_on.month, _("组织开展“%(title)s”捐款活动") % {
+            "title": _next_year_title(drive.title, year)}, f"care.donation:{drive.pk}"))  # fmt: skip
+    for check in HealthCampaign.objects.filter(org=org, starts_on__gte=start, starts_on__lte=end).order_by(
+        "starts_on", "pk"
+    ):
+        months.append(DraftMonth(check.starts_on.month, _("组织%(title)s") % {
+            "title": _next_year_title(check.title, year)}, f"care.health.{check.kind}:{check.pk}"))  # fmt: skip
+    months.append(DraftMonth(12, _("总结全年工作，起草年度工作总结和下一年工作计划"), "routine"))
+    unique: dict[tuple[int, str], DraftMonth] = {}
+    for m in months:  # one line per month and wording (two sessions' visits are one line)
+        unique.setdefault((m.month, m.text), m)
+    return sorted(unique.values(), key=lambda m: m.month)
+
+
+def draft(org: Org, year: int, *, summary: Summary | None = None) -> PlanDraft:
+    """The plan for `year + 1`, from `summary` (its figures and list) or this year's facts."""
+    if summary is not None:
+        period = drafting.period_for(summary.period_kind, summary.year)
+        fact_map = summary.fact_map()
+        facts: list[Any] = []
+    else:
+        period = Period.calendar_year(year)
+        facts = drafting.collect_facts(org, period, subtree=False)
+        fact_map = {row["key"]: row for row in drafting.fact_rows(facts)}
+    items = targets(fact_map)
+    items += [DraftItem(section_of(text), text) for text in tasks(summary, org, period, facts)]
+    return PlanDraft(
+        plan_title(org, year + 1),
+        default_guiding_ideas(org, year + 1),
+        items,
+        calendar(org, period.start, period.end),
+    )
