@@ -89,6 +89,7 @@ from .people import People
 from .seed import (
     CARE_CARD_PREFIX,
     DEFAULT_SEED,
+    DELEGATE_CARD_PREFIX,
     GENERATED_COLUMNS,
     MemberWriter,
     _member_rows,
@@ -196,8 +197,15 @@ def care_ready(members: int, records: int) -> bool:
     county = officer_county()
     if county is None or User.objects.filter(username__in=[CHAIR_USERNAME, WELFARE_USERNAME]).count() != 2:
         return False
-    held = Member.objects.filter(org__path__under=county.path).count()
-    return held == members and record_count(county) == records
+    return care_members(county).count() == members and record_count(county) == records
+
+
+def care_members(county: Org) -> models.QuerySet[Member]:
+    """The county's members, not counting congress delegates' members (BENCH-D cards), which the
+    reports scenario adds to this county (bench/reports_seed.py)."""
+    return Member.objects.filter(org__path__under=county.path).exclude(
+        card_number__startswith=DELEGATE_CARD_PREFIX
+    )
 
 
 @transaction.atomic
@@ -272,7 +280,7 @@ def add_members(county: Org, target: int, rng: random.Random, seed: int) -> tupl
     if not units:
         raise ValueError(f"{county.name} has no unions")
     chair = max(units, key=lambda u: (u.workforce, -u.id)).id
-    existing = Member.objects.filter(org__path__under=county.path).count()
+    existing = care_members(county).count()
     wanted = target - existing
     if wanted <= 0:
         return 0, chair
