@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.access import require_roles
 from gonghui.core.errors import DomainError
-from gonghui.core.views.base import AuthedRequest, render_page
+from gonghui.core.views.base import AuthedRequest, attempt, render_page
 
 from .. import queries, rules, services
 from ..enums import ApplicationState
@@ -143,13 +143,7 @@ def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def _done(
     request: AuthedRequest, application: AssistanceApplication, action: Callable[[], object], success: str
 ) -> HttpResponse:
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success)
-    return redirect("care:application_detail", pk=application.pk)
+    return attempt(request, action, success, "care:application_detail", pk=application.pk)
 
 
 @login_required

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from gonghui.core.access import require_roles
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
-from gonghui.core.views.base import AuthedRequest, render_page
+from gonghui.core.views.base import AuthedRequest, attempt, render_page
 from gonghui.members.models import Member
 from gonghui.members.queries import members_in
 
@@ -140,13 +140,7 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def _done(
     request: AuthedRequest, campaign: DonationCampaign, action: Callable[[], object], success: str
 ) -> HttpResponse:
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success)
-    return redirect("care:donation_detail", pk=campaign.pk)
+    return attempt(request, action, success, "care:donation_detail", pk=campaign.pk)
 
 
 @login_required

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from gonghui.core.access import deny, require_roles
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
-from gonghui.core.views.base import AuthedRequest, render_page
+from gonghui.core.views.base import AuthedRequest, attempt, render_page
 from gonghui.members.enums import MemberStatus
 
 from .. import duelists, queries, rules, visiting
@@ -169,13 +169,7 @@ def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _done(request: AuthedRequest, visit: Visit, action: Callable[[], object], success: str) -> HttpResponse:
-    try:
-        action()
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success)
-    return redirect("care:visit_detail", pk=visit.pk)
+    return attempt(request, action, success, "care:visit_detail", pk=visit.pk)
 
 
 @login_required

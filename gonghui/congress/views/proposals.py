@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from gonghui.core.access import can, get_for_user, get_from, require_roles, scopes_for
 from gonghui.core.enums import Role
 from gonghui.core.errors import DomainError
-from gonghui.core.views.base import AuthedRequest, render_page
+from gonghui.core.views.base import AuthedRequest, attempt, render_page
 
 from .. import proposal_queries as queries
 from .. import services
@@ -191,13 +191,7 @@ def proposal_overdue(request: AuthedRequest) -> HttpResponse:
 def _done(
     request: AuthedRequest, proposal: Proposal, step: Callable[[], object], success: str
 ) -> HttpResponse:
-    try:
-        step()
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success)
-    return redirect("congress:proposal_detail", pk=proposal.pk)
+    return attempt(request, step, success, "congress:proposal_detail", pk=proposal.pk)
 
 
 def _invalid(request: AuthedRequest, proposal: Proposal, form: object) -> HttpResponse:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django_htmx.middleware import HtmxDetails
 
+from ..errors import DomainError
 from ..models import User
 
 
@@ -35,3 +38,17 @@ def render_page(
 
 def current_scope(request: HttpRequest) -> Any:
     return request.current_scope.get()  # type: ignore[attr-defined]
+
+
+def attempt(
+    request: HttpRequest, action: Callable[[], object], success: str, to: str, **kwargs: Any
+) -> HttpResponse:
+    """Run one lifecycle action (a service call) and go back to the page `to` (+ kwargs): a refusal
+    (DomainError) becomes an error message, anything else the `success` message."""
+    try:
+        action()
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return redirect(to, **kwargs)
