@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path
 from django.views.decorators.http import require_POST
 
 from gonghui.core import pdf
@@ -32,17 +32,6 @@ def _orgs(user: Any) -> Any:
     return orgs.filter(q) if q is not None else orgs.none()
 
 
-def records_link(url: str) -> str:
-    if url.startswith("/"):
-        return url
-    if ":" in url:
-        try:
-            return reverse(url)
-        except NoReverseMatch:
-            return ""
-    return ""
-
-
 @login_required
 def summary_list(request: AuthedRequest) -> HttpResponse:
     form = SummaryCreateForm(request.POST or None, orgs=_orgs(request.user))
@@ -65,9 +54,7 @@ def summary_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     facts = obj.fact_map()
     paragraphs = []
     for p in obj.paragraphs.all():
-        used = [
-            {**facts[k], "link": records_link(facts[k]["records_url"])} for k in p.fact_keys if k in facts
-        ]
+        used = [facts[k] for k in p.fact_keys if k in facts]
         paragraphs.append({"p": p, "facts": used, "changed": p.figures_changed()})
     context = {"summary": obj, "paragraphs": paragraphs, "plan_form": PlanForm(
         initial={"items": "\n".join(i.text for i in obj.plan_items.all())})}  # fmt: skip
