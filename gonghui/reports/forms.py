@@ -37,6 +37,10 @@ class PlanForm(forms.Form):
     )
 
 
+class GuidingIdeasForm(forms.Form):
+    text = forms.CharField(label=_("指导思想"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
+
+
 class WorkPlanItemForm(forms.Form):
     text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 

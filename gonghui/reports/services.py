@@ -178,6 +178,16 @@ def workplan_item_update(*, actor: Any, item: WorkPlanItem, text: str) -> WorkPl
 
 
 @transaction.atomic
+def workplan_guiding_update(*, actor: Any, plan: WorkPlan, text: str) -> WorkPlan:
+    """Reword the 指导思想; next year's plan of the union starts from this wording."""
+    plan.guiding_ideas = text.strip()
+    plan.save(update_fields=["guiding_ideas", "updated_at"])
+    audit(action="reports.workplan_guiding_update", actor=actor, org=plan.org, object_type="workplan",
+          object_id=str(plan.pk))  # fmt: skip
+    return plan
+
+
+@transaction.atomic
 def monthly_update(*, actor: Any, activity: MonthlyActivity, month: int, text: str) -> MonthlyActivity:
     activity.month, activity.text, activity.edited = month, text.strip(), True
     activity.save(update_fields=["month", "text", "edited"])

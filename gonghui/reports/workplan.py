@@ -29,7 +29,7 @@ from gonghui.voting.enums import PollKind, PollState
 from gonghui.voting.models import Poll
 
 from . import summary as drafting
-from .models import PlanSection, Summary
+from .models import PlanSection, Summary, WorkPlan
 
 
 @dataclass
@@ -63,6 +63,19 @@ class PlanDraft:
 
 def plan_title(org: Org, year: int) -> str:
     return _("%(org)s%(year)s年工作计划") % {"org": org.name, "year": year}
+
+
+def guiding_ideas_for(org: Org, year: int) -> str:
+    """The union's own wording if it reworded last year's plan (its year moved on), else the
+    default: like the summary's opening, the 指导思想 is kept per union from year to year."""
+    last = WorkPlan.objects.filter(org=org, year=year - 1).order_by("-created_at").first()
+    if (
+        last is not None
+        and last.guiding_ideas.strip()
+        and last.guiding_ideas != default_guiding_ideas(org, year - 1)
+    ):
+        return last.guiding_ideas.replace(f"{year - 1}年", f"{year}年")
+    return default_guiding_ideas(org, year)
 
 
 def default_guiding_ideas(org: Org, year: int) -> str:
@@ -240,7 +253,7 @@ def draft(org: Org, year: int, *, summary: Summary | None = None) -> PlanDraft:
     items += [DraftItem(section_of(text), text) for text in tasks(summary, org, period, facts)]
     return PlanDraft(
         plan_title(org, year + 1),
-        default_guiding_ideas(org, year + 1),
+        guiding_ideas_for(org, year + 1),
         items,
         calendar(org, period.start, period.end),
     )

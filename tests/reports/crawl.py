@@ -69,6 +69,7 @@ FOREIGN_OBJECTS.update(
         "reports:workplan_regenerate": _school2_workplan,
         "reports:workplan_docx": _school2_workplan,
         "reports:workplan_pdf": _school2_workplan,
+        "reports:workplan_guiding_edit": _school2_workplan,
         "reports:workplan_item_edit": _school2_workplan_item,
         "reports:workplan_month_edit": _school2_workplan_month,
     }

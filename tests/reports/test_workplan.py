@@ -158,3 +158,45 @@ def test_other_union_404_and_member_403(tree, chair, other_union_chair, member, 
     assert own_member.post(edit, {"text": "x"}).status_code == 403
     item.refresh_from_db()
     assert item.text != "x" and not item.edited
+
+
+def test_the_chair_rewords_the_guiding_ideas_and_next_years_plan_starts_from_them(tree, chair, client_for):
+    _records(tree.school1, chair)
+    plan = services.workplan_generate(actor=chair, org=tree.school1, year=YEAR)
+    assert plan.guiding_ideas == workplan.default_guiding_ideas(tree.school1, YEAR + 1)
+    client = client_for(chair)
+    url = reverse("reports:workplan_guiding_edit", args=[plan.pk])
+    assert "<textarea" in client.get(url, headers={"HX-Request": "true"}).content.decode()
+    reworded = f"{YEAR + 1}年，第一中学工会坚持以教职工为中心，围绕学校发展大局开展工作。"
+    saved = client.post(url, {"text": reworded}, headers={"HX-Request": "true"}).content.decode()
+    assert reworded in saved and "<html" not in saved
+    assert client.post(url, {"text": ""}).status_code == 200  # empty: the form again, nothing lost
+    plan.refresh_from_db()
+    assert plan.guiding_ideas == reworded
+    assert AuditEvent.objects.filter(
+        action="reports.workplan_guiding_update", object_id=str(plan.pk)
+    ).exists()
+    following = services.workplan_generate(actor=chair, org=tree.school1, year=YEAR + 1)
+    assert (
+        following.guiding_ideas == f"{YEAR + 2}年，第一中学工会坚持以教职工为中心，围绕学校发展大局开展工作。"
+    )
+
+
+def test_a_second_generate_opens_the_existing_plan_and_the_list_shows_plans(tree, chair, client_for):
+    _records(tree.school1, chair)
+    summary = _summary(tree.school1)
+    client = client_for(chair)
+    first = client.post(reverse("reports:workplan_create", args=[summary.pk]))
+    second = client.post(reverse("reports:workplan_create", args=[summary.pk]))
+    plan = WorkPlan.objects.get(org=tree.school1)
+    assert first.url == second.url == reverse("reports:workplan_detail", args=[plan.pk])
+    page = client.get(reverse("reports:summary_detail", args=[summary.pk])).content.decode()
+    assert "查看下一年工作计划" in page and "生成下一年工作计划" not in page
+    listing = client.get(reverse("reports:summary_list")).content.decode()
+    assert plan.title in listing and reverse("reports:workplan_detail", args=[plan.pk]) in listing
+
+
+def test_the_plan_list_shows_no_other_unions_plans(tree, chair, other_union_chair, client_for):
+    plan = services.workplan_generate(actor=chair, org=tree.school1, year=YEAR)
+    listing = client_for(other_union_chair).get(reverse("reports:summary_list")).content.decode()
+    assert plan.title not in listing

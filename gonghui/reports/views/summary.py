@@ -19,7 +19,7 @@ from gonghui.core.views.base import AuthedRequest, render_page
 from .. import services
 from ..documents import summary_docx, summary_pdf
 from ..forms import ParagraphForm, PlanForm, SummaryCreateForm
-from ..models import Summary, SummaryParagraph
+from ..models import Summary, SummaryParagraph, WorkPlan
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -45,7 +45,9 @@ def summary_list(request: AuthedRequest) -> HttpResponse:
         )
         return redirect("reports:summary_detail", pk=obj.pk)
     summaries = visible(Summary.objects.select_related("org"), request.user)[:50]
-    return render_page(request, "reports/summary_list.html", {"form": form, "summaries": summaries})
+    plans = visible(WorkPlan.objects.select_related("org"), request.user)[:50]
+    context = {"form": form, "summaries": summaries, "plans": plans}
+    return render_page(request, "reports/summary_list.html", context)
 
 
 @login_required
@@ -56,7 +58,8 @@ def summary_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     for p in obj.paragraphs.all():
         used = [facts[k] for k in p.fact_keys if k in facts]
         paragraphs.append({"p": p, "facts": used, "changed": p.figures_changed()})
-    context = {"summary": obj, "paragraphs": paragraphs, "plan_form": PlanForm(
+    plan = WorkPlan.objects.filter(org=obj.org_id, year=obj.year + 1).only("pk").first()
+    context = {"summary": obj, "paragraphs": paragraphs, "work_plan": plan, "plan_form": PlanForm(
         initial={"items": "\n".join(i.text for i in obj.plan_items.all())})}  # fmt: skip
     return render_page(request, "reports/summary_detail.html", context, partial="job-status")
 

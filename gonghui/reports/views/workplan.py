@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.core import pdf
@@ -18,7 +20,7 @@ from gonghui.core.views.base import AuthedRequest, render_page
 
 from .. import services
 from ..documents import month_rows, workplan_docx, workplan_pdf
-from ..forms import MonthlyActivityForm, WorkPlanItemForm
+from ..forms import GuidingIdeasForm, MonthlyActivityForm, WorkPlanItemForm
 from ..models import MonthlyActivity, PlanSection, Summary, WorkPlan, WorkPlanItem
 from .summary import DOCX
 
@@ -38,6 +40,10 @@ def _plan(request: AuthedRequest, pk: int, *, action: str = "view") -> WorkPlan:
 @require_POST
 def workplan_create(request: AuthedRequest, pk: int) -> HttpResponse:
     summary = get_for_user(Summary, request.user, pk, action="change", request=request)
+    existing = WorkPlan.objects.filter(org=summary.org, year=summary.year + 1).first()
+    if existing is not None:  # one plan per union and year: open it (it has its own 重新生成)
+        messages.info(request, _("%(title)s已存在，已为您打开。") % {"title": existing.title})
+        return redirect("reports:workplan_detail", pk=existing.pk)
     plan = services.workplan_generate(actor=request.user, org=summary.org, year=summary.year, summary=summary)
     return redirect("reports:workplan_detail", pk=plan.pk)
 
@@ -90,6 +96,28 @@ def workplan_item_edit(request: AuthedRequest, pk: int, item_pk: int) -> HttpRes
     return _item_fragment(request, item, editing=True)
 
 
+def _guiding_fragment(
+    request: AuthedRequest, plan: WorkPlan, *, editing: bool, form: Any = None
+) -> HttpResponse:
+    context = {"plan": plan, "editing": editing,
+               "form": form or GuidingIdeasForm(initial={"text": plan.guiding_ideas})}  # fmt: skip
+    return render_page(request, "reports/workplan_guiding.html", context)
+
+
+@login_required
+def workplan_guiding_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk, action="change")
+    if request.method == "POST":
+        form = GuidingIdeasForm(request.POST)
+        if form.is_valid():
+            services.workplan_guiding_update(actor=request.user, plan=plan, text=form.cleaned_data["text"])
+            if not getattr(request, "htmx", False):
+                return redirect("reports:workplan_detail", pk=pk)
+            return _guiding_fragment(request, plan, editing=False)
+        return _guiding_fragment(request, plan, editing=True, form=form)
+    return _guiding_fragment(request, plan, editing=True)
+
+
 def _month_fragment(
     request: AuthedRequest, activity: MonthlyActivity, *, editing: bool, form: Any = None
 ) -> HttpResponse:
@@ -135,6 +163,7 @@ urlpatterns = [
     path("summaries/<int:pk>/workplan/", workplan_create, name="workplan_create"),
     path("workplans/<int:pk>/", workplan_detail, name="workplan_detail"),
     path("workplans/<int:pk>/regenerate/", workplan_regenerate, name="workplan_regenerate"),
+    path("workplans/<int:pk>/guiding/edit/", workplan_guiding_edit, name="workplan_guiding_edit"),
     path("workplans/<int:pk>/items/<int:item_pk>/edit/", workplan_item_edit, name="workplan_item_edit"),
     path("workplans/<int:pk>/months/<int:month_pk>/edit/", workplan_month_edit, name="workplan_month_edit"),
     path("workplans/<int:pk>/workplan.docx", workplan_export_docx, name="workplan_docx"),
