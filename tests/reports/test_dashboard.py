@@ -129,6 +129,11 @@ def test_charts_get_their_data_inline(client_for, county_officer, known_year):
     assert sum(charts["trend"][0]["data"]) == 3  # proposals submitted this year
     assert sum(charts["trend"][1]["data"]) == 3000.0  # hardship aid paid
     assert len(charts["children"]["names"]) == 2
+    children = response.context["children"]
+    # a bar opens that unit's dashboard for the same period; the link opens for the officer
+    assert charts["children"]["links"][0] == f"{URL}?org={children[0].org.pk}&period=calendar&year={YEAR}"
+    client = client_for(county_officer)
+    assert client.get(charts["children"]["links"][0]).context["org"] == children[0].org
     body = response.content.decode()
     assert 'id="dashboard-data"' in body and "vendor/echarts/echarts.min.js" in body
 

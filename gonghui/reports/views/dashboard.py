@@ -4,6 +4,7 @@ overdue items, and for a superior union the child units compared and ranked."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -83,6 +84,10 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         "flagged": sum(1 for row in children if row.flagged),
         "charts": dashboards.chart_data(org, period, children),
     }
+    # A bar of the child-unit chart opens that unit's own dashboard for the same period.
+    context["charts"]["children"]["links"] = [
+        f"{request.path}?{urlencode({'org': row.org.pk, 'period': kind, 'year': year})}" for row in children
+    ]
     return render(request, "reports/dashboard.html", context)
 
 

@@ -37,6 +37,12 @@
           series: data.children.series.map(function (s) { return { name: s.name, type: "bar", data: s.data }; }),
         };
       }
+      if (kind === "children" && data.children.links) {
+        chart.on("click", function (params) {
+          var link = data.children.links[params.dataIndex];
+          if (link) window.location.href = link;
+        });
+      }
       if (option) {
         chart.setOption(option);
         charts.push(chart);
