@@ -21,12 +21,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .access import deny, in_scope
 from .enums import OrgKind, Role
+from .facts import Period
 from .models import Org
 
 PARAMS = ("union", "from", "to", "subtree")
@@ -66,6 +67,17 @@ class Linker:
         if raw not in self._orgs:
             self._orgs[raw] = Org.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
         return link if check(self.user, self._orgs[raw]) else ""
+
+
+def url(name: str, org: Org, period: Period | None = None, *, subtree: bool = True, **params: Any) -> str:
+    """The list page `name` narrowed to `org` (and its subtree) and `period`, plus `params`."""
+    query: dict[str, Any] = {"union": org.pk}
+    if period is not None:
+        query["from"], query["to"] = period.start.isoformat(), period.end.isoformat()
+    if not subtree:
+        query["subtree"] = "0"
+    query.update({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{reverse(name)}?{urlencode(query)}"
 
 
 def _date(raw: str) -> dt.date | None:
@@ -154,6 +166,8 @@ class Drilldown:
     def banner(self, request: HttpRequest, count: int) -> dict[str, Any]:
         """The context of `core/_drilldown.html`: what is shown, how many rows, and a link back to
         the page without the drill-down parameters (its other filters kept)."""
-        rest = [(k, v) for k, v in request.GET.lists() for v in v if k not in PARAMS and k != "page"]
+        rest = [
+            (k, v) for k, values in request.GET.lists() for v in values if k not in PARAMS and k != "page"
+        ]
         clear = request.path + (f"?{urlencode(rest)}" if rest else "")
         return {"active": self.active, "text": self.describe(), "count": count, "clear_url": clear}
