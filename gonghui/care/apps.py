@@ -1,5 +1,17 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+
+def _guard(capability: Any) -> Callable[[Any, Any], bool]:
+    from . import rules
+
+    def check(user: Any, org: Any) -> bool:
+        return rules.may(user, capability, org) if org is not None else rules.holds(user, capability)
+
+    return check
 
 
 class CareConfig(AppConfig):
@@ -17,6 +29,19 @@ class CareConfig(AppConfig):
         from . import facts as care_facts
 
         facts.register("care", care_facts.year_facts)
+        # A figure links to its list only for viewers who may open that list for its union
+        # (the care lists need a capability, often the 生活 portfolio, not just a role there).
+        from gonghui.core import drilldown
+
+        from . import rules
+
+        for name, capability in (
+            ("care:applications", rules.APP_VIEW), ("care:files", rules.FILE_VIEW),
+            ("care:totals", rules.TOTALS_VIEW), ("care:visits", rules.VISIT_VIEW),
+            ("care:donations", rules.CAMPAIGN_VIEW), ("care:health", rules.CAMPAIGN_VIEW),
+            ("care:trips", rules.CAMPAIGN_OVERSEE),
+        ):  # fmt: skip
+            drilldown.guard(name, _guard(capability))
         # Officers of any portfolio see the entry; the pages themselves check the portfolio.
         officers = frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.COMMITTEE, Role.AUDITOR, Role.SUPERIOR_ADMIN,
                               Role.GROUP_LEADER})  # fmt: skip

@@ -8,18 +8,16 @@ school union and one of its groups each get their own exact figures.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.urls import reverse
 from django.utils import timezone
 
+from gonghui.core import drilldown
 from gonghui.core.facts import Fact, Period, percent
 from gonghui.core.models import Org
 
-from .enums import CampaignState, FileState, HealthKind, LedgerKind
+from .enums import CampaignState, HealthKind, LedgerKind
 from .models import (
     Donation,
     DonationCampaign,
@@ -30,7 +28,7 @@ from .models import (
     fen_sum,
     from_fen,
 )
-from .queries import entries_in, overdue_files
+from .queries import entries_in, open_on, overdue_files
 
 
 def _files(org: Org, subtree: bool) -> QuerySet[HardshipFile]:
@@ -39,7 +37,16 @@ def _files(org: Org, subtree: bool) -> QuerySet[HardshipFile]:
     return HardshipFile.objects.filter(org=org)
 
 
+def _url(name: str, org: Org, period: Period | None, subtree: bool, **params: Any) -> str:
+    """The list page's drill-down link; `period` None for a state at a day, which the page's own
+    filter names (open_on=, as_of=)."""
+    return drilldown.url(name, org, period, subtree=subtree, **params)
+
+
 def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
+    def url(name: str, **params: Any) -> str:
+        return _url(name, org, period, subtree, **params)
+
     entries = entries_in(org, period.start, period.end, subtree=subtree)
     facts: list[Fact] = []
     for kind, people_label, times_label, amount_label, headline in (
@@ -56,47 +63,35 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
             people = standing.values("member_id").distinct().count()
         amount = of_kind.total()
         key = f"care.{kind.value}"
+        # People and person-times are both read off the standing payouts: the list shows one row
+        # per payout, so the people figure's record count is its payouts (a person paid twice is
+        # two rows), not the people.
+        payouts = url("care:totals", kind=kind.value, standing="1")
         facts += [
-            Fact(f"{key}.people", people_label, people, "人", period, "care:applications", people,
+            Fact(f"{key}.people", people_label, people, "人", period, payouts, times,
                  extra={"kind": kind.value}, headline=headline),
-            Fact(f"{key}.times", times_label, times, "人次", period, "care:applications", times),
-            Fact(f"{key}.amount", amount_label, amount, "元", period, "care:totals", of_kind.count(),
-                 headline=headline),
+            Fact(f"{key}.times", times_label, times, "人次", period, payouts, times),
+            Fact(f"{key}.amount", amount_label, amount, "元", period, url("care:totals", kind=kind.value),
+                 of_kind.count(), headline=headline),
         ]  # fmt: skip
     files = _files(org, subtree)
     today = min(timezone.localdate(), period.end)
-    open_at_end = files.filter(opened_on__lte=period.end).exclude(
-        state=FileState.CLOSED, closed_on__lte=period.end
-    )
+    open_at_end = open_on(files, period.end).count()
     overdue = overdue_files(files, today=today).count()
     opened = files.filter(opened_on__gte=period.start, opened_on__lte=period.end).count()
+    # Files open at the period's end and overdue files are states at a day, not rows dated in the
+    # period: their links name the day instead (the files page's open_on / as_of).
     facts += [
-        Fact("care.files.open", "困难职工建档", open_at_end.count(), "人", period, "care:files"),
-        Fact("care.files.opened", "新建困难职工档案", opened, "份", period, "care:files"),
-        Fact("care.files.overdue", "逾期未复核档案", overdue, "份", period, "care:files", overdue),
-        Fact("care.total", "帮扶慰问支出合计", entries.total(), "元", period, "care:totals"),
-    ]
+        Fact("care.files.open", "困难职工建档", open_at_end, "人", period,
+             _url("care:files", org, None, subtree, open_on=period.end.isoformat()), open_at_end),
+        Fact("care.files.opened", "新建困难职工档案", opened, "份", period, url("care:files", closed="on"), opened),
+        Fact("care.files.overdue", "逾期未复核档案", overdue, "份", period,
+             _url("care:files", org, None, subtree, overdue="on", as_of=today.isoformat()), overdue),
+        Fact("care.total", "帮扶慰问支出合计", entries.total(), "元", period, url("care:totals"), entries.count()),
+    ]  # fmt: skip
     facts += campaign_facts(org, period, subtree=subtree)
     facts += visit_facts(org, period, subtree=subtree)
-    return [_linked(fact, period) for fact in facts]
-
-
-def _linked(fact: Fact, period: Period) -> Fact:
-    """Turn a URL name in `records_url` into the list page's URL, with the filters it has."""
-    name = fact.records_url
-    if not name or "/" in name:
-        return fact
-    params: dict[str, Any] = {}
-    if name == "care:totals":
-        params["year"] = period.start.year
-    elif name == "care:visits" and "occasion" in fact.extra:
-        params["occasion"] = fact.extra["occasion"]
-    elif name == "care:applications":
-        params["kind"] = fact.key.split(".")[1]
-    elif name == "care:files" and fact.key == "care.files.overdue":
-        params["overdue"] = "on"
-    url = reverse(name) + (f"?{urlencode(params)}" if params else "")
-    return dataclasses.replace(fact, records_url=url)
+    return facts
 
 
 def _in(queryset: QuerySet[Any], org: Org, subtree: bool) -> QuerySet[Any]:
@@ -116,36 +111,47 @@ def campaign_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fa
     )
     used = DonationUse.objects.filter(campaign__in=drives).aggregate(total=fen_sum())["total"]
     asked, donors = d["asked"] or 0, gifts["donors"]
+
+    def url(name: str, **params: Any) -> str:
+        return _url(name, org, period, subtree, **params)
+
+    # The drives page lists drives, not gifts: the amount's record count is its drives.
+    drives_url = url("care:donations", drafts="0")
     facts = [
-        Fact("care.donation.campaigns", "捐款活动", d["n"], "次", period, "care:donations", d["n"]),
-        Fact("care.donation.amount", "募集捐款", from_fen(gifts["total"]), "元", period, "care:donations",
-             gifts["gifts"], headline=True),
-        Fact("care.donation.donors", "参与捐款", donors, "人次", period, "care:donations"),
-        Fact("care.donation.asked", "倡议捐款", asked, "人次", period, "care:donations"),
-        Fact("care.donation.rate", "捐款参与率", percent(donors, asked), "%", period, "care:donations"),
-        Fact("care.donation.used", "善款使用", from_fen(used), "元", period, "care:donations"),
+        Fact("care.donation.campaigns", "捐款活动", d["n"], "次", period, drives_url, d["n"]),
+        Fact("care.donation.amount", "募集捐款", from_fen(gifts["total"]), "元", period, drives_url, d["n"],
+             extra={"gifts": gifts["gifts"]}, headline=True),
+        Fact("care.donation.donors", "参与捐款", donors, "人次", period, drives_url),
+        Fact("care.donation.asked", "倡议捐款", asked, "人次", period, drives_url),
+        Fact("care.donation.rate", "捐款参与率", percent(donors, asked), "%", period, drives_url),
+        Fact("care.donation.used", "善款使用", from_fen(used), "元", period, drives_url),
     ]  # fmt: skip
     health = _in(HealthCampaign.objects.filter(**dated), org, subtree)
     for kind, label in ((HealthKind.CHECKUP, "体检"), (HealthKind.WOMEN, "妇检")):
         of_kind = health.filter(kind=kind)
-        eligible = of_kind.aggregate(n=Sum("eligible_count"))["n"] or 0
+        h = of_kind.aggregate(n=Count("pk"), eligible=Sum("eligible_count"))
+        eligible = h["eligible"] or 0
         attended = of_kind.aggregate(n=Count("attendances"))["n"]
         key = f"care.health.{kind.value}"
+        # The campaigns page lists campaigns (attendance is on each one): the record count of
+        # the people screened is the campaigns they were screened in.
+        campaigns = url("care:health", kind=kind.value)
         facts += [
-            Fact(f"{key}.eligible", f"应{label}人数", eligible, "人", period, "care:health"),
-            Fact(f"{key}.attended", f"{label}人数", attended, "人", period, "care:health", attended),
-            Fact(f"{key}.rate", f"{label}受检率", percent(attended, eligible), "%", period, "care:health",
+            Fact(f"{key}.eligible", f"应{label}人数", eligible, "人", period, campaigns),
+            Fact(f"{key}.attended", f"{label}人数", attended, "人", period, campaigns, h["n"],
+                 extra={"attendances": attended}),
+            Fact(f"{key}.rate", f"{label}受检率", percent(attended, eligible), "%", period, campaigns,
                  headline=kind == HealthKind.WOMEN),
         ]  # fmt: skip
     trips = _in(RecuperationTrip.objects.filter(**dated), org, subtree)
     t = trips.aggregate(n=Count("pk"), times=Sum("participant_count"))
-    entries = entries_in(org, period.start, period.end, subtree=subtree)
-    cost = entries.filter(kind=LedgerKind.RECUPERATION).total()
+    entries = entries_in(org, period.start, period.end, subtree=subtree).filter(kind=LedgerKind.RECUPERATION)
     facts += [
-        Fact("care.recuperation.trips", "疗休养", t["n"], "批次", period, "care:trips", t["n"]),
-        Fact("care.recuperation.times", "疗休养", t["times"] or 0, "人次", period, "care:trips"),
-        Fact("care.recuperation.amount", "疗休养费用", cost, "元", period, "care:totals"),
-    ]
+        Fact("care.recuperation.trips", "疗休养", t["n"], "批次", period, url("care:trips"), t["n"]),
+        Fact("care.recuperation.times", "疗休养", t["times"] or 0, "人次", period, url("care:trips"), t["n"]),
+        Fact("care.recuperation.amount", "疗休养费用", entries.total(), "元", period,
+             url("care:totals", kind=LedgerKind.RECUPERATION.value), entries.count()),
+    ]  # fmt: skip
     return facts
 
 
@@ -167,33 +173,43 @@ def visit_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]
         for r in rows.order_by()
         .values("visit__occasion")
         .annotate(times=Count("pk"), people=Count("member_id", distinct=True),
+                  visits=Count("visit_id", distinct=True),
                   gifts=fen_sum("visit__gift_value", filter=Q(visit__gift_value__gt=0)))
     }  # fmt: skip
+    paid = entries_in(org, period.start, period.end, subtree=subtree).filter(
+        kind=LedgerKind.CONDOLENCE, visit_member__isnull=False
+    )
     cash = {
-        r["visit_member__visit__occasion"]: from_fen(r["total"])
-        for r in entries_in(org, period.start, period.end, subtree=subtree)
-        .filter(kind=LedgerKind.CONDOLENCE, visit_member__isnull=False)
-        .order_by()
+        r["visit_member__visit__occasion"]: (from_fen(r["total"]), r["n"])
+        for r in paid.order_by()
         .values("visit_member__visit__occasion")
-        .annotate(total=fen_sum())
+        .annotate(total=fen_sum(), n=Count("pk"))
     }
     times = sum(r["times"] for r in by_occasion.values())
     people = rows.values("member_id").distinct().count()
-    retirees = (
-        rows.filter(visit__occasion__in=[Occasion.SPRING_FESTIVAL, Occasion.CHONGYANG])
-        .values("member_id")
-        .distinct()
-        .count()
-    )
-    amount = sum(cash.values(), from_fen(0))
+    visits = rows.values("visit_id").distinct().count()
+    festivals = [Occasion.SPRING_FESTIVAL.value, Occasion.CHONGYANG.value]
+    festival_rows = rows.filter(visit__occasion__in=festivals)
+    retirees = festival_rows.values("member_id").distinct().count()
+    festival_visits = festival_rows.values("visit_id").distinct().count()
+    amount = sum((c[0] for c in cash.values()), from_fen(0))
     gifts = sum((from_fen(r["gifts"]) for r in by_occasion.values()), from_fen(0))
+
+    def url(name: str, **params: Any) -> str:
+        return _url(name, org, period, subtree, **params)
+
+    # The visits page lists visits (each with its members), so the people and person-times
+    # figures' record count is the recorded visits they come from; cash is the ledger's entries.
+    recorded = url("care:visits", state=VisitState.RECORDED.value)
     facts = [
-        Fact("care.condolence.people", "慰问职工", people, "人", period, "care:visits", people),
-        Fact("care.condolence.times", "慰问", times, "人次", period, "care:visits", times, headline=True),
-        Fact("care.condolence.amount", "发放慰问金", amount, "元", period, "care:totals", headline=True),
-        Fact("care.condolence.gift_value", "慰问品价值", gifts, "元", period, "care:visits"),
+        Fact("care.condolence.people", "慰问职工", people, "人", period, recorded, visits),
+        Fact("care.condolence.times", "慰问", times, "人次", period, recorded, visits, headline=True),
+        Fact("care.condolence.amount", "发放慰问金", amount, "元", period,
+             url("care:totals", kind=LedgerKind.CONDOLENCE.value, visit="1"), sum(c[1] for c in cash.values()),
+             headline=True),
+        Fact("care.condolence.gift_value", "慰问品价值", gifts, "元", period, recorded),
         Fact("care.condolence.festival_retirees", "节日走访慰问离退休老同志", retirees, "人", period,
-             "care:visits", retirees),
+             url("care:visits", state=VisitState.RECORDED.value, occasion=festivals), festival_visits),
     ]  # fmt: skip
     for occasion in Occasion:
         row = by_occasion.get(occasion.value)
@@ -201,10 +217,13 @@ def visit_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]
             continue
         key = f"care.condolence.{occasion.value}"
         n = row["times"] if row else 0
+        cash_total, entries = cash.get(occasion.value, (from_fen(0), 0))
         facts += [
-            Fact(f"{key}.times", f"{occasion.label}慰问", n, "人次", period, "care:visits", n,
+            Fact(f"{key}.times", f"{occasion.label}慰问", n, "人次", period,
+                 url("care:visits", state=VisitState.RECORDED.value, occasion=occasion.value),
+                 row["visits"] if row else 0, extra={"occasion": occasion.value}),
+            Fact(f"{key}.amount", f"{occasion.label}慰问金", cash_total, "元", period,
+                 url("care:totals", kind=LedgerKind.CONDOLENCE.value, occasion=occasion.value), entries,
                  extra={"occasion": occasion.value}),
-            Fact(f"{key}.amount", f"{occasion.label}慰问金", cash.get(occasion.value, from_fen(0)), "元", period,
-                 "care:totals", extra={"occasion": occasion.value}),
         ]  # fmt: skip
     return facts

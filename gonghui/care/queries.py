@@ -108,6 +108,28 @@ def overdue_files(files: QuerySet[HardshipFile], *, today: dt.date) -> QuerySet[
     return files.filter(state=FileState.OPEN, next_review_on__lt=today)
 
 
+def drilled(
+    queryset: QuerySet[Any], drill: Any, *, subtree_path: str = "org", own: str = "org",
+    date_field: str | None = None,
+) -> QuerySet[Any]:  # fmt: skip
+    """A list narrowed to a figure's union and period (core.drilldown.Drilldown `drill`), the
+    way facts.py counts: the subtree by `subtree_path`'s org (e.g. the member's, for files), the
+    union alone by `own` (the org that keeps or paid the row), and `date_field` in the period."""
+    if drill.org is not None:
+        if drill.subtree:
+            queryset = queryset.filter(**{f"{subtree_path}__path__under": drill.org.path})
+        else:
+            queryset = queryset.filter(**{own: drill.org})
+    if date_field is not None:
+        queryset = queryset.filter(drill.date_q(date_field))
+    return queryset
+
+
+def open_on(files: QuerySet[HardshipFile], day: dt.date) -> QuerySet[HardshipFile]:
+    """Files open on `day`: opened by then and not closed by then (the 建档 figure)."""
+    return files.filter(opened_on__lte=day).exclude(state=FileState.CLOSED, closed_on__lte=day)
+
+
 def standards_of(org: Org) -> dict[str, CareStandard]:
     return {s.kind: s for s in CareStandard.objects.filter(org=org)}
 

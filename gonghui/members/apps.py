@@ -40,5 +40,18 @@ class MembersConfig(AppConfig):
             )
         )
         facts.register("members", member_facts.year_facts)
+        # Member rows are for the union's own officers; a superior union's officer sees the
+        # figures but not the roll, so figures link to it only where the viewer may open it.
+        from gonghui.core import drilldown
+        from gonghui.core.access import in_scope, scopes_for
+
+        drilldown.guard(
+            "members:list",
+            lambda user, org: (
+                in_scope(user, org, MEMBER_VIEW_ROLES)
+                if org is not None
+                else bool(scopes_for(user, MEMBER_VIEW_ROLES))
+            ),
+        )
         register_extension(demo.add_members)
         register_todo(todos.incoming_transfers)

@@ -81,6 +81,10 @@ class MemberStatus(models.TextChoices):
 
 # Members who still belong to the union (counted, visited at festivals).
 CURRENT_STATUSES = frozenset({MemberStatus.ACTIVE, MemberStatus.RETIRED})
+# Members who left (减少会员): their status_date is the day they left.
+LEFT_STATUSES = frozenset(
+    {MemberStatus.TRANSFERRED_OUT, MemberStatus.WITHDRAWN, MemberStatus.EXPELLED, MemberStatus.DECEASED}
+)
 
 
 class ChangeType(models.TextChoices):

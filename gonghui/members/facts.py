@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.urls import reverse
 
+from gonghui.core import drilldown
 from gonghui.core.enums import OrgKind, OrgStatus
 from gonghui.core.facts import Fact, Period, percent
 from gonghui.core.models import Org
@@ -23,9 +23,10 @@ def _scope(org: Org, subtree: bool) -> QuerySet[Member]:
     return Member.objects.filter(Q(org=org) | Q(org__parent=org, org__kind=OrgKind.GROUP))
 
 
-def _url(org: Org, **params: object) -> str:
-    query = {"union": org.pk, **{k: v for k, v in params.items() if v not in (None, "")}}
-    return f"{reverse('members:list')}?{urlencode(query)}"
+def _url(org: Org, period: Period | None = None, *, subtree: bool = True, **params: object) -> str:
+    """The member list drilled to the union; `period` only for figures of members dated in it
+    (joined, left), not for a state such as "active"."""
+    return drilldown.url("members:list", org, period, subtree=subtree, **params)
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -61,27 +62,36 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
     unions = Org.objects.filter(kind__in=[OrgKind.GRASSROOTS, OrgKind.JOINT], status=OrgStatus.ACTIVE)
     unions = unions.filter(path__under=org.path) if subtree else unions.filter(pk=org.pk)
     workforce = unions.aggregate(total=Sum("workforce"))["total"] or 0
+
+    def url(dated: bool = False, **params: object) -> str:
+        return _url(org, period if dated else None, subtree=subtree, **params)
+
+    # Each link carries the same conditions as its count: the list's default ("current") would
+    # otherwise add or drop members (e.g. a withdrawn member still flagged as hardship).
     facts = [
-        Fact("members.active", "在会会员", counts["active"], "人", period, _url(org, status="active"), counts["active"], headline=True),
-        Fact("members.retired", "离退休会员", counts["retired"], "人", period, _url(org, status="retired"), counts["retired"]),
-        Fact("members.women", "女会员", counts["women"], "人", period, _url(org, status="active", flag="female"), counts["women"]),
-        Fact("members.new", "新入会会员", counts["new"], "人", period, _url(org, join_year=period.start.year), counts["new"], headline=True),
-        Fact("members.left", "减少会员", counts["left"], "人", period, _url(org), counts["left"]),
-        Fact("members.migrant", "农民工会员", counts["migrant"], "人", period, _url(org, employment="migrant"), counts["migrant"]),
-        Fact("members.agency", "劳务派遣会员", counts["agency"], "人", period, _url(org, employment="agency"), counts["agency"]),
-        Fact("members.hardship", "困难职工", counts["hardship"], "人", period, _url(org, flag="hardship"), counts["hardship"], headline=True),
-        Fact("members.model_workers", "劳模", counts["model_workers"], "人", period, _url(org, flag="model_worker"),
-             counts["model_workers"]),
+        Fact("members.active", "在会会员", counts["active"], "人", period, url(status="active"), counts["active"], headline=True),
+        Fact("members.retired", "离退休会员", counts["retired"], "人", period, url(status="retired"), counts["retired"]),
+        Fact("members.women", "女会员", counts["women"], "人", period, url(status="active", flag="female"), counts["women"]),
+        Fact("members.new", "新入会会员", counts["new"], "人", period, url(True, status=""), counts["new"], headline=True),
+        Fact("members.left", "减少会员", counts["left"], "人", period, url(True, status="left"), counts["left"]),
+        Fact("members.migrant", "农民工会员", counts["migrant"], "人", period, url(status="active", employment="migrant"),
+             counts["migrant"]),
+        Fact("members.agency", "劳务派遣会员", counts["agency"], "人", period, url(status="active", employment="agency"),
+             counts["agency"]),
+        Fact("members.hardship", "困难职工", counts["hardship"], "人", period, url(status="current", flag="hardship"),
+             counts["hardship"], headline=True),
+        Fact("members.model_workers", "劳模", counts["model_workers"], "人", period,
+             url(status="current", flag="model_worker"), counts["model_workers"]),
+        # The workforce is the unions' own figure, shown on the union's page: there is no list of
+        # rows to count, so no record count.
         Fact("members.workforce", "职工人数", workforce, "人", period, reverse("core:org_detail", args=[org.pk]),
-             unions.count()),
-        Fact("members.join_rate", "入会率", percent(counts["active"], workforce), "%", period, _url(org, status="active"),
+             extra={"unions": unions.count()}),
+        Fact("members.join_rate", "入会率", percent(counts["active"], workforce), "%", period, url(status="active"),
              counts["active"], headline=True),
     ]  # fmt: skip
     for i, (_low, _high, label) in enumerate(AGE_BANDS):
         value = counts[f"age_{i}"]
-        facts.append(
-            Fact(
-                f"members.age.{i}", f"会员年龄{label}", value, "人", period, _url(org, age_band=label), value
-            )
-        )
+        # Ages as at the period's end, as counted above.
+        link = url(status="active", age_band=label, age_on=end.isoformat())
+        facts.append(Fact(f"members.age.{i}", f"会员年龄{label}", value, "人", period, link, value))
     return facts

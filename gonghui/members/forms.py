@@ -45,7 +45,12 @@ class MemberFilterForm(BootstrapMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("会籍状态"),
         required=False,
-        choices=[("current", _("在会及离退休")), ("", _("全部")), *MemberStatus.choices],
+        choices=[
+            ("current", _("在会及离退休")),
+            ("left", _("已减少(转出、退会、除名、去世)")),
+            ("", _("全部")),
+            *MemberStatus.choices,
+        ],
     )
     employment = forms.ChoiceField(
         label=_("用工类别"), required=False, choices=[("", _("全部")), *Employment.choices]

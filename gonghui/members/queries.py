@@ -13,7 +13,7 @@ from gonghui.core.access import in_scope, scope_q, visible
 from gonghui.core.enums import OrgKind, OrgStatus
 from gonghui.core.models import Org
 
-from .enums import AGE_BANDS, CURRENT_STATUSES
+from .enums import AGE_BANDS, CURRENT_STATUSES, LEFT_STATUSES
 from .models import MEMBER_CHANGE_ROLES, MEMBER_VIEW_ROLES, Member, Transfer
 from .privacy import lookup_hash
 
@@ -117,6 +117,8 @@ class MemberFilters:
     age_band: str = ""
     join_year: int | None = None
     q: str = ""
+    # The day ages are reckoned on (a figure's period end); today when None.
+    age_on: dt.date | None = None
 
 
 def filtered(user: Any, filters: MemberFilters, *, today: dt.date) -> QuerySet[Member]:
@@ -127,6 +129,8 @@ def filtered(user: Any, filters: MemberFilters, *, today: dt.date) -> QuerySet[M
         queryset = queryset.filter(org=filters.group)
     if filters.status == "current":
         queryset = queryset.filter(status__in=CURRENT_STATUSES)
+    elif filters.status == "left":
+        queryset = queryset.filter(status__in=LEFT_STATUSES)
     elif filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.employment:
@@ -141,6 +145,7 @@ def filtered(user: Any, filters: MemberFilters, *, today: dt.date) -> QuerySet[M
     if filters.flag in flag_filters:
         queryset = queryset.filter(flag_filters[filters.flag])
     if filters.age_band:
+        today = filters.age_on or today
         for low, high, label in AGE_BANDS:
             if label == filters.age_band:
                 # Born after (today - high years) and on/before (today - low years).

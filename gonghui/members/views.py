@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +24,7 @@ from gonghui.core.access import (
     scopes_for,
     visible,
 )
+from gonghui.core.drilldown import Drilldown
 from gonghui.core.enums import OrgKind, OrgStatus
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
@@ -59,6 +61,13 @@ def _chosen_union(request: AuthedRequest) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+def _day(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
 def _filters(
     request: AuthedRequest, *, shown: bool = True
 ) -> tuple[MemberFilterForm, queries.MemberFilters, bool]:
@@ -75,7 +84,9 @@ def _filters(
         asked = request.GET.get("group", "")
         groups = [(int(asked), asked)] if asked.isdigit() else []
     data = request.GET.copy() if request.GET else None
-    if data is not None and "union" not in data:
+    if data is not None and ("union" not in data or union is None):
+        # A drill-down's union that is not a picker choice (a group, a federation) narrows the
+        # rows through the drill-down; the other filters must still apply.
         data["union"] = str(union.pk) if union else ""
     form = MemberFilterForm(
         data,
@@ -89,7 +100,7 @@ def _filters(
         filters = queries.MemberFilters(
             union=union if cleaned["union"] else None, group=cleaned["group"], status=cleaned["status"],
             employment=cleaned["employment"], flag=cleaned["flag"], age_band=cleaned["age_band"],
-            join_year=cleaned["join_year"], q=cleaned["q"],
+            join_year=cleaned["join_year"], q=cleaned["q"], age_on=_day(request.GET.get("age_on", "")),
         )  # fmt: skip
     return form, filters, truncated
 
@@ -102,12 +113,22 @@ def member_list(request: AuthedRequest) -> HttpResponse:
     number = max(1, int(raw_page)) if raw_page.isdigit() else 1
     today = timezone.localdate()
     columns = _columns(request)
-    rows, has_next = listing.fetch(queries.filtered(request.user, filters, today=today), columns, number)
+    drill = Drilldown.from_request(request, roles=MEMBER_VIEW_ROLES)
+    # From a figure: the union as the figures count it (its subtree, or itself and its groups,
+    # which the union picker cannot say), and the period by the date of what was counted: the
+    # day members left for those who left, else the day they joined.
+    members = drill.narrow(
+        queries.filtered(request.user, filters, today=today),
+        date_field="status_date" if filters.status == "left" else "join_date",
+    )
+    rows, has_next = listing.fetch(members, columns, number)
     params = request.GET.copy()
     params.pop("page", None)
     may_change = bool(request.user.is_superuser or scopes_for(request.user, MEMBER_CHANGE_ROLES))
     context = {
         "form": form,
+        # The list pages without COUNT; only a drill-down (one union's rows) is counted.
+        "drill": drill.banner(request, members.count() if drill.active else 0),
         "rows": listing.render(rows, columns, today=today, selectable=may_change),
         "row_count": len(rows),
         "columns": columns,

@@ -33,6 +33,7 @@ from ..forms import (
     ReverseForm,
 )
 from ..models import AssistanceApplication, LedgerEntry
+from .drill import banner, drill_for
 
 PAGE_SIZE = 50
 
@@ -61,8 +62,14 @@ def application_list(request: AuthedRequest) -> HttpResponse:
     if not rules.holds(request.user, rules.APP_VIEW):
         require_roles(request.user, frozenset(), request=request, what="care.assistanceapplication")
     form = ApplicationFilterForm(request.GET or None)
-    rows = list(_list(request, form)[: PAGE_SIZE + 1])
+    drill = drill_for(request, rules.APP_VIEW)
+    # Applications are dated by when they were made (registered or applied for).
+    applications = queries.drilled(
+        _list(request, form), drill, subtree_path="member__org", own="org", date_field=None
+    ).filter(drill.date_q("created_at", is_datetime=True))
+    rows = list(applications[: PAGE_SIZE + 1])
     context = {
+        "drill": banner(request, drill, applications),
         "form": form,
         "rows": rows[:PAGE_SIZE],
         "more": len(rows) > PAGE_SIZE,

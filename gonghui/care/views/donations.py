@@ -28,6 +28,7 @@ from .. import campaigns, queries, rules
 from ..enums import CampaignState
 from ..forms import CampaignForm, DonationForm, DonationImportForm, DonationUseForm
 from ..models import DonationCampaign, LedgerEntry, from_fen
+from .drill import banner, drill_for
 
 PAGE_SIZE = 50
 IMPORT_SALT = "care.donation_import"
@@ -54,7 +55,12 @@ def _union_members(campaign: DonationCampaign) -> QuerySet[Member]:
 def campaign_list(request: AuthedRequest) -> HttpResponse:
     if not rules.holds(request.user, rules.CAMPAIGN_VIEW):
         require_roles(request.user, frozenset(), request=request, what="care.donationcampaign")
+    drill = drill_for(request, rules.CAMPAIGN_VIEW)
     visible = queries.scoped(DonationCampaign.objects.all(), request.user, rules.CAMPAIGN_VIEW)
+    visible = queries.drilled(visible, drill, date_field="starts_on")
+    if request.GET.get("drafts") == "0":
+        # The figures count drives that were launched; a draft has asked no one yet.
+        visible = visible.exclude(state=CampaignState.DRAFT)
     rows = list(
         queries.campaigns_with_totals(visible.select_related("org")).order_by("-starts_on", "-pk")[
             : PAGE_SIZE + 1
@@ -67,6 +73,7 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
         "rows": rows[:PAGE_SIZE],
         "more": len(rows) > PAGE_SIZE,
         "may_create": rules.holds(request.user, rules.CAMPAIGN_CHANGE),
+        "drill": banner(request, drill, visible),
     }
     return render_page(request, "care/donations/list.html", context)
 

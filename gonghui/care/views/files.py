@@ -6,6 +6,9 @@ superior union's care officer see files; everyone else gets the same 404 as for 
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -23,6 +26,7 @@ from gonghui.core.views.base import AuthedRequest, render_page
 from .. import queries, rules, services
 from ..forms import CloseForm, DocumentForm, FileCreateForm, FileFilterForm, FileForm, ReviewForm
 from ..models import HardshipDocument, HardshipFile
+from .drill import banner, drill_for
 
 PAGE_SIZE = 50
 
@@ -42,6 +46,13 @@ def _file(request: AuthedRequest, pk: int, capability: rules.Capability = rules.
     return queries.get_scoped(files, request.user, capability, pk, request=request)
 
 
+def _day(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
 @login_required
 def file_list(request: AuthedRequest) -> HttpResponse:
     _refuse_without(request, rules.FILE_VIEW, "care.hardshipfile")
@@ -56,13 +67,26 @@ def file_list(request: AuthedRequest) -> HttpResponse:
             state="" if data["closed"] else "open",
         )
     today = timezone.localdate()
-    rows = list(queries.filtered_files(request.user, filters, today=today)[: PAGE_SIZE + 1])
+    drill = drill_for(request, rules.FILE_VIEW)
+    # A figure of files on a day (open at the period's end, overdue on a day) names the day;
+    # those figures count closed files too when they were open then, so the state is left out.
+    open_day, as_of = _day(request.GET.get("open_on", "")), _day(request.GET.get("as_of", ""))
+    if open_day is not None:
+        filters = dataclasses.replace(filters, state="")
+    if as_of is not None:
+        filters = dataclasses.replace(filters, overdue=True)
+    files = queries.filtered_files(request.user, filters, today=as_of or today)
+    files = queries.drilled(files, drill, subtree_path="member__org", own="org", date_field="opened_on")
+    if open_day is not None:
+        files = queries.open_on(files, open_day)
+    rows = list(files[: PAGE_SIZE + 1])
     context = {
         "form": form,
         "rows": rows[:PAGE_SIZE],
         "more": len(rows) > PAGE_SIZE,
         "today": today,
         "may_change": rules.holds(request.user, rules.FILE_CHANGE),
+        "drill": banner(request, drill, files),
     }
     return render_page(request, "care/file_list.html", context)
 

@@ -20,8 +20,10 @@ from gonghui.core.views.base import AuthedRequest, render_page
 from gonghui.members.models import Member
 
 from .. import campaigns, queries, rules
+from ..enums import HealthKind
 from ..forms import HealthCampaignForm, TripForm
 from ..models import HealthAttendance, HealthCampaign, LedgerEntry, RecuperationTrip
+from .drill import banner, drill_for
 
 PAGE_SIZE = 50
 ROSTER_SIZE = 300
@@ -42,7 +44,12 @@ def _health(
 @login_required
 def health_list(request: AuthedRequest) -> HttpResponse:
     _refuse_without(request, rules.CAMPAIGN_VIEW, "care.healthcampaign")
+    drill = drill_for(request, rules.CAMPAIGN_VIEW)
     visible = queries.scoped(HealthCampaign.objects.all(), request.user, rules.CAMPAIGN_VIEW)
+    visible = queries.drilled(visible, drill, date_field="starts_on")
+    kind = request.GET.get("kind", "")
+    if kind in HealthKind.values:
+        visible = visible.filter(kind=kind)
     rows = list(
         visible.select_related("org")
         .annotate(attended=Count("attendances"))
@@ -55,6 +62,7 @@ def health_list(request: AuthedRequest) -> HttpResponse:
         "more": len(rows) > PAGE_SIZE,
         "may_create": rules.holds(request.user, rules.CAMPAIGN_CHANGE),
         "may_trips": rules.holds(request.user, rules.CAMPAIGN_OVERSEE),
+        "drill": banner(request, drill, visible),
     }
     return render_page(request, "care/health/list.html", context)
 
@@ -146,12 +154,15 @@ def health_attend(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def trip_list(request: AuthedRequest) -> HttpResponse:
     _refuse_without(request, rules.CAMPAIGN_OVERSEE, "care.recuperationtrip")
+    drill = drill_for(request, rules.CAMPAIGN_OVERSEE)
     visible = queries.scoped(RecuperationTrip.objects.all(), request.user, rules.CAMPAIGN_OVERSEE)
+    visible = queries.drilled(visible, drill, date_field="starts_on")
     rows = list(visible.select_related("org").order_by("-starts_on", "-pk")[: PAGE_SIZE + 1])
     context = {
         "rows": rows[:PAGE_SIZE],
         "more": len(rows) > PAGE_SIZE,
         "may_create": rules.holds(request.user, rules.CAMPAIGN_CHANGE),
+        "drill": banner(request, drill, visible),
     }
     return render_page(request, "care/health/trip_list.html", context)
 

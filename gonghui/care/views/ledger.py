@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
@@ -11,14 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.access import require_roles
+from gonghui.core.drilldown import Drilldown
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
 from gonghui.core.views.base import AuthedRequest, render_page
 
 from .. import queries, rules, services
-from ..enums import ApplicationKind
+from ..enums import ApplicationKind, LedgerKind, Occasion
 from ..forms import StandardForm
+from ..models import LedgerEntry
 from ..todos import care_todos
+from .drill import banner, drill_for
+
+PAGE_SIZE = 50
 
 
 def _refuse_without(request: AuthedRequest, capability: rules.Capability, what: str) -> None:
@@ -81,16 +89,47 @@ def standards(request: AuthedRequest) -> HttpResponse:
 @login_required
 def totals(request: AuthedRequest) -> HttpResponse:
     _refuse_without(request, rules.TOTALS_VIEW, "care.ledgerentry")
+    drill = drill_for(request, rules.TOTALS_VIEW)
     this_year = timezone.localdate().year
     raw = request.GET.get("year", "")
     year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= this_year + 1 else this_year
     entries = queries.visible_entries(request.user)
-    context = {
+    context: dict[str, Any] = {
         "year": year,
         "years": list(range(this_year, this_year - 5, -1)),
         "totals": queries.year_totals(entries, year),
     }
+    if drill.active:
+        # A figure's entries (facts.py reads queries.entries_in): one row per ledger entry.
+        rows = _drilled_entries(request, drill, entries)
+        page = list(rows.order_by("-paid_on", "-pk")[: PAGE_SIZE + 1])
+        context |= {
+            "drill": banner(request, drill, rows),
+            "entries": page[:PAGE_SIZE],
+            "more": len(page) > PAGE_SIZE,
+            "entries_total": rows.total(),
+        }
     return render_page(request, "care/totals.html", context)
+
+
+def _drilled_entries(request: AuthedRequest, drill: Drilldown, entries: QuerySet[LedgerEntry]) -> Any:
+    """Entries of the figure's union (attributed org for the subtree, paying union alone) paid in
+    its period, with the figure's own filters: kind, standing payouts only (not reversed),
+    condolence cash of visits, and the visit's occasion."""
+    rows: Any = queries.drilled(
+        entries, drill, subtree_path="attributed_org", own="org", date_field="paid_on"
+    )
+    kinds = [k for k in request.GET.getlist("kind") if k in LedgerKind.values]
+    if kinds:
+        rows = rows.filter(kind__in=kinds)
+    if request.GET.get("standing") == "1":
+        rows = rows.standing()
+    if request.GET.get("visit") == "1":
+        rows = rows.filter(visit_member__isnull=False)
+    occasions = [o for o in request.GET.getlist("occasion") if o in Occasion.values]
+    if occasions:
+        rows = rows.filter(visit_member__visit__occasion__in=occasions)
+    return rows.select_related("org", "member", "reverses")
 
 
 urlpatterns: list[URLPattern] = [

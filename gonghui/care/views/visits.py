@@ -25,7 +25,16 @@ from gonghui.members.enums import MemberStatus
 
 from .. import duelists, queries, rules, visiting
 from ..enums import Occasion, VisitState
-from ..models import CondolenceStandard, LedgerEntry, LifeEventReport, Visit, VisitPhoto, fen_sum, from_fen
+from ..models import (
+    CondolenceStandard,
+    LedgerEntry,
+    LifeEventReport,
+    Visit,
+    VisitMember,
+    VisitPhoto,
+    fen_sum,
+    from_fen,
+)
 from ..visit_forms import (
     CondolenceStandardForm,
     PhotoForm,
@@ -35,6 +44,7 @@ from ..visit_forms import (
     VisitForm,
     VisitRecordForm,
 )
+from .drill import banner, drill_for
 
 PAGE_SIZE = 50
 # Members shown by name on a visit page (a 136-person group visit shows them all).
@@ -54,12 +64,24 @@ def _visit(request: AuthedRequest, pk: int, capability: rules.Capability = rules
 @login_required
 def visit_list(request: AuthedRequest) -> HttpResponse:
     _refuse_without(request, rules.VISIT_VIEW, "care.visit")
+    drill = drill_for(request, rules.VISIT_VIEW)
     rows = duelists.visible_visits(request.user).select_related("org")
-    occasion, state = request.GET.get("occasion", ""), request.GET.get("state", "")
-    if occasion in Occasion.values:
-        rows = rows.filter(occasion=occasion)
+    occasions = [o for o in request.GET.getlist("occasion") if o in Occasion.values]
+    occasion, state = (occasions[0] if occasions else ""), request.GET.get("state", "")
+    if occasions:
+        rows = rows.filter(occasion__in=occasions)
     if state in VisitState.values:
         rows = rows.filter(state=state)
+    rows = rows.filter(drill.date_q("visited_on"))
+    if drill.org is not None:
+        # As facts.py counts: the subtree by where the visited members belong, the union alone
+        # by the visiting union.
+        if drill.subtree:
+            under = VisitMember.objects.filter(member__org__path__under=drill.org.path)
+            rows = rows.filter(pk__in=under.values("visit_id"))
+        else:
+            rows = rows.filter(org=drill.org)
+    drill_banner = banner(request, drill, rows)
     # Cash summed in whole fen (fen_sum): SQLite sums decimals as floats.
     rows = rows.annotate(people=Count("visit_members"), cash_fen=fen_sum("visit_members__amount"))
     page = list(rows.order_by("-visited_on", "-pk")[: PAGE_SIZE + 1])
@@ -73,6 +95,7 @@ def visit_list(request: AuthedRequest) -> HttpResponse:
         "occasion": occasion,
         "state": state,
         "may_create": rules.holds(request.user, rules.VISIT_CHANGE),
+        "drill": drill_banner,
     }
     return render_page(request, "care/visits/list.html", context)
 
