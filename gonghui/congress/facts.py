@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
+from gonghui.core import drilldown
 from gonghui.core.facts import Fact, Period, percent
 from gonghui.core.models import Org
 
@@ -62,8 +62,11 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
         submitted_at__lt=day_start(period.end + dt.timedelta(days=1)),
     )
     s = suggestions.aggregate(total=Count("pk"), adopted=Count("pk", filter=Q(state__in=ADOPTED_STATES)))
-    sessions_url = f"{reverse('congress:home')}?year={period.start.year}"
-    proposals_url, suggestions_url = reverse("congress:proposals"), reverse("congress:suggestions")
+    sessions_url = drilldown.url("congress:sessions", org, period, subtree=subtree, held=1)
+    proposals_url = drilldown.url("congress:proposals", org, period, subtree=subtree, submitted=1)
+    registered_url = drilldown.url("congress:proposals", org, period, subtree=subtree, registered=1)
+    suggestions_url = drilldown.url("congress:suggestions", org, period, subtree=subtree)
+    adopted_url = drilldown.url("congress:suggestions", org, period, subtree=subtree, adopted=1)
     return [
         Fact("congress.sessions", "召开教(职)代会", held, "次", period, sessions_url, held, headline=True),
         Fact(
@@ -73,7 +76,8 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
             "个",
             period,
             sessions_url,
-            unions_held,
+            # The link lists the sessions held (a union may hold several), so that is its count.
+            held,
         ),
         Fact(
             "congress.proposals",
@@ -85,7 +89,7 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
             c["submitted"],
             headline=True,
         ),
-        Fact("congress.registered", "立案数", c["registered"], "件", period, proposals_url, c["registered"]),
+        Fact("congress.registered", "立案数", c["registered"], "件", period, registered_url, c["registered"]),
         Fact("congress.registration_rate", "立案率", percent(c["registered"], c["submitted"]), "%", period),
         Fact(
             "congress.answer_rate",
@@ -107,7 +111,7 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
             s["adopted"],
             "条",
             period,
-            suggestions_url,
+            adopted_url,
             s["adopted"],
         ),
         Fact("congress.adoption_rate", "建议采纳率", percent(s["adopted"], s["total"]), "%", period),

@@ -29,7 +29,7 @@ from gonghui.core.access import in_scope, scope_q
 from gonghui.core.enums import Role
 from gonghui.core.models import Org, User
 
-from .enums import CongressKind, ProposalCategory, ProposalState
+from .enums import REGISTERED_STATES, CongressKind, ProposalCategory, ProposalState
 from .models import Assignment, CongressSession, Cosigner, Delegate, Proposal, ordinal
 
 PAGE_SIZE = 50
@@ -87,6 +87,9 @@ class ProposalFilters:
     state: str = ""
     category: str = ""
     overdue: bool = False
+    # The subsets the figures count (congress.facts): 提案数 (all but drafts) and 立案数.
+    submitted: bool = False
+    registered: bool = False
 
 
 def overdue_q(today: dt.date) -> Q:
@@ -110,6 +113,10 @@ def filtered(
         queryset = queryset.filter(category=filters.category)
     if filters.overdue:
         queryset = queryset.filter(overdue_q(today))
+    if filters.submitted:
+        queryset = queryset.exclude(state=ProposalState.DRAFT)
+    if filters.registered:
+        queryset = queryset.filter(state__in=REGISTERED_STATES)
     return queryset
 
 

@@ -8,15 +8,18 @@ class NoticesConfig(AppConfig):
     verbose_name = _("公示")
 
     def ready(self) -> None:
-        from gonghui.core import facts, nav
+        from gonghui.core import drilldown, facts, nav
         from gonghui.core.demo import register_extension
         from gonghui.core.todos import register as register_todo
 
-        from . import demo, todos
+        from . import demo, todos, views
         from . import facts as notice_facts
         from .models import NOTICE_VIEW_ROLES
 
         facts.register("notices", notice_facts.year_facts)
+        # Objections are read by the union's panel only (a member sees just their own), so the
+        # objection figures link only for the panel; the board is every member's.
+        drilldown.guard("notices:objections", views.may_drill_objections)
         nav.register(
             nav.NavItem("notices", _("公示"), "notices:board", "megaphone", NOTICE_VIEW_ROLES, order=50)
         )

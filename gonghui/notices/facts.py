@@ -4,9 +4,11 @@ resolved. A notice counts in the period its 公示 began; an objection in the pe
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
-from django.urls import reverse
+from typing import Any
 
+from django.db.models import Count, Q
+
+from gonghui.core import drilldown
 from gonghui.core.facts import Fact, Period
 from gonghui.core.models import Org
 
@@ -32,15 +34,22 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
         resolved=Count("pk", filter=Q(state__in=RESOLVED_STATES)),
         upheld=Count("pk", filter=Q(state=ObjectionState.UPHELD)),
     )
-    board = f"{reverse('notices:board')}?org={org.pk}"
+
+    def board(**subset: Any) -> str:
+        return drilldown.url("notices:board", org, period, subtree=subtree, **subset)
+
+    def objections(**subset: Any) -> str:
+        return drilldown.url("notices:objections", org, period, subtree=subtree, **subset)
+
     return [
-        Fact("notices.held", "公示事项", n["held"], "项", period, board, n["held"], headline=True),
-        Fact("notices.final", "公示期满生效", n["final"], "项", period, board, n["final"]),
+        Fact("notices.held", "公示事项", n["held"], "项", period, board(held=1), n["held"], headline=True),
+        Fact("notices.final", "公示期满生效", n["final"], "项", period, board(state=NoticeState.FINAL),
+             n["final"]),
         Fact("notices.with_objections", "公示期内收到异议的事项", n["with_objections"], "项", period,
-             board, n["with_objections"]),
-        Fact("notices.objections", "收到异议", o["received"], "条", period, board, o["received"]),
-        Fact("notices.objections_resolved", "异议已处理", o["resolved"], "条", period, board,
-             o["resolved"]),
-        Fact("notices.objections_upheld", "异议经核实成立", o["upheld"], "条", period, board,
-             o["upheld"]),
+             board(held=1, objected=1), n["with_objections"]),
+        Fact("notices.objections", "收到异议", o["received"], "条", period, objections(), o["received"]),
+        Fact("notices.objections_resolved", "异议已处理", o["resolved"], "条", period,
+             objections(resolved=1), o["resolved"]),
+        Fact("notices.objections_upheld", "异议经核实成立", o["upheld"], "条", period,
+             objections(state=ObjectionState.UPHELD), o["upheld"]),
     ]  # fmt: skip

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
@@ -18,15 +19,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gonghui.core import access
 from gonghui.core.access import get_for_user, get_from, require_roles
+from gonghui.core.drilldown import Drilldown
 from gonghui.core.errors import DomainError
 from gonghui.core.models import User
 from gonghui.core.views.base import AuthedRequest, render_page
 
 from . import queries, services
-from .enums import RUNNING_STATES, NoticeState, ObjectionState
+from .enums import HELD_STATES, RESOLVED_STATES, RUNNING_STATES, NoticeState, ObjectionState
 from .forms import NoticeForm, ObjectionForm, ResolveForm, WithdrawForm
-from .models import NOTICE_VIEW_ROLES, Notice, Objection
+from .models import NOTICE_VIEW_ROLES, PANEL_ROLES, Notice, Objection
 
 PAGE_SIZE = 50
 CURRENT_STATES = [NoticeState.DRAFT, NoticeState.PUBLISHED, NoticeState.CLOSED_PENDING]
@@ -68,10 +71,8 @@ def board(request: AuthedRequest) -> HttpResponse:
     # Refresh on access: notices whose period ended since the last daily run.
     for notice in visible.filter(state__in=RUNNING_STATES, ends_on__lt=today).order_by("pk"):
         services.notice_refresh(notice=notice, today=today)
-    rows = queries.board(user)
-    org = request.GET.get("org", "")
-    if org.isdigit():
-        rows = rows.filter(org_id=int(org))
+    drill = Drilldown.from_request(request)
+    rows = _board_filters(request, drill.narrow(queries.board(user), date_field="starts_on"))
     current = list(rows.filter(state__in=CURRENT_STATES)[:200])
     number = _page_number(request)
     start = (number - 1) * PAGE_SIZE
@@ -87,8 +88,78 @@ def board(request: AuthedRequest) -> HttpResponse:
         "page_number": number,
         "has_next": has_next,
         "querystring": params.urlencode(),
+        "drill": None,
     }
+    if drill.active:
+        # One COUNT, only when a figure sent the user here: the notices of both tables, counted
+        # without the board's per-notice objection counts (no GROUP BY to wrap).
+        count = _board_filters(request, drill.narrow(visible, date_field="starts_on")).count()
+        context["drill"] = drill.banner(request, count)
     return render_page(request, "notices/board.html", context)
+
+
+def _board_filters(request: AuthedRequest, notices: QuerySet[Notice]) -> QuerySet[Notice]:
+    """The board's own filters: `org` (one union), and the subsets the figures count
+    (notices.facts): `held=1` (公示事项), `state=`, `objected=1` (收到异议的事项)."""
+    org = request.GET.get("org", "")
+    if org.isdigit():
+        notices = notices.filter(org_id=int(org))
+    if request.GET.get("held") == "1":
+        notices = notices.filter(state__in=HELD_STATES)
+    state = request.GET.get("state", "")
+    if state in NoticeState.values:
+        notices = notices.filter(state=state)
+    if request.GET.get("objected") == "1":
+        notices = notices.filter(Exists(Objection.objects.filter(notice=OuterRef("pk"))))
+    return notices
+
+
+def may_drill_objections(user: Any, org: Any) -> bool:
+    """A union's objections are read by its panel (a member sees just their own): the drill-down
+    gate, also the dashboard's link guard."""
+    return org is not None and access.in_scope(user, org, PANEL_ROLES)
+
+
+@login_required
+def objection_list(request: AuthedRequest) -> HttpResponse:
+    """异议: the objections the user may see (the panel's unions, and their own), newest first; the
+    records behind the objection figures, narrowed by `?union=&from=&to=` on when they were raised,
+    `state=` and `resolved=1` (异议已处理)."""
+    user = request.user
+    require_roles(user, NOTICE_VIEW_ROLES, request=request, what="notices.objection")
+    drill = Drilldown.from_request(request)
+    if drill.org is not None and not may_drill_objections(user, drill.org):
+        require_roles(user, [], request=request, what="notices.objection")
+    objections: QuerySet[Objection] = drill.narrow(
+        access.visible(Objection.objects.all(), user),
+        org_field="notice__org",
+        date_field="submitted_at",
+        is_datetime=True,
+    )
+    state = request.GET.get("state", "")
+    if state in ObjectionState.values:
+        objections = objections.filter(state=state)
+    if request.GET.get("resolved") == "1":
+        objections = objections.filter(state__in=RESOLVED_STATES)
+    number = _page_number(request)
+    start = (number - 1) * PAGE_SIZE
+    rows = list(
+        objections.select_related("notice__org", "submitted_by").order_by("-submitted_at", "-id")[
+            start : start + PAGE_SIZE + 1
+        ]
+    )
+    for row in rows:
+        row.shown_objector = shown_objector(row, user, panel=queries.is_panel(user, row.notice))  # type: ignore[attr-defined]
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "rows": rows[:PAGE_SIZE],
+        "page_number": number,
+        "has_next": len(rows) > PAGE_SIZE,
+        "querystring": params.urlencode(),
+        "drill": drill.banner(request, objections.count()) if drill.active else None,
+    }
+    return render_page(request, "notices/objections.html", context)
 
 
 @login_required
@@ -251,5 +322,6 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/withdraw/", notice_withdraw, name="withdraw"),
     path("<int:pk>/object/", objection_submit, name="object"),
     path("<int:pk>/print/", notice_print, name="print"),
+    path("objections/", objection_list, name="objections"),
     path("objections/<int:pk>/resolve/", objection_resolve, name="objection_resolve"),
 ]

@@ -8,14 +8,17 @@ class VotingConfig(AppConfig):
     verbose_name = _("选举与投票")
 
     def ready(self) -> None:
-        from gonghui.core import facts, nav
+        from gonghui.core import drilldown, facts, nav
         from gonghui.core.demo import register_extension
         from gonghui.core.enums import Role
 
         from . import demo, services
         from . import facts as voting_facts
+        from .views import polls
 
         facts.register("voting", voting_facts.year_facts)
+        # Only officers see a union's polls on the voting home; anyone else would find it empty.
+        drilldown.guard("voting:home", polls.may_drill)
         nav.register(
             nav.NavItem("voting", _("选举投票"), "voting:home", "check2-square", frozenset(Role), order=40)
         )

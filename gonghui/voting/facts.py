@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import Counter
 
 from django.db.models import Count, Q, QuerySet
-from django.urls import reverse
 
+from gonghui.core import drilldown
 from gonghui.core.facts import Fact, Period, percent
 from gonghui.core.models import Org
 
@@ -46,15 +46,22 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
             if person.shown:
                 evaluated += 1
                 grades.update({g: n for g, n in person.grades.items() if n})
-    polls_url = reverse("voting:home")
+
+    def polls_url(**kind: str) -> str:
+        return drilldown.url("voting:home", org, period, subtree=subtree, state=PollState.RELEASED, **kind)
+
+    def of_kind(key: str, label: str, kind: PollKind) -> Fact:
+        n = by_kind.get(kind, 0)
+        return Fact(key, label, n, "次", period, polls_url(kind=kind), n)
+
     facts = [
         Fact(
-            "voting.polls", "组织选举、测评、评优和投票", held, "次", period, polls_url, held, headline=True
+            "voting.polls", "组织选举、测评、评优和投票", held, "次", period, polls_url(), held, headline=True
         ),
-        Fact("voting.elections", "选举", by_kind.get(PollKind.ELECTION, 0), "次", period, polls_url),
-        Fact("voting.evaluations", "民主测评", by_kind.get(PollKind.EVALUATION, 0), "次", period, polls_url),
-        Fact("voting.awards", "评优", by_kind.get(PollKind.AWARD, 0), "次", period, polls_url),
-        Fact("voting.simple", "投票", by_kind.get(PollKind.SIMPLE, 0), "次", period, polls_url),
+        of_kind("voting.elections", "选举", PollKind.ELECTION),
+        of_kind("voting.evaluations", "民主测评", PollKind.EVALUATION),
+        of_kind("voting.awards", "评优", PollKind.AWARD),
+        of_kind("voting.simple", "投票", PollKind.SIMPLE),
         Fact(
             "voting.turnout",
             "参投率",

@@ -8,6 +8,7 @@ call, and a refused step (DomainError) is shown to the user as is.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,9 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core.access import can, get_for_user, get_from, require_roles, scopes_for
+from gonghui.core.access import can, get_for_user, get_from, in_scope, require_roles, scopes_for
+from gonghui.core.drilldown import PARAMS, Drilldown
 from gonghui.core.enums import Role
 from gonghui.core.errors import DomainError
+from gonghui.core.models import Org
 from gonghui.core.views.base import AuthedRequest, attempt, render_page
 
 from .. import proposal_queries as queries
@@ -49,22 +52,39 @@ def _changeable(request: AuthedRequest, pk: int) -> Proposal:
     return get_for_user(Proposal, request.user, pk, action="change", request=request)
 
 
+def may_drill(user: Any, org: Org | None) -> bool:
+    """A union's proposals as its figures count them are an officer's view (a delegate's list holds
+    only the published ones): the drill-down gate, also the dashboard's link guard."""
+    return org is not None and in_scope(user, org, PROPOSAL_OFFICER_ROLES)
+
+
+# Page filters for the subsets a figure counts; not in the filter form, set by the figure's link.
+SUBSETS = ("submitted", "registered")
+
+
 @login_required
 def proposal_list(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     reach = queries.session_reach(request.user)
     form = ProposalFilterForm(request.GET or None, sessions=reach.choices)
-    filters = queries.ProposalFilters()
+    drill = Drilldown.from_request(request)
+    if drill.org is not None and not may_drill(request.user, drill.org):
+        require_roles(request.user, [], request=request, what="congress.proposal")
+    submitted, registered = (request.GET.get(key) == "1" for key in SUBSETS)
+    filters = queries.ProposalFilters(submitted=submitted, registered=registered)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = queries.ProposalFilters(
-            session=data["session"], state=data["state"], category=data["category"], overdue=data["overdue"]
-        )
+            session=data["session"], state=data["state"], category=data["category"], overdue=data["overdue"],
+            submitted=submitted, registered=registered,
+        )  # fmt: skip
     raw_page = request.GET.get("page", "1")
     number = max(1, int(raw_page)) if raw_page.isdigit() else 1
     # One session chosen in the filter: read just its proposals, whatever the user's reach.
     sessions = reach.ids if filters.session is None else [filters.session]
     queryset = queries.filtered(request.user, filters, today=today, sessions=sessions)
+    # A proposal's union and period are its session's (as congress.facts counts them).
+    queryset = drill.narrow(queryset, org_field="session__org", date_field="session__date")
     rows, has_next = queries.page(queryset, number, today=today, sessions=sessions)
     params = request.GET.copy()
     params.pop("page", None)
@@ -74,6 +94,10 @@ def proposal_list(request: AuthedRequest) -> HttpResponse:
         "page_number": number,
         "has_next": has_next,
         "querystring": params.urlencode(),
+        # Kept through the filter form, which names only its own fields.
+        "kept": [(key, request.GET[key]) for key in (*PARAMS, *SUBSETS) if key in request.GET],
+        # One COUNT, only when a figure sent the user here (the list itself pages without one).
+        "drill": drill.banner(request, queryset.count()) if drill.active else None,
         "may_create": bool(scopes_for(request.user, [Role.DELEGATE])),
         "is_officer": bool(request.user.is_superuser or scopes_for(request.user, PROPOSAL_OFFICER_ROLES)),
     }

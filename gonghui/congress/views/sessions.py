@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.core.access import can, deny, get_for_user, get_from, in_scope, require_roles, visible
+from gonghui.core.drilldown import Drilldown
 from gonghui.core.enums import GRASSROOTS_KINDS, OFFICER_ROLES, OrgStatus, Role
 from gonghui.core.errors import DomainError
 from gonghui.core.facts import Fact, Period, percent
@@ -218,6 +219,40 @@ def _superior_home(request: AuthedRequest, scope: Any) -> HttpResponse:
         "drill_fact": _facts_by_key(drill["facts"]) if drill else {},
     }
     return render_page(request, "congress/home.html", {"superior": True, **context})
+
+
+# --- session list (the records behind 召开教(职)代会) ----------------------------------------
+
+SESSION_PAGE_SIZE = 50
+
+
+@login_required
+def session_list(request: AuthedRequest) -> HttpResponse:
+    """Sessions the user may see, newest first; `?held=1` leaves out those still in preparation
+    (what the figure counts), `?union=&from=&to=` narrows to a figure's union and period."""
+    require_roles(request.user, CONGRESS_VIEW_ROLES, request=request, what="congress.congresssession")
+    drill = Drilldown.from_request(request, roles=CONGRESS_VIEW_ROLES)
+    sessions = visible(CongressSession.objects.all(), request.user)
+    if request.GET.get("held") == "1":
+        sessions = sessions.exclude(status=SessionStatus.PREPARING)
+    sessions = drill.narrow(sessions, org_field="org", date_field="date")
+    raw_page = request.GET.get("page", "1")
+    number = max(1, int(raw_page)) if raw_page.isdigit() else 1
+    start = (number - 1) * SESSION_PAGE_SIZE
+    rows = list(
+        sessions.select_related("org", "term").order_by("-date", "-id")[start : start + SESSION_PAGE_SIZE + 1]
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "rows": rows[:SESSION_PAGE_SIZE],
+        "page_number": number,
+        "has_next": len(rows) > SESSION_PAGE_SIZE,
+        "querystring": params.urlencode(),
+        # One COUNT, only when a figure sent the user here.
+        "drill": drill.banner(request, sessions.count()) if drill.active else None,
+    }
+    return render_page(request, "congress/session_list.html", context)
 
 
 # --- session detail ---------------------------------------------------------------------------
@@ -755,6 +790,7 @@ def term_settings(request: AuthedRequest, pk: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("", home, name="home"),
+    path("sessions/", session_list, name="sessions"),
     path("sessions/<int:pk>/", session_detail, name="session_detail"),
     path("sessions/<int:pk>/approve/", session_approve, name="session_approve"),
     path("sessions/<int:pk>/state/", session_state, name="session_state"),

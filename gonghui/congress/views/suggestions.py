@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core.access import can, get_for_user, require_roles, scope_q, scopes_for, visible
+from gonghui.core.access import can, get_for_user, in_scope, require_roles, scope_q, scopes_for, visible
+from gonghui.core.drilldown import PARAMS, Drilldown
 from gonghui.core.enums import OrgStatus, Role
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
@@ -47,6 +48,12 @@ ANY_ROLE = frozenset(Role)
 
 def _officer_roles() -> frozenset[str]:
     return Suggestion.access.roles_for("view")
+
+
+def may_drill(user: Any, org: Org | None) -> bool:
+    """A union's suggestions are read by its officers (others see their own): the drill-down gate,
+    also the dashboard's link guard."""
+    return org is not None and in_scope(user, org, _officer_roles())
 
 
 def _is_officer(user: User) -> bool:
@@ -118,7 +125,13 @@ def _rate(part: int, whole: int) -> Decimal | None:
 def suggestion_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require_roles(user, ANY_ROLE, request=request, what="congress.suggestion")
-    suggestions = visible(Suggestion.objects.all(), user)
+    drill = Drilldown.from_request(request)
+    if drill.org is not None and not may_drill(user, drill.org):
+        require_roles(user, [], request=request, what="congress.suggestion")
+    # The figures card follows the drill-down too: the union and period a figure was computed for.
+    suggestions: QuerySet[Suggestion] = drill.narrow(
+        visible(Suggestion.objects.all(), user), date_field="submitted_at", is_datetime=True
+    )
     campaigns = visible(SuggestionCampaign.objects.select_related("org"), user).order_by("-start", "pk")
     form = SuggestionFilterForm(request.GET or None, campaigns=campaigns)
     rows_qs = suggestions.select_related("org", "campaign", "submitter")
@@ -127,6 +140,8 @@ def suggestion_list(request: AuthedRequest) -> HttpResponse:
             rows_qs = rows_qs.filter(state=form.cleaned_data["state"])
         if form.cleaned_data["campaign"]:
             rows_qs = rows_qs.filter(campaign=form.cleaned_data["campaign"])
+    if request.GET.get("adopted") == "1":  # 采纳合理化建议 counts these states (congress.facts)
+        rows_qs = rows_qs.filter(state__in=ADOPTED_STATES)
     number = _page_number(request)
     start = (number - 1) * PAGE_SIZE
     rows = list(rows_qs.order_by("-submitted_at", "-id")[start : start + PAGE_SIZE + 1])
@@ -145,6 +160,10 @@ def suggestion_list(request: AuthedRequest) -> HttpResponse:
         "page_number": number,
         "has_next": has_next,
         "querystring": params.urlencode(),
+        # Kept through the filter form, which names only its own fields.
+        "kept": [(key, request.GET[key]) for key in (*PARAMS, "adopted") if key in request.GET],
+        # One COUNT, only when a figure sent the user here.
+        "drill": drill.banner(request, rows_qs.count()) if drill.active else None,
         "may_review": _may_review(user),
     }
     return render(request, "congress/suggestion_list.html", context)

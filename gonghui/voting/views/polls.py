@@ -8,6 +8,8 @@ step (DomainError) is shown to the user as is.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.core.access import can, get_for_user, in_scope, scopes_for
+from gonghui.core.drilldown import Drilldown
 from gonghui.core.enums import GRASSROOTS_KINDS
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
@@ -59,20 +62,39 @@ def _seen(request: AuthedRequest, pk: int) -> Poll:
 # --- list -------------------------------------------------------------------------------------
 
 
+def may_drill(user: Any, org: Org | None) -> bool:
+    """Only officers see a union's polls on this page: the drill-down gate (403 for anyone else),
+    also the dashboard's link guard."""
+    return org is not None and in_scope(user, org, VOTING_VIEW_ROLES)
+
+
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     """Officers: the polls of their unions. Everyone: my open polls, award selections taking
     nominations (自荐/推荐), and released results."""
     user = request.user
     is_officer = user.is_superuser or bool(scopes_for(user, VOTING_VIEW_ROLES))
+    drill = Drilldown.from_request(request)
+    if drill.org is not None and not may_drill(user, drill.org):
+        raise PermissionDenied
     polls = []
+    count = 0
     if is_officer:
+        # A figure's link: its union, the period its polls closed in, and the state and kind counted
+        # (voting.facts counts released polls by closed_at).
+        officer = drill.narrow(queries.officer_polls(user), date_field="closed_at", is_datetime=True)
+        state, kind = request.GET.get("state", ""), request.GET.get("kind", "")
+        if state in PollState.values:
+            officer = officer.filter(state=state)
+        if kind in PollKind.values:
+            officer = officer.filter(kind=kind)
         polls = list(
-            queries.officer_polls(user)
-            .select_related("org")
+            officer.select_related("org")
             .annotate(voters_n=Count("voters", distinct=True))
             .order_by("-created_at", "-id")[:LIST_LIMIT]
         )
+        # One COUNT, only when a figure sent the user here (the list shows at most LIST_LIMIT).
+        count = officer.count() if drill.active else len(polls)
     released = list(
         queries.public_polls(user)
         .filter(state=PollState.RELEASED)
@@ -92,6 +114,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         "may_create": union is not None and in_scope(user, union, VOTING_CHANGE_ROLES),
         "union": union,
         "kinds": PollKind.choices,
+        "drill": drill.banner(request, count) if drill.active else None,
     }
     return render_page(request, "voting/home.html", context)
 
