@@ -18,10 +18,10 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core import drilldown
 from gonghui.core.enums import OrgKind, OrgStatus
 from gonghui.core.facts import Fact, Period, collect
 from gonghui.core.models import Org
@@ -216,8 +216,12 @@ def overdue_items(org: Org, *, today: dt.date | None = None) -> list[Overdue]:
     proposals = Proposal.objects.filter(org__path__under=org.path).filter(overdue_q(today)).count()
     files = overdue_files(HardshipFile.objects.filter(member__org__path__under=org.path), today=today).count()
     return [
-        Overdue(_("超期未答复的提案"), proposals, f"{reverse('congress:proposals')}?overdue=on"),
-        Overdue(_("逾期未复核的困难职工档案"), files, f"{reverse('care:files')}?overdue=on"),
+        Overdue(_("超期未答复的提案"), proposals, drilldown.url("congress:proposals", org, overdue="on")),
+        Overdue(
+            _("逾期未复核的困难职工档案"),
+            files,
+            drilldown.url("care:files", org, overdue="on", as_of=today.isoformat()),
+        ),
     ]
 
 

@@ -83,6 +83,10 @@ def test_chair_goes_from_the_dashboard_to_an_edited_summary_exported_as_docx_and
     expect(page.locator('#headlines .fact-value[data-key="care.condolence.times"]')).to_have_text("3")
     figure.click()
     expect(page.locator("main h1")).to_have_text("提案")
+    # the page says which union and period it shows, and how many records: the figure's
+    banner = page.locator(".drilldown")
+    expect(banner).to_contain_text("第一中学工会")
+    expect(banner).to_have_attribute("data-record-count", "2")
     rows = page.locator("#proposal-table tbody tr")
     expect(rows).to_have_count(2)
     for title in proposals:

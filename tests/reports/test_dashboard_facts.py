@@ -7,6 +7,7 @@ the child-unit table of the superior union, and on the app's own list page.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.care.enums import LedgerKind
+from gonghui.core.drilldown import Linker
 from gonghui.core.facts import Period, collect
 from gonghui.reports import dashboards
 
@@ -30,35 +32,52 @@ def _by_key(org, period=YEAR) -> dict:
     return {fact.key: fact for fact in collect(org, period, subtree=True)}
 
 
+RECORD_COUNT = re.compile(r'data-record-count="(\d+)"')
+
+
+def _banner_count(response) -> int | None:
+    found = RECORD_COUNT.search(response.content.decode())
+    return int(found.group(1)) if found else None
+
+
 @pytest.mark.parametrize("period", [YEAR, Period.school_year(YEAR.start.year), Period.statistical_year(2024)])
-def test_every_counted_fact_links_to_records_that_open_for_the_chair(
-    client_for, chair, known_year, tree, period
-):
+def test_every_counted_fact_links_to_exactly_its_records(client_for, chair, known_year, tree, period):
+    """The page behind a figure shows the union and period it was computed for, and as many rows
+    as the fact says it counted: the drill-down banner's count is the fact's record_count."""
     client = client_for(chair)
-    missing, broken = [], []
+    mismatched = []
     for fact in collect(tree.school1, period, subtree=True):
         if fact.record_count is None:
             continue
-        if not fact.records_url.startswith("/"):
-            missing.append(fact.key)
-            continue
-        if client.get(fact.records_url).status_code != 200:
-            broken.append((fact.key, fact.records_url))
-    assert missing == [] and broken == []
+        response = client.get(fact.records_url) if fact.records_url.startswith("/") else None
+        shown = _banner_count(response) if response is not None and response.status_code == 200 else None
+        if shown != fact.record_count:
+            mismatched.append((fact.key, fact.records_url, fact.record_count, shown))
+    assert mismatched == []
 
 
-def test_the_superior_officer_opens_every_link_of_the_subtree(client_for, county_officer, known_year, tree):
-    """Except the member roll and care lists, which a superior officer without the welfare
-    portfolio may not read (MEMBER_VIEW_ROLES, care rules): a known gap, see the report."""
+def test_the_superior_officer_gets_links_only_where_they_may_go(client_for, county_officer, known_year, tree):
+    """A superior officer without the welfare portfolio may not read the member roll, the care
+    payouts, files and visits (MEMBER_VIEW_ROLES, care rules), nor a union's suggestions and
+    objections (their access policies): those figures are shown without a link; every link
+    shown opens."""
     client = client_for(county_officer)
-    refused = set()
+    linker = Linker(county_officer)
+    hidden = set()
     for fact in collect(tree.county, YEAR, subtree=True):
-        if fact.records_url:
-            status = client.get(fact.records_url).status_code
-            assert status in (200, 403), (fact.key, fact.records_url, status)
-            if status == 403:
-                refused.add(fact.records_url.split("?")[0])
-    assert all(url.startswith(("/members/", "/care/")) for url in refused), refused
+        if not fact.records_url:
+            continue
+        link = linker(fact.records_url)
+        if link:
+            assert client.get(link).status_code == 200, (fact.key, link)
+        else:
+            hidden.add(fact.records_url.split("?")[0])
+            assert client.get(fact.records_url).status_code == 403, fact.key
+    assert hidden == {"/members/", "/care/files/", "/care/trips/", "/care/visits/",
+                      "/congress/suggestions/", "/notices/objections/"}, hidden  # fmt: skip
+    body = client.get(URL).content.decode()
+    assert 'href="/care/totals/?' in body  # the year totals are theirs to read
+    assert not [path for path in hidden if f'href="{path}?' in body]
 
 
 def test_figures_on_the_dashboard_are_the_facts(client_for, chair, known_year, tree):
