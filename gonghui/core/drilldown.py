@@ -77,7 +77,7 @@ def url(name: str, org: Org, period: Period | None = None, *, subtree: bool = Tr
     if not subtree:
         query["subtree"] = "0"
     query.update({k: v for k, v in params.items() if v not in (None, "")})
-    return f"{reverse(name)}?{urlencode(query)}"
+    return f"{reverse(name)}?{urlencode(query, doseq=True)}"  # a list value repeats its key
 
 
 def _date(raw: str) -> dt.date | None:
