@@ -34,8 +34,8 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
     elected = evaluated = 0
     grades: Counter[str] = Counter()
     awards: Counter[str] = Counter()
-    for poll in polls.filter(~Q(kind=PollKind.SIMPLE)):
-        results = services.poll_tally(poll)
+    for results in services.polls_tally(polls.filter(~Q(kind=PollKind.SIMPLE))).values():
+        poll = results.poll
         if results.counted is not None:
             won = len(results.counted.elected)
             if poll.kind == PollKind.ELECTION:

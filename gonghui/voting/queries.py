@@ -116,8 +116,9 @@ def awards_in(org: Org, start: Any, end: Any, *, subtree: bool = True) -> list[d
     )
     polls = polls.filter(org__path__under=org.path) if subtree else polls.filter(org=org)
     found = []
+    tallies = services.polls_tally(polls)
     for poll in polls.select_related("org").order_by("closed_at", "pk"):
-        counted = services.poll_tally(poll).counted
+        counted = tallies[poll.pk].counted
         names = [row.name for row in counted.elected] if counted is not None else []
         if names:
             found.append({"org": poll.org.name, "title": poll.title, "award": poll.award_name or poll.title,
