@@ -212,6 +212,9 @@ def care_members(county: Org) -> models.QuerySet[Member]:
 def delete_care_data() -> None:
     """Remove the care rows of bench orgs, the added members and the care bench users (plain
     DELETEs, children first; foreign keys are checked at commit)."""
+    from .voting_county_seed import delete_voting_data
+
+    delete_voting_data()  # first: the reports county's polls and notices point at these members and unions
     orgs = congress_orgs().values("pk")
     campaigns = DonationCampaign.objects.filter(org__in=orgs).values("pk")
     visits = Visit.objects.filter(org__in=orgs).values("pk")

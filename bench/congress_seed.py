@@ -247,6 +247,9 @@ def congress_ready(unions: int, proposals: int) -> bool:
 def delete_congress_data() -> None:
     """Remove the congress bench data: congress rows of bench orgs, delegates' members, the added
     unions and the congress bench users (plain DELETEs; foreign keys are checked at commit)."""
+    from .voting_county_seed import delete_voting_data
+
+    delete_voting_data()  # first: the reports county's polls and notices point at these members and unions
     orgs = congress_orgs().values("pk")
     proposals = Proposal.objects.filter(org__in=orgs).values("pk")
     sessions = CongressSession.objects.filter(org__in=orgs).values("pk")

@@ -8,9 +8,14 @@ county's unions topped up to `unions` with `BCONG-` unions, as `seed_congress` d
 it chooses. Delegates are new members of their unions, so the subtree then holds the care members
 plus the delegates. `bench-congress-admin` becomes 上级工会管理员 of the care county.
 
+Voting and notices (bench/voting_county_seed.py) are written into the same county last: a year
+of released polls (评优, 民主测评, 选举, 投票) with electorates, participations and ballots in every
+union with members, their results and other matters on 公示, objections (and a lighter year before).
+
 Idempotent: `reports_ready()` is true once the congress officer's county is the care county with
-`unions` terms and `proposals` proposals; then nothing is written. Voting and notices have no
-county seeder yet (voting_seed opens one poll in one union), so they contribute no records here.
+`unions` terms and `proposals` proposals; `voting_county_seed.voting_ready(county, year)` once the
+county's unions hold the seeded polls of the report year. Then nothing is written; whatever is
+(re)seeded upstream (care, congress) has the voting part seeded again after it.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import time
 from django.db import transaction
 from django.utils import timezone
 
-from bench import care_seed, congress_seed
+from bench import care_seed, congress_seed, voting_county_seed
 from bench.congress_seed import (
     DEFAULT_PROPOSALS,
     DEFAULT_UNIONS,
@@ -97,22 +102,43 @@ def seed_reports(
     records: int = care_seed.DEFAULT_RECORDS,
     unions: int = DEFAULT_UNIONS,
     proposals: int = DEFAULT_PROPOSALS,
+    *,
+    year: int | None = None,
 ) -> Org:
     """The reports county, seeding what is missing: care first (unless a care county is there),
-    then congress into it (unless already there at this size)."""
+    then congress into it (unless already there at this size), then a year of voting and notices
+    (`year`, default last year) unless already there or anything before it was seeded."""
+    year = year or timezone.localdate().year - 1
+    upstream = False
     if county() is None:
         log(f"  reports data: seeding care ({members} members, {records} records) ...")
         report = care_seed.seed_care(members, records)
         log(f"  seeded care in {report.seconds:.1f} s: {report.county_name}")
+        upstream = True
     target = county()
     assert target is not None
     if reports_ready(unions, proposals):
         log(f"  reports data: {target.name} with care and congress data (kept)")
+    else:
+        log(
+            f"  reports data: seeding congress ({unions} unions, {proposals} proposals) into {target.name} ..."
+        )
+        congress = seed_congress_into(target, unions, proposals)
+        log(
+            f"  seeded congress in {congress.seconds:.1f} s: {congress.unions} unions "
+            f"({congress.added_unions} added), {congress.counts.get('proposal', 0)} proposals"
+        )
+        upstream = True
+    if not upstream and voting_county_seed.voting_ready(target, year):
+        log(f"  reports data: voting and notices of {year} in {target.name} (kept)")
         return target
-    log(f"  reports data: seeding congress ({unions} unions, {proposals} proposals) into {target.name} ...")
-    congress = seed_congress_into(target, unions, proposals)
+    log(f"  reports data: seeding voting and notices of {year} into {target.name} ...")
+    voting = voting_county_seed.seed_voting_into(target, year)
+    c = voting.counts
     log(
-        f"  seeded congress in {congress.seconds:.1f} s: {congress.unions} unions "
-        f"({congress.added_unions} added), {congress.counts.get('proposal', 0)} proposals"
+        f"  seeded voting and notices in {voting.seconds:.1f} s: {voting.unions} unions, {c['poll']} polls "
+        f"({c['poll.award']} 评优, {c['poll.evaluation']} 测评, {c['poll.election']} 选举, {c['poll.simple']} 投票), "
+        f"{c['voter']} voters, {c['participation']} participations, {c['ballot']} ballots, "
+        f"{c['notice']} notices, {c['objection']} objections"
     )
     return target
