@@ -153,3 +153,16 @@ def test_the_totals_page_without_a_drill_down_is_the_year_table(known_year, clie
     page = client_for(chair).get(reverse("care:totals")).content.decode()
 
     assert 'id="totals"' in page and "data-record-count" not in page
+
+
+def test_the_filter_form_keeps_the_union_and_the_period(known_year, tree, client_for, chair):
+    """Changing a filter on a drilled list sends the figure's union and period along."""
+    got = {f.key: f for f in facts.year_facts(tree.school1, YEAR)}
+    page = client_for(chair).get(got["care.condolence.times"].records_url).content.decode()
+    form = page[page.index('<form method="get"') : page.index("</form>", page.index('<form method="get"'))]
+    for name, value in (
+        ("union", tree.school1.pk),
+        ("from", YEAR.start.isoformat()),
+        ("to", YEAR.end.isoformat()),
+    ):
+        assert f'<input type="hidden" name="{name}" value="{value}">' in form, name

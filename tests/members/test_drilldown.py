@@ -110,3 +110,15 @@ def test_the_workforce_links_to_the_union_without_a_record_count(tree, dataset, 
 
 def test_the_plain_list_shows_no_banner(tree, dataset, chair, client_for):
     assert "data-record-count" not in client_for(chair).get(reverse("members:list")).content.decode()
+
+
+def test_the_filter_form_keeps_the_period_but_leaves_the_union_to_its_picker(tree, client_for, chair):
+    from gonghui.core import drilldown
+    from gonghui.core.facts import Period
+
+    link = drilldown.url("members:list", tree.school1, Period.calendar_year(2025), status="left")
+    page = client_for(chair).get(link).content.decode()
+    form = page[page.index('id="member-filters"') : page.index("</form>", page.index('id="member-filters"'))]
+    assert '<input type="hidden" name="from" value="2025-01-01">' in form
+    assert '<input type="hidden" name="to" value="2025-12-31">' in form
+    assert 'type="hidden" name="union"' not in form

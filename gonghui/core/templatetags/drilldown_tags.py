@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
-from ..drilldown import Linker
+from ..drilldown import PARAMS, Linker
 
 register = template.Library()
 
@@ -21,3 +23,14 @@ def records_link(context: Any, url: str) -> str:
     if linker is None:
         linker = request._records_linker = Linker(request.user)
     return linker(url or "")
+
+
+@register.simple_tag(takes_context=True)
+def drilldown_hidden(context: Any, *, skip: str = "") -> SafeString:
+    """Hidden inputs that carry a figure's union and period through a list's filter form (a GET
+    form sends only its own fields): changing a filter keeps the drill-down. `skip` names params
+    the form already has as fields (e.g. "union" on the member roll)."""
+    request = context.get("request")
+    skipped = set(skip.split(","))
+    rows = [(k, v) for k in PARAMS if k not in skipped for v in (request.GET.getlist(k) if request else [])]
+    return format_html_join("", '<input type="hidden" name="{}" value="{}">', rows)
