@@ -166,3 +166,21 @@ def test_the_filter_form_keeps_the_union_and_the_period(known_year, tree, client
         ("to", YEAR.end.isoformat()),
     ):
         assert f'<input type="hidden" name="{name}" value="{value}">' in form, name
+
+
+def test_a_drilled_list_longer_than_a_page_pages_through_every_record(tree, client_for, chair):
+    """The banner counts all the records; the pager reaches each of them (50 a page)."""
+    from gonghui.care.models import HealthCampaign
+    from gonghui.core import drilldown
+
+    for n in range(53):
+        HealthCampaign.objects.create(org=tree.school1, kind="checkup", year=TODAY.year, title=f"体检{n:02d}",
+                                      starts_on=YEAR.start + dt.timedelta(days=n), ends_on=YEAR.end)  # fmt: skip
+    client = client_for(chair)
+    link = drilldown.url("care:health", tree.school1, YEAR, kind="checkup")
+    first = client.get(link).content.decode()
+    assert 'data-record-count="53"' in first and "第 1 页" in first
+    titles = set(re.findall(r"体检\d\d", first))
+    second = client.get(f"{link}&page=2").content.decode()
+    titles |= set(re.findall(r"体检\d\d", second))
+    assert len(titles) == 53

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.access import require_roles
 from gonghui.core.errors import DomainError
-from gonghui.core.views.base import AuthedRequest, attempt, render_page
+from gonghui.core.views.base import AuthedRequest, attempt, page_of, render_page
 
 from .. import queries, rules, services
 from ..enums import ApplicationState
@@ -67,12 +67,10 @@ def application_list(request: AuthedRequest) -> HttpResponse:
     applications = queries.drilled(
         _list(request, form), drill, subtree_path="member__org", own="org", date_field=None
     ).filter(drill.date_q("created_at", is_datetime=True))
-    rows = list(applications[: PAGE_SIZE + 1])
     context = {
+        **page_of(request, applications, PAGE_SIZE),
         "drill": banner(request, drill, applications),
         "form": form,
-        "rows": rows[:PAGE_SIZE],
-        "more": len(rows) > PAGE_SIZE,
         "may_create": rules.holds(request.user, rules.APP_CHANGE),
     }
     return render_page(request, "care/application_list.html", context)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from gonghui.core.access import require_roles
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
-from gonghui.core.views.base import AuthedRequest, attempt, render_page
+from gonghui.core.views.base import AuthedRequest, attempt, page_of, render_page
 from gonghui.members.models import Member
 from gonghui.members.queries import members_in
 
@@ -61,17 +61,16 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
     if request.GET.get("drafts") == "0":
         # The figures count drives that were launched; a draft has asked no one yet.
         visible = visible.exclude(state=CampaignState.DRAFT)
-    rows = list(
-        queries.campaigns_with_totals(visible.select_related("org")).order_by("-starts_on", "-pk")[
-            : PAGE_SIZE + 1
-        ]
+    page = page_of(
+        request,
+        queries.campaigns_with_totals(visible.select_related("org")).order_by("-starts_on", "-pk"),
+        PAGE_SIZE,
     )
-    for row in rows:
+    for row in page["rows"]:
         row.collected = from_fen(row.collected_fen)
         row.rate = queries.rate(row.donors, row.asked_count)
     context = {
-        "rows": rows[:PAGE_SIZE],
-        "more": len(rows) > PAGE_SIZE,
+        **page,
         "may_create": rules.holds(request.user, rules.CAMPAIGN_CHANGE),
         "drill": banner(request, drill, visible),
     }

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from gonghui.core.access import deny, require_roles
 from gonghui.core.audit import audit
 from gonghui.core.errors import DomainError
-from gonghui.core.views.base import AuthedRequest, render_page
+from gonghui.core.views.base import AuthedRequest, page_of, render_page
 
 from .. import queries, rules, services
 from ..forms import CloseForm, DocumentForm, FileCreateForm, FileFilterForm, FileForm, ReviewForm
@@ -79,11 +79,9 @@ def file_list(request: AuthedRequest) -> HttpResponse:
     files = queries.drilled(files, drill, subtree_path="member__org", own="org", date_field="opened_on")
     if open_day is not None:
         files = queries.open_on(files, open_day)
-    rows = list(files[: PAGE_SIZE + 1])
     context = {
+        **page_of(request, files, PAGE_SIZE),
         "form": form,
-        "rows": rows[:PAGE_SIZE],
-        "more": len(rows) > PAGE_SIZE,
         "today": today,
         "may_change": rules.holds(request.user, rules.FILE_CHANGE),
         "drill": banner(request, drill, files),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.access import require_roles
 from gonghui.core.errors import DomainError
-from gonghui.core.views.base import AuthedRequest, render_page
+from gonghui.core.views.base import AuthedRequest, page_of, render_page
 from gonghui.members.models import Member
 
 from .. import campaigns, queries, rules
@@ -50,16 +50,12 @@ def health_list(request: AuthedRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in HealthKind.values:
         visible = visible.filter(kind=kind)
-    rows = list(
-        visible.select_related("org")
-        .annotate(attended=Count("attendances"))
-        .order_by("-year", "-starts_on", "-pk")[: PAGE_SIZE + 1]
-    )
-    for row in rows:
+    ordered = visible.select_related("org").annotate(attended=Count("attendances"))
+    page = page_of(request, ordered.order_by("-year", "-starts_on", "-pk"), PAGE_SIZE)
+    for row in page["rows"]:
         row.rate = queries.rate(row.attended, row.eligible_count)
     context = {
-        "rows": rows[:PAGE_SIZE],
-        "more": len(rows) > PAGE_SIZE,
+        **page,
         "may_create": rules.holds(request.user, rules.CAMPAIGN_CHANGE),
         "may_trips": rules.holds(request.user, rules.CAMPAIGN_OVERSEE),
         "drill": banner(request, drill, visible),
@@ -157,10 +153,8 @@ def trip_list(request: AuthedRequest) -> HttpResponse:
     drill = drill_for(request, rules.CAMPAIGN_OVERSEE)
     visible = queries.scoped(RecuperationTrip.objects.all(), request.user, rules.CAMPAIGN_OVERSEE)
     visible = queries.drilled(visible, drill, date_field="starts_on")
-    rows = list(visible.select_related("org").order_by("-starts_on", "-pk")[: PAGE_SIZE + 1])
     context = {
-        "rows": rows[:PAGE_SIZE],
-        "more": len(rows) > PAGE_SIZE,
+        **page_of(request, visible.select_related("org").order_by("-starts_on", "-pk"), PAGE_SIZE),
         "may_create": rules.holds(request.user, rules.CAMPAIGN_CHANGE),
         "drill": banner(request, drill, visible),
     }

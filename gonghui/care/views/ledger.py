@@ -17,7 +17,7 @@ from gonghui.core.access import require_roles
 from gonghui.core.drilldown import Drilldown
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
-from gonghui.core.views.base import AuthedRequest, render_page
+from gonghui.core.views.base import AuthedRequest, page_of, render_page
 
 from .. import queries, rules, services
 from ..enums import ApplicationKind, LedgerKind, Occasion
@@ -102,11 +102,11 @@ def totals(request: AuthedRequest) -> HttpResponse:
     if drill.active:
         # A figure's entries (facts.py reads queries.entries_in): one row per ledger entry.
         rows = _drilled_entries(request, drill, entries)
-        page = list(rows.order_by("-paid_on", "-pk")[: PAGE_SIZE + 1])
+        page = page_of(request, rows.order_by("-paid_on", "-pk"), PAGE_SIZE)
         context |= {
+            **page,
             "drill": banner(request, drill, rows),
-            "entries": page[:PAGE_SIZE],
-            "more": len(page) > PAGE_SIZE,
+            "entries": page["rows"],
             "entries_total": rows.total(),
         }
     return render_page(request, "care/totals.html", context)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from gonghui.core.access import deny, require_roles
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
-from gonghui.core.views.base import AuthedRequest, attempt, render_page
+from gonghui.core.views.base import AuthedRequest, attempt, page_of, render_page
 from gonghui.members.enums import MemberStatus
 
 from .. import duelists, queries, rules, visiting
@@ -84,12 +84,11 @@ def visit_list(request: AuthedRequest) -> HttpResponse:
     drill_banner = banner(request, drill, rows)
     # Cash summed in whole fen (fen_sum): SQLite sums decimals as floats.
     rows = rows.annotate(people=Count("visit_members"), cash_fen=fen_sum("visit_members__amount"))
-    page = list(rows.order_by("-visited_on", "-pk")[: PAGE_SIZE + 1])
-    for visit in page:
-        visit.cash = from_fen(visit.cash_fen)  # type: ignore[attr-defined]
+    page = page_of(request, rows.order_by("-visited_on", "-pk"), PAGE_SIZE)
+    for visit in page["rows"]:
+        visit.cash = from_fen(visit.cash_fen)
     context = {
-        "rows": page[:PAGE_SIZE],
-        "more": len(page) > PAGE_SIZE,
+        **page,
         "occasions": Occasion.choices,
         "states": VisitState.choices,
         "occasion": occasion,

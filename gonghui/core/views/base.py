@@ -52,3 +52,16 @@ def attempt(
     else:
         messages.success(request, success)
     return redirect(to, **kwargs)
+
+
+def page_of(request: HttpRequest, queryset: Any, size: int = 50) -> dict[str, Any]:
+    """One page of an ordered queryset without a COUNT (size + 1 rows tell whether one more page
+    exists): `rows` and what core/_pager.html reads (page_number, has_next, querystring)."""
+    raw = request.GET.get("page", "1")
+    number = max(1, int(raw)) if raw.isdigit() else 1
+    start = (number - 1) * size
+    rows = list(queryset[start : start + size + 1])
+    params = request.GET.copy()
+    params.pop("page", None)
+    return {"rows": rows[:size], "page_number": number, "has_next": len(rows) > size,
+            "querystring": params.urlencode()}  # fmt: skip
