@@ -6,6 +6,8 @@ county with the congress, voting and notices data written into it).
     it: facts of every app, named examples, paragraphs written) against its raw SQL: every SELECT
     the generation sent, replayed with a plain cursor, every row fetched. Target: ≤ 5×.
 (b) `core.facts.collect` alone (the figures) against its SELECTs replayed.
+(c) the county officer's dashboard page (/reports/?org=<county>&year=<year>: this year's and last
+    year's facts, the child-unit table, overdue items, chart series) against its SELECTs.
 The statement count, the five slowest SELECTs (median ms each) and the five groups of identical
 SELECTs sent most often (count, summed ms: a statement sent once per poll shows here) are logged
 and reported, so a reader sees where the time goes. BENCH_REPORTS_YEAR picks the year (default:
@@ -147,12 +149,39 @@ def facts_figure(setup: Setup, *, repeat: int, warmup: int) -> Result:
     )  # fmt: skip
 
 
+def dashboard_figure(setup: Setup, *, repeat: int, warmup: int) -> Result:
+    from django.urls import reverse
+
+    from bench.congress_seed import OFFICER_USERNAME
+    from gonghui.core.models import User
+
+    officer = User.objects.get(username=OFFICER_USERNAME)
+    url = f"{reverse('reports:dashboard')}?org={setup.county.pk}&year={setup.year}"
+    page = pages.getter(pages.client_for(officer), url)
+    page()  # sessions, caches and templates warm
+    recorded = pages.statements(page)
+    selects = pages.selects(recorded)
+    raw = pages.raw(*selects)
+    times = timed(selects, repeat=1)
+    top = slowest(times)
+    log(f"  dashboard_county: {len(recorded)} statements, {len(selects)} SELECTs")
+    for t in top:
+        log(f"    #{t['n']:<3} {t['ms']:>9.2f} ms  {t['sql']}")
+    repeat = min(repeat, repeats_within(BUDGET_S * 2, page, raw, cap=repeat, floor=3))
+    pair = compare(page, raw, repeat=repeat, warmup=min(warmup, 1))
+    return result(
+        SCENARIO, "dashboard_county", f"GET {url} (county officer) vs its SELECTs", pair, 1,
+        queries=len(selects), statements=len(recorded), samples=repeat, slowest=top,
+    )  # fmt: skip
+
+
 def figures(setup: Setup, *, repeat: int = SUMMARY_REPEAT, warmup: int = WARMUP) -> list[Result]:
     pages.statements(lambda: None)  # the wrapper machinery imported before timing
     started = time.perf_counter()
     rows = [
         summary_figure(setup, repeat=repeat, warmup=warmup),
         facts_figure(setup, repeat=repeat, warmup=warmup),
+        dashboard_figure(setup, repeat=repeat, warmup=warmup),
     ]
     log(f"  reports figures: {time.perf_counter() - started:.1f} s")
     return rows

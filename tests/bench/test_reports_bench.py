@@ -88,7 +88,7 @@ def test_every_union_holds_a_year_of_polls_that_tally(setup):
 def test_every_figure_is_measured(setup):
     results = reports.figures(setup, repeat=2, warmup=0)
 
-    assert [r["figure"] for r in results] == ["summary_county", "facts_county"]
+    assert [r["figure"] for r in results] == ["summary_county", "facts_county", "dashboard_county"]
     for row in results:
         assert row["value_ms"] > 0 and row["reference_ms"] > 0, row["figure"]
         assert row["queries"] > 0 and row["rows"] > 0
