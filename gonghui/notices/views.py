@@ -24,7 +24,7 @@ from gonghui.core.access import get_for_user, get_from, require_roles
 from gonghui.core.drilldown import Drilldown
 from gonghui.core.errors import DomainError
 from gonghui.core.models import User
-from gonghui.core.views.base import AuthedRequest, render_page
+from gonghui.core.views.base import AuthedRequest, page_of, render_page
 
 from . import queries, services
 from .enums import HELD_STATES, RESOLVED_STATES, RUNNING_STATES, NoticeState, ObjectionState
@@ -141,22 +141,12 @@ def objection_list(request: AuthedRequest) -> HttpResponse:
         objections = objections.filter(state=state)
     if request.GET.get("resolved") == "1":
         objections = objections.filter(state__in=RESOLVED_STATES)
-    number = _page_number(request)
-    start = (number - 1) * PAGE_SIZE
-    rows = list(
-        objections.select_related("notice__org", "submitted_by").order_by("-submitted_at", "-id")[
-            start : start + PAGE_SIZE + 1
-        ]
-    )
-    for row in rows:
-        row.shown_objector = shown_objector(row, user, panel=queries.is_panel(user, row.notice))  # type: ignore[attr-defined]
-    params = request.GET.copy()
-    params.pop("page", None)
+    page = page_of(request, objections.select_related("notice__org", "submitted_by").order_by("-submitted_at", "-id"),
+                   PAGE_SIZE)  # fmt: skip
+    for row in page["rows"]:
+        row.shown_objector = shown_objector(row, user, panel=queries.is_panel(user, row.notice))
     context = {
-        "rows": rows[:PAGE_SIZE],
-        "page_number": number,
-        "has_next": len(rows) > PAGE_SIZE,
-        "querystring": params.urlencode(),
+        **page,
         "drill": drill.banner(request, objections.count()) if drill.active else None,
     }
     return render_page(request, "notices/objections.html", context)

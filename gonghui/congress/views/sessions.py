@@ -29,7 +29,7 @@ from gonghui.core.enums import GRASSROOTS_KINDS, OFFICER_ROLES, OrgStatus, Role
 from gonghui.core.errors import DomainError
 from gonghui.core.facts import Fact, Period, percent
 from gonghui.core.models import Org
-from gonghui.core.views.base import AuthedRequest, current_scope, render_page
+from gonghui.core.views.base import AuthedRequest, current_scope, page_of, render_page
 from gonghui.members.queries import members_in
 
 from .. import documents, services
@@ -236,19 +236,10 @@ def session_list(request: AuthedRequest) -> HttpResponse:
     if request.GET.get("held") == "1":
         sessions = sessions.exclude(status=SessionStatus.PREPARING)
     sessions = drill.narrow(sessions, org_field="org", date_field="date")
-    raw_page = request.GET.get("page", "1")
-    number = max(1, int(raw_page)) if raw_page.isdigit() else 1
-    start = (number - 1) * SESSION_PAGE_SIZE
-    rows = list(
-        sessions.select_related("org", "term").order_by("-date", "-id")[start : start + SESSION_PAGE_SIZE + 1]
-    )
-    params = request.GET.copy()
-    params.pop("page", None)
     context = {
-        "rows": rows[:SESSION_PAGE_SIZE],
-        "page_number": number,
-        "has_next": len(rows) > SESSION_PAGE_SIZE,
-        "querystring": params.urlencode(),
+        **page_of(
+            request, sessions.select_related("org", "term").order_by("-date", "-id"), SESSION_PAGE_SIZE
+        ),
         # One COUNT, only when a figure sent the user here.
         "drill": drill.banner(request, sessions.count()) if drill.active else None,
     }
