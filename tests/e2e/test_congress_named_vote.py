@@ -89,8 +89,13 @@ def test_a_delegation_is_formed_and_an_item_passed_by_named_vote_cast_on_a_phone
     finally:
         context.close()
 
+    # This thread writes next: first stop the page's polling, so that no request of the live
+    # server holds a table of SQLite's shared in-memory test database (a table lock there fails
+    # at once instead of waiting: "database table is locked").
+    page.goto("about:blank")
     for delegate in others[:2]:
         services.item_vote(actor=delegate.user, item=item, choice=VoteChoice.FOR)
+    page.goto(live_server.url + reverse("congress:session_detail", args=[open_session.pk]))
     page.get_by_role("button", name="刷新计票").click()
     expect(page.locator(f'[data-tally="{item.pk}"]')).to_contain_text("已表决3人：赞成3，反对0，弃权0")
     page.get_by_role("button", name="结束记名表决并计票").click()
