@@ -144,3 +144,8 @@ def test_links_show_only_to_who_sees_every_record(chair, member, tree, records):
     # A member sees their own suggestions and no proposals: the figure is shown without a link.
     assert Linker(member)(got["congress.proposals"].records_url) == ""
     assert Linker(member)(got["congress.suggestions"].records_url) == ""
+
+
+def test_the_session_list_is_reachable_from_the_congress_home(client_for, chair, tree):
+    page = client_for(chair).get(reverse("congress:home")).content.decode()
+    assert f'href="{reverse("congress:sessions")}" id="all-sessions"' in page

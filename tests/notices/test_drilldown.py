@@ -120,3 +120,9 @@ def test_objection_links_show_only_to_the_panel(chair, tree, records):
     assert Linker(chair)(url) == url
     assert Linker(plain)(url) == ""
     assert Linker(plain)(got["notices.held"].records_url) == got["notices.held"].records_url
+
+
+def test_the_objection_list_is_reachable_from_the_board_for_the_panel(client_for, chair, member, tree):
+    link = f'href="{reverse("notices:objections")}" id="objections-link"'
+    assert link in client_for(chair).get(reverse("notices:board")).content.decode()
+    assert link not in client_for(member).get(reverse("notices:board")).content.decode()
