@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -12,9 +13,11 @@ from django.urls import reverse
 from gonghui.care import campaigns, facts
 from gonghui.care.enums import Occasion, VisitState
 from gonghui.core.drilldown import Linker
+from gonghui.core.enums import Role
 from gonghui.core.facts import Period
 from tests.members.factories import MemberFactory
 
+from .conftest import _persona
 from .factories import make_application, open_file
 from .visit_factories import make_visit, set_condolence_standards
 
@@ -184,3 +187,31 @@ def test_a_drilled_list_longer_than_a_page_pages_through_every_record(tree, clie
     second = client.get(f"{link}&page=2").content.decode()
     titles |= set(re.findall(r"体检\d\d", second))
     assert len(titles) == 53
+
+
+def test_a_county_visit_to_a_school_member_is_in_the_schools_figures_and_its_lists(
+    tree, standards, chair, client_for
+):
+    """县总工会 visits a member of 第一中学 and pays the cash: the school's figures count it (the
+    entry is attributed to the member's union), so the school chair's drilled lists show it too,
+    though the county paid it."""
+    member = MemberFactory(union=tree.school1, group=tree.school1_group_a, name="丁会员")
+    set_condolence_standards(tree.county)
+    county_chair = _persona("county_chair", tree.county, Role.CHAIR)
+    elsewhere = MemberFactory(union=tree.school2, name="戊会员")  # in the same county visit
+    make_visit(tree.county, [member, elsewhere], occasion=Occasion.HOSPITAL, amount="300", state=VisitState.RECORDED,
+               approver=county_chair)  # fmt: skip
+    client = client_for(chair)
+    mismatched = []
+    for fact in counted(tree.school1):
+        shown = count_in(client.get(fact.records_url)) if fact.record_count else 0
+        if shown != fact.record_count:
+            mismatched.append((fact.key, fact.record_count, shown))
+    assert mismatched == []
+    by_key = {f.key: f for f in counted(tree.school1)}
+    assert by_key["care.condolence.times"].record_count == 1
+    assert "丁会员" in client.get(by_key["care.condolence.amount"].records_url).content.decode()
+    visits = client.get(by_key["care.condolence.times"].records_url)
+    (visit,) = visits.context["rows"]
+    assert (visit.org, visit.people, visit.cash, visit.openable) == (tree.county, 1, Decimal("300.00"), False)
+    assert reverse("care:visit_detail", args=[visit.pk]) not in visits.content.decode()  # the county's page

@@ -116,6 +116,11 @@ def _drilled_entries(request: AuthedRequest, drill: Drilldown, entries: QuerySet
     """Entries of the figure's union (attributed org for the subtree, paying union alone) paid in
     its period, with the figure's own filters: kind, standing payouts only (not reversed),
     condolence cash of visits, and the visit's occasion."""
+    if drill.org is not None and drill.subtree:
+        # As facts.py counts: by the member's union at payment time, whoever paid. A superior
+        # union's payout to members here is in this union's figures, so it is listed too
+        # (drill_for checked the union is the viewer's).
+        entries = LedgerEntry.objects.all()
     rows: Any = queries.drilled(
         entries, drill, subtree_path="attributed_org", own="org", date_field="paid_on"
     )

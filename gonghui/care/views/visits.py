@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
@@ -65,28 +65,37 @@ def _visit(request: AuthedRequest, pk: int, capability: rules.Capability = rules
 def visit_list(request: AuthedRequest) -> HttpResponse:
     _refuse_without(request, rules.VISIT_VIEW, "care.visit")
     drill = drill_for(request, rules.VISIT_VIEW)
-    rows = duelists.visible_visits(request.user).select_related("org")
+    visible = duelists.visible_visits(request.user)
+    rows, members_q = visible, Q()
+    if drill.org is not None:
+        # As facts.py counts: the subtree by where the visited members belong, the union alone
+        # by the visiting union. A superior union's visit to members here is in this union's
+        # figures, so it is listed too (drill_for checked the union is the viewer's), counting
+        # only this union's visited members and cash; its detail page stays the visitor's.
+        if drill.subtree:
+            under = VisitMember.objects.filter(member__org__path__under=drill.org.path)
+            rows = Visit.objects.filter(pk__in=under.values("visit_id"))
+            members_q = Q(visit_members__member__org__path__under=drill.org.path)
+        else:
+            rows = rows.filter(org=drill.org)
     occasions = [o for o in request.GET.getlist("occasion") if o in Occasion.values]
     occasion, state = (occasions[0] if occasions else ""), request.GET.get("state", "")
     if occasions:
         rows = rows.filter(occasion__in=occasions)
     if state in VisitState.values:
         rows = rows.filter(state=state)
-    rows = rows.filter(drill.date_q("visited_on"))
-    if drill.org is not None:
-        # As facts.py counts: the subtree by where the visited members belong, the union alone
-        # by the visiting union.
-        if drill.subtree:
-            under = VisitMember.objects.filter(member__org__path__under=drill.org.path)
-            rows = rows.filter(pk__in=under.values("visit_id"))
-        else:
-            rows = rows.filter(org=drill.org)
+    rows = rows.filter(drill.date_q("visited_on")).select_related("org")
     drill_banner = banner(request, drill, rows)
     # Cash summed in whole fen (fen_sum): SQLite sums decimals as floats.
-    rows = rows.annotate(people=Count("visit_members"), cash_fen=fen_sum("visit_members__amount"))
+    rows = rows.annotate(people=Count("visit_members", filter=members_q),
+                         cash_fen=fen_sum("visit_members__amount", filter=members_q))  # fmt: skip
     page = page_of(request, rows.order_by("-visited_on", "-pk"), PAGE_SIZE)
+    ids = [v.pk for v in page["rows"]]
+    # Only a drill-down lists other unions' visits; their detail pages are not the viewer's.
+    openable = set(visible.filter(pk__in=ids).values_list("pk", flat=True)) if members_q else set(ids)
     for visit in page["rows"]:
         visit.cash = from_fen(visit.cash_fen)
+        visit.openable = visit.pk in openable
     context = {
         **page,
         "occasions": Occasion.choices,
