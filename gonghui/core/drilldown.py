@@ -45,7 +45,7 @@ def guard(url_name: str, check: Guard) -> None:
 class Linker:
     """Links from figures for one user: `linker(url)` is `url` if the user may open it, else ""
     (the figure is then shown without a link rather than as a link to a 403). A page without a
-    registered guard keeps its own scoping. Orgs and URL resolutions are cached per Linker, so a
+    registered guard keeps its own scoping. The unions are looked up once per Linker, so a
     dashboard of sixty figures costs one query per distinct union."""
 
     def __init__(self, user: Any) -> None:
