@@ -12,6 +12,8 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -149,3 +151,17 @@ def test_links_show_only_to_who_sees_every_record(chair, member, tree, records):
 def test_the_session_list_is_reachable_from_the_congress_home(client_for, chair, tree):
     page = client_for(chair).get(reverse("congress:home")).content.decode()
     assert f'href="{reverse("congress:sessions")}" id="all-sessions"' in page
+
+
+def test_the_session_list_costs_the_same_queries_for_more_sessions(client_for, chair, tree, records):
+    client = client_for(chair)
+    url = by_key(tree.school1)["congress.sessions"].records_url
+    client.get(url)  # the page shell's caches warm
+    with CaptureQueriesContext(connection) as few:
+        assert banner_count(client.get(url)) == 1
+    term = records[LAST_DAY][0].term
+    for day in range(1, 6):
+        SessionFactory(term=term, date=LAST_DAY - dt.timedelta(days=day), status=SessionStatus.CLOSED)
+    with CaptureQueriesContext(connection) as many:
+        assert banner_count(client.get(url)) == 6
+    assert len(many.captured_queries) == len(few.captured_queries)

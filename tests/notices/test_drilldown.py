@@ -9,6 +9,8 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -126,3 +128,17 @@ def test_the_objection_list_is_reachable_from_the_board_for_the_panel(client_for
     link = f'href="{reverse("notices:objections")}" id="objections-link"'
     assert link in client_for(chair).get(reverse("notices:board")).content.decode()
     assert link not in client_for(member).get(reverse("notices:board")).content.decode()
+
+
+def test_the_objection_list_costs_the_same_queries_for_more_objections(client_for, chair, tree, records):
+    client = client_for(chair)
+    url = by_key(tree.school1)["notices.objections"].records_url
+    client.get(url)  # the page shell's caches warm
+    with CaptureQueriesContext(connection) as few:
+        shown = banner_count(client.get(url))
+    contested = records["notices"][1]
+    for _ in range(4):
+        objection(contested, day_start(LAST_DAY), chair, upheld=False)
+    with CaptureQueriesContext(connection) as many:
+        assert banner_count(client.get(url)) == shown + 4
+    assert len(many.captured_queries) == len(few.captured_queries)
