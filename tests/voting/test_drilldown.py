@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from gonghui.core.drilldown import Linker, day_start
 from gonghui.core.facts import Period
+from gonghui.core.models import AuditEvent
 from gonghui.voting import facts
 from gonghui.voting.enums import PollKind, PollState
 from gonghui.voting.models import Poll
@@ -87,3 +88,9 @@ def test_links_show_only_to_officers(chair, member, tree, polls):
     url = next(f for f in facts.year_facts(tree.school1, PERIOD) if f.key == "voting.polls").records_url
     assert Linker(chair)(url) == url
     assert Linker(member)(url) == ""
+
+
+def test_a_member_opening_the_link_is_refused_and_audited(client_for, member, tree, polls):
+    url = next(f for f in facts.year_facts(tree.school1, PERIOD) if f.key == "voting.polls").records_url
+    assert client_for(member).get(url).status_code == 403
+    assert AuditEvent.objects.filter(action="access.denied", actor=member).exists()

@@ -20,7 +20,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core.access import can, get_for_user, in_scope, scopes_for
+from gonghui.core.access import can, get_for_user, in_scope, require_roles, scopes_for
 from gonghui.core.drilldown import Drilldown
 from gonghui.core.enums import GRASSROOTS_KINDS
 from gonghui.core.errors import DomainError
@@ -76,7 +76,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     is_officer = user.is_superuser or bool(scopes_for(user, VOTING_VIEW_ROLES))
     drill = Drilldown.from_request(request)
     if drill.org is not None and not may_drill(user, drill.org):
-        raise PermissionDenied
+        require_roles(user, frozenset(), request=request, what="voting.poll")  # 403, audited
     polls = []
     count = 0
     if is_officer:
