@@ -90,6 +90,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     session_form = SessionForm(posted if which == "session" else None, terms=terms, prefix="session")
     if posted is not None:
         if not may_change or union is None:
+            require_roles(request.user, frozenset(), request=request, what="congress.term")  # 403, audited
             raise PermissionDenied
         try:
             if which == "term" and term_form.is_valid():

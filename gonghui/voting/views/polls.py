@@ -126,6 +126,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 def poll_create(request: AuthedRequest) -> HttpResponse:
     union = _current_union(request)
     if union is None or not in_scope(request.user, union, VOTING_CHANGE_ROLES):
+        require_roles(request.user, frozenset(), request=request, what="voting.poll")  # 403, audited
         raise PermissionDenied
     kind_form = KindForm(request.GET or request.POST or None)
     kind = (
