@@ -94,8 +94,3 @@ def test_a_member_opening_the_link_is_refused_and_audited(client_for, member, tr
     url = next(f for f in facts.year_facts(tree.school1, PERIOD) if f.key == "voting.polls").records_url
     assert client_for(member).get(url).status_code == 403
     assert AuditEvent.objects.filter(action="access.denied", actor=member).exists()
-
-
-def test_a_member_creating_a_poll_is_refused_and_audited(client_for, member, tree):
-    assert client_for(member).get(reverse("voting:poll_create")).status_code == 403
-    assert AuditEvent.objects.filter(action="access.denied", actor=member, object_type="voting.poll").exists()

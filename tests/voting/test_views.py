@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from gonghui.core.enums import Role
+from gonghui.core.models import AuditEvent
 from gonghui.voting import services
 from gonghui.voting.enums import PollKind, PollState
 from gonghui.voting.models import Ballot, Participation, Poll
@@ -238,3 +239,8 @@ def test_my_polls_take_a_fixed_number_of_queries(tree, client_for, django_assert
         response = client.get(reverse("voting:home"))
 
     assert response.content.decode().count("去投票") == n
+
+
+def test_a_member_creating_a_poll_is_refused_and_audited(client_for, member, tree):
+    assert client_for(member).get(reverse("voting:poll_create")).status_code == 403
+    assert AuditEvent.objects.filter(action="access.denied", actor=member, object_type="voting.poll").exists()
