@@ -25,7 +25,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import deny, in_scope
+from .access import deny, in_scope, require_roles
 from .enums import OrgKind, Role
 from .facts import Period
 from .models import Org
@@ -104,7 +104,9 @@ class Drilldown:
         cls, request: HttpRequest, *, roles: Any = None, union_param: str = "union"
     ) -> Drilldown:
         """Read `?union=&from=&to=&subtree=`; a union outside the user's scope for `roles` (any
-        role when None) is refused as missing. Unreadable dates are ignored, not guessed."""
+        role when None) is refused as missing (404). Inside it, the page's registered guard must
+        allow the union too, else 403 (audited): the same rule that hides the figure's link.
+        Unreadable dates are ignored, not guessed."""
         user: Any = request.user
         raw = request.GET.get(union_param, "")
         org = None
@@ -112,6 +114,10 @@ class Drilldown:
             org = Org.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
             if org is None or not in_scope(user, org, Role.values if roles is None else roles):
                 deny(user, request=request, what=f"core.org:{raw}")
+            match = getattr(request, "resolver_match", None)
+            check = _GUARDS.get(match.view_name) if match is not None else None
+            if check is not None and not user.is_superuser and not check(user, org):
+                require_roles(user, frozenset(), request=request, what=f"core.org:{org.pk}")
         start, end = _date(request.GET.get("from", "")), _date(request.GET.get("to", ""))
         return cls(org, request.GET.get("subtree", "1") != "0", start, end)
 

@@ -7,8 +7,10 @@ import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.test import RequestFactory
+from django.urls import resolve
 
 from gonghui.core import drilldown
 from gonghui.core.drilldown import Drilldown, Linker
@@ -94,3 +96,19 @@ def test_a_guarded_page_is_linked_only_for_whom_the_guard_allows(tree, chair, co
     assert Linker(county_officer)(link) == link  # unguarded: the page's own scoping applies
     assert Linker(chair)("care:applications") == ""  # not a path: never an href
     assert Linker(chair)("/no/such/page/") == ""
+
+
+def test_the_pages_guard_refuses_a_union_in_scope_with_403_and_audits_it(tree, chair):
+    request = RequestFactory().get(f"/audit/?union={tree.school1.pk}")
+    request.user = chair
+    request.resolver_match = resolve("/audit/")
+    drilldown.guard("core:audit_list", lambda user, org: False)
+    try:
+        with pytest.raises(PermissionDenied):
+            Drilldown.from_request(request)
+    finally:
+        drilldown._GUARDS.pop("core:audit_list")
+    assert AuditEvent.objects.filter(
+        action="access.denied", actor=chair, object_id=str(tree.school1.pk)
+    ).exists()
+    assert Drilldown.from_request(request).org == tree.school1  # unguarded: the scope check alone

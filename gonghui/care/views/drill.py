@@ -1,8 +1,8 @@
 """Drill-down on the care lists (core.drilldown): a figure's union and period narrow the list.
 
-Care pages are gated by capability (rules.py), not by role alone, so the union asked for must be
-one where the user holds the page's capability: a union outside it is refused as missing, like
-any foreign object. The union is narrowed the way the figures count (`queries.drilled`), so the
+Care pages are gated by capability (rules.py), not by role alone: a union outside the
+capability's roles is refused as missing, like any foreign object; one where the user has the
+role but not the capability (the 生活 portfolio) is refused by the page's guard. The union is narrowed the way the figures count (`queries.drilled`), so the
 banner's count is the figure's record count.
 """
 
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from gonghui.core.access import deny
 from gonghui.core.drilldown import Drilldown
 from gonghui.core.views.base import AuthedRequest
 
@@ -18,11 +17,9 @@ from .. import rules
 
 
 def drill_for(request: AuthedRequest, capability: rules.Capability) -> Drilldown:
-    drill = Drilldown.from_request(request, roles=capability.roles | capability.welfare_roles)
-    if drill.org is not None and not rules.may(request.user, capability, drill.org):
-        # The role is there but not the 生活 portfolio: the union's care rows stay unseen.
-        deny(request.user, request=request, what=f"core.org:{drill.org.pk}", action=capability.name)
-    return drill
+    # Outside the roles' reach: 404; the role without the 生活 portfolio there: 403 by the page's
+    # guard (care/apps.py), the rule that also hides the figure's link.
+    return Drilldown.from_request(request, roles=capability.roles | capability.welfare_roles)
 
 
 def banner(request: AuthedRequest, drill: Drilldown, rows: QuerySet) -> dict[str, object]:

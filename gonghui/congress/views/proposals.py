@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.core.access import can, get_for_user, get_from, in_scope, require_roles, scopes_for
-from gonghui.core.drilldown import PARAMS, Drilldown
+from gonghui.core.drilldown import Drilldown
 from gonghui.core.enums import Role
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
@@ -67,9 +67,7 @@ def proposal_list(request: AuthedRequest) -> HttpResponse:
     today = timezone.localdate()
     reach = queries.session_reach(request.user)
     form = ProposalFilterForm(request.GET or None, sessions=reach.choices)
-    drill = Drilldown.from_request(request)
-    if drill.org is not None and not may_drill(request.user, drill.org):
-        require_roles(request.user, [], request=request, what="congress.proposal")
+    drill = Drilldown.from_request(request)  # the guard registered for this page applies
     submitted, registered = (request.GET.get(key) == "1" for key in SUBSETS)
     filters = queries.ProposalFilters(submitted=submitted, registered=registered)
     if form.is_bound and form.is_valid():
@@ -94,8 +92,6 @@ def proposal_list(request: AuthedRequest) -> HttpResponse:
         "page_number": number,
         "has_next": has_next,
         "querystring": params.urlencode(),
-        # Kept through the filter form, which names only its own fields.
-        "kept": [(key, request.GET[key]) for key in (*PARAMS, *SUBSETS) if key in request.GET],
         # One COUNT, only when a figure sent the user here (the list itself pages without one).
         "drill": drill.banner(request, queryset.count()) if drill.active else None,
         "may_create": bool(scopes_for(request.user, [Role.DELEGATE])),

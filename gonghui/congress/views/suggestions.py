@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gonghui.core.access import can, get_for_user, in_scope, require_roles, scope_q, scopes_for, visible
-from gonghui.core.drilldown import PARAMS, Drilldown
+from gonghui.core.drilldown import Drilldown
 from gonghui.core.enums import OrgStatus, Role
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
@@ -125,9 +125,7 @@ def _rate(part: int, whole: int) -> Decimal | None:
 def suggestion_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     require_roles(user, ANY_ROLE, request=request, what="congress.suggestion")
-    drill = Drilldown.from_request(request)
-    if drill.org is not None and not may_drill(user, drill.org):
-        require_roles(user, [], request=request, what="congress.suggestion")
+    drill = Drilldown.from_request(request)  # the guard registered for this page applies
     # The figures card follows the drill-down too: the union and period a figure was computed for.
     suggestions: QuerySet[Suggestion] = drill.narrow(
         visible(Suggestion.objects.all(), user), date_field="submitted_at", is_datetime=True
@@ -160,8 +158,6 @@ def suggestion_list(request: AuthedRequest) -> HttpResponse:
         "page_number": number,
         "has_next": has_next,
         "querystring": params.urlencode(),
-        # Kept through the filter form, which names only its own fields.
-        "kept": [(key, request.GET[key]) for key in (*PARAMS, "adopted") if key in request.GET],
         # One COUNT, only when a figure sent the user here.
         "drill": drill.banner(request, rows_qs.count()) if drill.active else None,
         "may_review": _may_review(user),

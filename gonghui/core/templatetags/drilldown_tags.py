@@ -26,11 +26,13 @@ def records_link(context: Any, url: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def drilldown_hidden(context: Any, *, skip: str = "") -> SafeString:
+def drilldown_hidden(context: Any, *, skip: str = "", also: str = "") -> SafeString:
     """Hidden inputs that carry a figure's union and period through a list's filter form (a GET
     form sends only its own fields): changing a filter keeps the drill-down. `skip` names params
-    the form already has as fields (e.g. "union" on the member roll)."""
+    the form already has as fields (e.g. "union" on the member roll); `also` adds the subsets a
+    figure's link sets and the form does not show (e.g. "adopted")."""
     request = context.get("request")
     skipped = set(skip.split(","))
-    rows = [(k, v) for k in PARAMS if k not in skipped for v in (request.GET.getlist(k) if request else [])]
+    names = [k for k in (*PARAMS, *filter(None, also.split(","))) if k not in skipped]
+    rows = [(k, v) for k in names for v in (request.GET.getlist(k) if request else [])]
     return format_html_join("", '<input type="hidden" name="{}" value="{}">', rows)
