@@ -20,6 +20,7 @@ from .. import services
 from ..documents import summary_docx, summary_pdf
 from ..forms import ParagraphForm, PlanForm, SummaryCreateForm
 from ..models import Summary, SummaryParagraph, WorkPlan
+from .inline import inline_edit
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -83,15 +84,11 @@ def _paragraph_fragment(
 @login_required
 def paragraph_edit(request: AuthedRequest, pk: int, section_pk: int) -> HttpResponse:
     p = _paragraph(request, pk, section_pk)
-    if request.method == "POST":
-        form = ParagraphForm(request.POST)
-        if form.is_valid():
-            services.paragraph_edit(actor=request.user, paragraph=p, text=form.cleaned_data["text"])
-            if not getattr(request, "htmx", False):
-                return redirect("reports:summary_detail", pk=pk)
-            return _paragraph_fragment(request, p, editing=False)
-        return _paragraph_fragment(request, p, editing=True, form=form)
-    return _paragraph_fragment(request, p, editing=True)
+    return inline_edit(
+        request, form_class=ParagraphForm, back="reports:summary_detail", pk=pk,
+        save=lambda data: services.paragraph_edit(actor=request.user, paragraph=p, text=data["text"]),
+        fragment=lambda **kw: _paragraph_fragment(request, p, **kw),
+    )  # fmt: skip
 
 
 @login_required

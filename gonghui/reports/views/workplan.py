@@ -22,6 +22,7 @@ from .. import services
 from ..documents import month_rows, workplan_docx, workplan_pdf
 from ..forms import GuidingIdeasForm, MonthlyActivityForm, WorkPlanItemForm
 from ..models import MonthlyActivity, PlanSection, Summary, WorkPlan, WorkPlanItem
+from .inline import inline_edit
 from .summary import DOCX
 
 ALL_ROLES = STAFF_ROLES | PERSONAL_ROLES
@@ -85,15 +86,11 @@ def workplan_item_edit(request: AuthedRequest, pk: int, item_pk: int) -> HttpRes
     item = plan.items.select_related("plan").filter(pk=item_pk).first()
     if item is None:
         deny(request.user, request=request, what=f"reports.workplanitem:{item_pk}", action="change")
-    if request.method == "POST":
-        form = WorkPlanItemForm(request.POST)
-        if form.is_valid():
-            services.workplan_item_update(actor=request.user, item=item, text=form.cleaned_data["text"])
-            if not getattr(request, "htmx", False):
-                return redirect("reports:workplan_detail", pk=pk)
-            return _item_fragment(request, item, editing=False)
-        return _item_fragment(request, item, editing=True, form=form)
-    return _item_fragment(request, item, editing=True)
+    return inline_edit(
+        request, form_class=WorkPlanItemForm, back="reports:workplan_detail", pk=pk,
+        save=lambda data: services.workplan_item_update(actor=request.user, item=item, text=data["text"]),
+        fragment=lambda **kw: _item_fragment(request, item, **kw),
+    )  # fmt: skip
 
 
 def _guiding_fragment(
@@ -107,15 +104,11 @@ def _guiding_fragment(
 @login_required
 def workplan_guiding_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk, action="change")
-    if request.method == "POST":
-        form = GuidingIdeasForm(request.POST)
-        if form.is_valid():
-            services.workplan_guiding_update(actor=request.user, plan=plan, text=form.cleaned_data["text"])
-            if not getattr(request, "htmx", False):
-                return redirect("reports:workplan_detail", pk=pk)
-            return _guiding_fragment(request, plan, editing=False)
-        return _guiding_fragment(request, plan, editing=True, form=form)
-    return _guiding_fragment(request, plan, editing=True)
+    return inline_edit(
+        request, form_class=GuidingIdeasForm, back="reports:workplan_detail", pk=pk,
+        save=lambda data: services.workplan_guiding_update(actor=request.user, plan=plan, text=data["text"]),
+        fragment=lambda **kw: _guiding_fragment(request, plan, **kw),
+    )  # fmt: skip
 
 
 def _month_fragment(
@@ -133,16 +126,12 @@ def workplan_month_edit(request: AuthedRequest, pk: int, month_pk: int) -> HttpR
     activity = plan.months.select_related("plan").filter(pk=month_pk).first()
     if activity is None:
         deny(request.user, request=request, what=f"reports.monthlyactivity:{month_pk}", action="change")
-    if request.method == "POST":
-        form = MonthlyActivityForm(request.POST)
-        if form.is_valid():
-            services.monthly_update(actor=request.user, activity=activity, month=form.cleaned_data["month"],
-                                    text=form.cleaned_data["text"])  # fmt: skip
-            if not getattr(request, "htmx", False):
-                return redirect("reports:workplan_detail", pk=pk)
-            return _month_fragment(request, activity, editing=False)
-        return _month_fragment(request, activity, editing=True, form=form)
-    return _month_fragment(request, activity, editing=True)
+    return inline_edit(
+        request, form_class=MonthlyActivityForm, back="reports:workplan_detail", pk=pk,
+        save=lambda data: services.monthly_update(actor=request.user, activity=activity, month=data["month"],
+                                                  text=data["text"]),
+        fragment=lambda **kw: _month_fragment(request, activity, **kw),
+    )  # fmt: skip
 
 
 @login_required
