@@ -228,3 +228,6 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+from .imports.models import ImportJob  # noqa: E402,F401  (the import framework's job table)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, auth, home, notifications, orgs, roles
+from .views import audit, auth, home, imports, notifications, orgs, roles
 
 app_name = "core"
 urlpatterns = [
@@ -23,5 +23,10 @@ urlpatterns = [
     path("notifications/", notifications.notification_list, name="notification_list"),
     path("notifications/bell/", notifications.notification_bell, name="notification_bell"),
     path("notifications/read-all/", notifications.notification_read_all, name="notification_read_all"),
+    path("imports/job/<uuid:key>/", imports.import_status, name="import_status"),
+    path("imports/job/<uuid:key>/apply/", imports.import_apply, name="import_apply"),
+    path("imports/job/<uuid:key>/errors.xlsx", imports.import_errors, name="import_errors"),
+    path("imports/<slug:kind>/", imports.import_start, name="import_start"),
+    path("imports/<slug:kind>/template.xlsx", imports.import_template, name="import_template"),
     path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
 ]

@@ -1,0 +1,230 @@
+"""Care's spreadsheet imports on the core framework (core.imports): assistance and student-aid
+payouts (帮扶 · 助学) recorded as already approved and paid, and condolence visits (慰问).
+
+A union that starts mid-year enters the months before through these. A payout dated in a closed
+past period (before the current month) is a fact of the past, not a request: it is recorded as
+approved and paid with the importer as approver and payer, in one audited event, instead of
+going through approval row by row. Money is Decimal, exact to the fen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gonghui.core.enums import Role
+from gonghui.core.imports import kinds
+from gonghui.core.imports.kinds import Context, ImportKind, Row
+from gonghui.core.imports.models import ImportJob
+from gonghui.core.imports.workbook import Column
+from gonghui.core.models import Org
+from gonghui.members.models import Member
+from gonghui.members.privacy import lookup_hash
+
+from . import rules
+from .enums import APPLICATION_CATEGORY, ApplicationKind, ApplicationState, PaymentMethod
+from .models import ZERO, AssistanceApplication, LedgerEntry
+
+# Who may enter a past period's records in bulk: those who approve and pay them in the union, and
+# the superior union's care officer (生活 portfolio), who enters a county's year.
+IMPORT_HISTORY = rules.Capability(
+    "import_history", frozenset({Role.CHAIR, Role.VICE_CHAIR}), rules.WELFARE_OFFICERS | {Role.SUPERIOR_ADMIN}
+)
+METHODS = {str(label): value for value, label in PaymentMethod.choices}
+IMPORT_NOTE = "批量导入的历史发放记录"
+
+
+def period_start(today: dt.date) -> dt.date:
+    """The first day of the open period: payouts dated before it belong to a closed period."""
+    return today.replace(day=1)
+
+
+# --- members by name (and ID number) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Person:
+    pk: int
+    name: str
+    id_hash: str
+    org_id: int
+    path: str
+
+
+def load_people(ctx: Context, unions: list[Org]) -> None:
+    """Every member of the importer's unions, by name: one query for the whole file."""
+    by_name: dict[str, list[_Person]] = {}
+    rows = Member.objects.filter(org__path__under=ctx.org.path).values_list(
+        "pk", "name", "id_hash", "org_id", "org__path"
+    )
+    allowed = tuple(u.path for u in unions)
+    for row in rows.iterator(chunk_size=5000):
+        person = _Person(*row)
+        if person.path.startswith(allowed):
+            by_name.setdefault(person.name, []).append(person)
+    ctx.state["people"] = by_name
+
+
+def find_member(
+    ctx: Context, row: Row, *, name_key: str = "name", id_key: str = "id_number"
+) -> _Person | None:
+    """The member of the row's union named in the row; the ID number (when given) decides
+    between namesakes and must match."""
+    name = row.text(name_key, required=True)
+    if not name or row.union is None:
+        return None
+    union_path = row.union.path
+    found = [p for p in ctx.state["people"].get(name, []) if p.path.startswith(union_path)]
+    number = row.id_number(id_key) if id_key in row.positions else ""
+    if number:
+        found = [p for p in found if p.id_hash == lookup_hash(number)]
+        if not found:
+            row.error(id_key, _("%(union)s没有姓名为“%(name)s”、身份证号为所填号码的会员。")
+                      % {"union": row.union.name, "name": name})  # fmt: skip
+            return None
+    if not found:
+        row.error(
+            name_key, _("%(union)s没有名为“%(name)s”的会员。") % {"union": row.union.name, "name": name}
+        )
+        return None
+    if len(found) > 1:
+        row.error(name_key, _("%(union)s有%(n)s名会员叫“%(name)s”，请填写身份证号区分。")
+                  % {"union": row.union.name, "n": len(found), "name": name})  # fmt: skip
+        return None
+    return found[0]
+
+
+# --- payouts (帮扶 · 助学) -----------------------------------------------------------------------------
+
+KIND_LABELS = {str(label): value for value, label in ApplicationKind.choices}
+
+
+@dataclass
+class _Payout:
+    union: Org
+    member: _Person
+    kind: str
+    amount: Decimal
+    paid_on: dt.date
+    method: str
+    reason: str
+    child_name: str
+    school: str
+    grade: str
+    note: str
+
+
+class PayoutImport(ImportKind):
+    key = "care-payouts"
+    title = gettext_lazy("帮扶助学发放")
+    sheet_name = "帮扶助学发放"
+    audit_action = "care.payout_import"
+    columns = (
+        Column("name", "姓名", required=True, example="张三", note="受助会员姓名"),
+        Column("id_number", "身份证号", text=True, note="重名时必填；请保持文本格式"),
+        Column("kind", "类别", required=True, choices=tuple(KIND_LABELS), example="困难帮扶"),
+        Column("amount", "金额(元)", required=True, example="1000.00", note="到分，如 1000 或 1000.50"),
+        Column("paid_on", "发放日期", required=True, note="yyyy/MM/dd，须早于本月（已结束的期间）"),
+        Column("method", "发放方式", choices=tuple(METHODS), example="转账", note="留空为转账"),
+        Column("reason", "事由", required=True, example="患病住院，家庭困难"),
+        Column("child_name", "子女姓名", note="金秋助学必填"),
+        Column("school", "就读学校", note="金秋助学必填"),
+        Column("grade", "年级"),
+        Column("note", "备注"),
+    )
+    notes = (
+        "5. 导入的是已结束期间（本月以前）的发放记录：按“已批准、已发放”登记，审批人和发放人记为导入人，"
+        "不再逐条走审批；本月的帮扶请在系统中申请、审批、发放。",
+        "6. 会员按姓名匹配所填工会的会员；重名时请填写身份证号。",
+    )
+    preview_headers = ("工会", "姓名", "类别", "金额(元)", "发放日期", "发放方式")
+
+    def may_import(self, user: Any, org: Org) -> bool:
+        return rules.may(user, IMPORT_HISTORY, org)
+
+    def list_url(self, job: ImportJob) -> str:
+        return reverse("care:applications") + "?state=paid"
+
+    def example(self, org: Org, options: dict[str, Any]) -> dict[str, Any]:
+        today = timezone.localdate()
+        return {"paid_on": (period_start(today) - dt.timedelta(days=20)).strftime("%Y/%m/%d")}
+
+    def prepare(self, ctx: Context, unions: list[Org]) -> None:
+        load_people(ctx, unions)
+        ctx.state["before"] = period_start(ctx.today)
+
+    def check_row(self, ctx: Context, row: Row) -> _Payout | None:
+        member = find_member(ctx, row)
+        kind = row.choice("kind", KIND_LABELS, required=True)
+        amount = row.money("amount")
+        paid_on = row.date("paid_on", required=True)
+        before: dt.date = ctx.state["before"]
+        if paid_on is not None and paid_on >= before:
+            row.error("paid_on", _("只能导入已结束期间（%(day)s以前）的发放；本月的帮扶请在系统中申请审批。")
+                      % {"day": before.strftime("%Y/%m/%d")})  # fmt: skip
+        method = row.choice("method", METHODS, default=PaymentMethod.TRANSFER)
+        reason = row.text("reason", required=True, max_length=500)
+        child_name = row.text("child_name", max_length=40)
+        school = row.text("school", max_length=100)
+        if kind == ApplicationKind.STUDENT_AID:
+            if not child_name:
+                row.error("child_name", _("金秋助学须填写子女姓名。"))
+            if not school:
+                row.error("school", _("金秋助学须填写就读学校。"))
+        grade = row.text("grade", max_length=40)
+        note = row.text("note", max_length=200)
+        if row.errors or member is None or amount is None or paid_on is None or row.union is None:
+            return None
+        return _Payout(union=row.union, member=member, kind=kind, amount=amount, paid_on=paid_on, method=method,
+                       reason=reason, child_name=child_name, school=school, grade=grade, note=note)  # fmt: skip
+
+    def preview_of(self, item: _Payout) -> list[str]:
+        return [item.union.name, item.member.name, str(ApplicationKind(item.kind).label), f"{item.amount:.2f}",
+                item.paid_on.strftime("%Y/%m/%d"), str(PaymentMethod(item.method).label)]  # fmt: skip
+
+    def write(self, ctx: Context, items: list[_Payout]) -> int:
+        """Applications in state PAID (approved and paid by the importer, dated the payout day)
+        and their ledger entries."""
+        tz = timezone.get_current_timezone()
+        applications = []
+        for item in items:
+            moment = dt.datetime.combine(item.paid_on, dt.time(12), tzinfo=tz)
+            applications.append(AssistanceApplication(
+                org=item.union, member_id=item.member.pk, kind=item.kind, amount_requested=item.amount,
+                reason=item.reason, child_name=item.child_name, school=item.school, grade=item.grade,
+                applied_by=ctx.actor, state=ApplicationState.PAID, created_at=moment, submitted_at=moment,
+                approved_by=ctx.actor, decided_at=moment, approved_amount=item.amount, decision_note=IMPORT_NOTE,
+            ))  # fmt: skip
+        AssistanceApplication.objects.bulk_create(applications, batch_size=1000)
+        entries = []
+        for item, application in zip(items, applications, strict=True):
+            attributed = item.member.org_id if item.member.path.startswith(item.union.path) else item.union.pk
+            entries.append(LedgerEntry(
+                org=item.union, attributed_org_id=attributed, kind=item.kind, category=APPLICATION_CATEGORY[item.kind],
+                amount=item.amount, method=item.method, paid_on=item.paid_on, payer=ctx.actor,
+                member_id=item.member.pk, payee_name=item.member.name[:60], application=application,
+                note=(item.note or IMPORT_NOTE)[:200],
+            ))  # fmt: skip
+        LedgerEntry.objects.bulk_create(entries, batch_size=1000)
+        return len(applications)
+
+    def audit_after(self, ctx: Context, items: list[_Payout]) -> dict[str, Any]:
+        totals: dict[str, Decimal] = {}
+        for item in items:
+            totals[item.kind] = totals.get(item.kind, ZERO) + item.amount
+        return {
+            "recorded_as": "approved_and_paid",
+            "approved_by": ctx.actor.pk if ctx.actor else None,
+            "paid_before": ctx.state.get("before", period_start(ctx.today)).isoformat(),
+            "total": str(sum(totals.values(), ZERO)),
+            "by_kind": {k: str(v) for k, v in totals.items()},
+        }
+
+
+PAYOUTS = kinds.register(PayoutImport())
