@@ -19,7 +19,7 @@ from gonghui.core import pdf
 
 from .models import PlanSection, Summary, WorkPlan
 
-PLAIN_SECTIONS = ("opening", "closing")
+PLAIN_SECTIONS = ("opening", "scope", "closing")
 
 
 @dataclass
@@ -52,7 +52,8 @@ def appendix_rows(summary: Summary) -> list[list[str]]:
     return [
         [
             f["label"],
-            f.get("display") or "—",
+            # The unit has its own column: a rate's display ("75.0%") does not repeat it.
+            (f.get("display") or "—").removesuffix("%") if f["unit"] == "%" else f.get("display") or "—",
             f["unit"],
             "" if f["record_count"] is None else str(f["record_count"]),
         ]
@@ -65,6 +66,8 @@ def outline(summary: Summary) -> Outline:
     blocks: list[Block] = []
     if "opening" in paragraphs:
         blocks.append(Block("p", paragraphs["opening"].text))
+    if "scope" in paragraphs:  # which unions the figures count (本级 or with subordinate unions)
+        blocks.append(Block("p", paragraphs["scope"].text))
     blocks.append(Block("h1", _("主要工作和成绩"), 1))
     n = 0
     for p in sorted(paragraphs.values(), key=lambda p: p.order):

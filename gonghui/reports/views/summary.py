@@ -62,7 +62,7 @@ def summary_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = WorkPlan.objects.filter(org=obj.org_id, year=obj.year + 1).only("pk").first()
     context = {"summary": obj, "paragraphs": paragraphs, "work_plan": plan, "plan_form": PlanForm(
         initial={"items": "\n".join(i.text for i in obj.plan_items.all())})}  # fmt: skip
-    return render_page(request, "reports/summary_detail.html", context, partial="job-status")
+    return render_page(request, "reports/summary_detail.html", context, partial="summary-body")
 
 
 def _paragraph(request: AuthedRequest, pk: int, section_pk: int) -> SummaryParagraph:

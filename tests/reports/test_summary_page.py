@@ -1,0 +1,84 @@
+"""The summary page while and after its job runs (issue 12 §4): the poll brings the finished
+summary by itself, rates print one percent sign, and the slow PDF export shows that it is busy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from docx import Document
+
+from gonghui.reports.models import Summary
+
+from .summary_data import known_year
+
+pytestmark = pytest.mark.django_db
+YEAR = dt.date.today().year
+HTMX = {"HX-Request": "true"}
+CARE_TEXT = "全年共走访慰问职工3人次"
+
+
+def _start(client, org, django_capture_on_commit_callbacks):
+    """Ask for a summary; the background job is held back and returned to be run later."""
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("reports:summary_list"),
+                               {"org": org.pk, "period_kind": "calendar", "year": YEAR})  # fmt: skip
+    assert response.status_code == 302
+    return Summary.objects.get(org=org), callbacks
+
+
+def test_the_polled_page_brings_the_finished_summary_without_a_reload(
+    tree, chair, client_for, django_capture_on_commit_callbacks
+):
+    known_year(tree.school1, chair)
+    client = client_for(chair)
+    summary, job = _start(client, tree.school1, django_capture_on_commit_callbacks)
+    url = reverse("reports:summary_detail", args=[summary.pk])
+
+    waiting = client.get(url, headers=HTMX).content.decode()
+    assert 'hx-trigger="every 1s"' in waiting and 'hx-target="#summary-body"' in waiting
+    assert waiting.lstrip().startswith('<div id="summary-body">')
+    assert CARE_TEXT not in waiting
+
+    for callback in job:
+        callback()
+    finished = client.get(url, headers=HTMX).content.decode()
+
+    assert finished.lstrip().startswith('<div id="summary-body">') and "<html" not in finished
+    assert 'data-state="done"' in finished and "every 1s" not in finished  # the polling stops
+    assert CARE_TEXT in finished and "导出PDF" in finished  # the paragraphs and buttons arrive
+
+
+def test_a_rate_prints_one_percent_sign_on_the_page_and_in_the_word_appendix(
+    tree, chair, client_for, django_capture_on_commit_callbacks
+):
+    known_year(tree.school1, chair)  # 2 registered proposals, 1 answered: 答复率 50.0%
+    client = client_for(chair)
+    summary, job = _start(client, tree.school1, django_capture_on_commit_callbacks)
+    for callback in job:
+        callback()
+
+    page = client.get(reverse("reports:summary_detail", args=[summary.pk])).content.decode()
+    assert "50.0%" in page and "%%" not in page
+    document = Document(io.BytesIO(client.get(reverse("reports:summary_docx", args=[summary.pk])).content))
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    answer_rate = next(row for row in rows if row[0] == "答复率")
+    assert answer_rate[1:3] == ["50.0", "%"]
+    assert not any("%%" in cell for row in rows for cell in row)
+
+
+def test_the_pdf_export_link_shows_a_busy_state_while_the_file_is_made(
+    tree, chair, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(chair)
+    summary, job = _start(client, tree.school1, django_capture_on_commit_callbacks)
+    for callback in job:
+        callback()
+
+    page = client.get(reverse("reports:summary_detail", args=[summary.pk])).content.decode()
+    pdf_url = reverse("reports:summary_pdf", args=[summary.pk])
+    link = page[page.index(f'href="{pdf_url}"') :].split(">", 1)[0]
+    assert 'data-busy-text="正在生成…"' in link
+    assert "reports/busy.js" in page
