@@ -161,6 +161,13 @@ class BulkForm(forms.Form):
     group = forms.IntegerField(required=False)
     change = forms.ChoiceField(choices=ChangeType.choices, required=False)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "status" and not data.get("change"):
+            # The menu starts on "选择操作…": nothing is done to members unless a change is chosen.
+            raise forms.ValidationError(_("请选择要办理的操作。"))
+        return data
+
     def id_list(self) -> list[int]:
         return [int(part) for part in self.cleaned_data["ids"].split(",") if part.strip().isdigit()]
 

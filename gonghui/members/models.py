@@ -52,7 +52,9 @@ class Member(models.Model):
         verbose_name=_("登录账号"),
     )
     name = models.CharField(_("姓名"), max_length=40)
-    name_pinyin = models.CharField(max_length=120, db_index=True, editable=False, default="")
+    # The sort key: syllables separated by a space ("li xiao ming"), so names sort character by
+    # character (李 before 刘); see pinyin.py.
+    name_pinyin = models.CharField(max_length=200, db_index=True, editable=False, default="")
     name_initials = models.CharField(max_length=20, db_index=True, editable=False, default="")
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     ethnicity = models.CharField(_("民族"), max_length=2, choices=ETHNICITY_CHOICES, default="01")

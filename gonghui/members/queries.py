@@ -13,6 +13,7 @@ from gonghui.core.access import in_scope, scope_q, visible
 from gonghui.core.enums import OrgKind, OrgStatus
 from gonghui.core.models import Org
 
+from . import pinyin
 from .enums import AGE_BANDS, CURRENT_STATUSES, LEFT_STATUSES
 from .models import MEMBER_CHANGE_ROLES, MEMBER_VIEW_ROLES, Member, Transfer
 from .privacy import lookup_hash
@@ -101,9 +102,14 @@ def search_q(text: str) -> Q:
             # mobile_tail (indexed) finds the candidates; endswith checks longer tails.
             q |= Q(mobile_tail=text[-4:], mobile__endswith=text)
         return q
-    if re.fullmatch(r"[A-Za-z]+", text):
+    if re.fullmatch(r"[A-Za-z]+( [A-Za-z]+)*", text):
+        # The sort key separates syllables ("li xiao ming"): a run-together search is matched by
+        # the spaced forms it can mean, each an indexed prefix.
         lowered = text.lower()
-        return Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
+        q = Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered)
+        for spaced in pinyin.spaced_prefixes(lowered.replace(" ", "")):
+            q |= Q(name_pinyin__startswith=spaced)
+        return q
     return Q(name__contains=text) | Q(card_number=text)
 
 

@@ -56,7 +56,7 @@ def set_identity(member: Member, id_number: str) -> None:
 
 def set_name(member: Member, name: str) -> None:
     member.name = name
-    member.name_pinyin = pinyin.full(name)
+    member.name_pinyin = pinyin.sort_key(name)
     member.name_initials = pinyin.initials(name)
 
 
