@@ -16,6 +16,7 @@ from django.utils import timezone
 from gonghui.core import drilldown
 from gonghui.core.facts import Fact, Period, percent
 from gonghui.core.models import Org
+from gonghui.members.enums import MemberStatus
 
 from .enums import CampaignState, HealthKind, LedgerKind
 from .models import (
@@ -41,6 +42,10 @@ def _url(name: str, org: Org, period: Period | None, subtree: bool, **params: An
     """The list page's drill-down link; `period` None for a state at a day, which the page's own
     filter names (open_on=, as_of=)."""
     return drilldown.url(name, org, period, subtree=subtree, **params)
+
+
+# The ledger kinds of 帮扶慰问支出合计 (care.total).
+CARE_TOTAL_KINDS = (LedgerKind.HARDSHIP_AID.value, LedgerKind.STUDENT_AID.value, LedgerKind.CONDOLENCE.value)
 
 
 def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
@@ -87,8 +92,16 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
         Fact("care.files.opened", "新建困难职工档案", opened, "份", period, url("care:files", closed="on"), opened),
         Fact("care.files.overdue", "逾期未复核档案", overdue, "份", period,
              _url("care:files", org, None, subtree, overdue="on", as_of=today.isoformat()), overdue),
-        Fact("care.total", "帮扶慰问支出合计", entries.total(), "元", period, url("care:totals"), entries.count()),
     ]  # fmt: skip
+    # 帮扶慰问 is assistance, student aid and visit money: not 疗休养 (a trip's cost), nor a
+    # drive's payout (donated money), which have figures of their own. So the total is the sum of
+    # the hardship, student-aid and condolence amounts above and below, line by line.
+    aid = entries.filter(kind__in=CARE_TOTAL_KINDS)
+    facts.append(
+        Fact("care.total", "帮扶慰问支出合计", aid.total(), "元", period,
+             url("care:totals", kind=list(CARE_TOTAL_KINDS)), aid.count(),
+             extra={"lines": ["care.hardship_aid.amount", "care.student_aid.amount", "care.condolence.amount"]})
+    )  # fmt: skip
     facts += campaign_facts(org, period, subtree=subtree)
     facts += visit_facts(org, period, subtree=subtree)
     return facts
@@ -189,7 +202,8 @@ def visit_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]
     people = rows.values("member_id").distinct().count()
     visits = rows.values("visit_id").distinct().count()
     festivals = [Occasion.SPRING_FESTIVAL.value, Occasion.CHONGYANG.value]
-    festival_rows = rows.filter(visit__occasion__in=festivals)
+    # 离退休老同志: retired members only (a serving member visited at 春节 is not one).
+    festival_rows = rows.filter(visit__occasion__in=festivals, member__status=MemberStatus.RETIRED)
     retirees = festival_rows.values("member_id").distinct().count()
     festival_visits = festival_rows.values("visit_id").distinct().count()
     amount = sum((c[0] for c in cash.values()), from_fen(0))
@@ -209,7 +223,8 @@ def visit_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]
              headline=True),
         Fact("care.condolence.gift_value", "慰问品价值", gifts, "元", period, recorded),
         Fact("care.condolence.festival_retirees", "节日走访慰问离退休老同志", retirees, "人", period,
-             url("care:visits", state=VisitState.RECORDED.value, occasion=festivals), festival_visits),
+             url("care:visits", state=VisitState.RECORDED.value, occasion=festivals, retired="1"),
+             festival_visits),
     ]  # fmt: skip
     for occasion in Occasion:
         row = by_occasion.get(occasion.value)

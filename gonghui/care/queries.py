@@ -137,9 +137,25 @@ def standards_of(org: Org) -> dict[str, CareStandard]:
 # --- totals ----------------------------------------------------------------------------------
 
 
+def counted_q(start: dt.date | None, end: dt.date | None) -> Q:
+    """Entries that count in [start, end]: a payout on its payment date, a reversal (冲正) in the
+    period of the payout it reverses, so correcting last year's payment this year changes last
+    year's figures (as the correction of an error should) and never makes this year's negative.
+    An open bound (None) does not restrict."""
+    own, reversed_ = Q(reverses__isnull=True), Q(reverses__isnull=False)
+    if start is not None:
+        own &= Q(paid_on__gte=start)
+        reversed_ &= Q(reverses__paid_on__gte=start)
+    if end is not None:
+        own &= Q(paid_on__lte=end)
+        reversed_ &= Q(reverses__paid_on__lte=end)
+    return own | reversed_
+
+
 def entries_in(org: Org, start: dt.date, end: dt.date, *, subtree: bool = True) -> LedgerQuerySet:
-    """Entries dated in [start, end]: attributed to the subtree, or paid by `org` itself."""
-    entries = LedgerEntry.objects.filter(paid_on__gte=start, paid_on__lte=end)
+    """Entries counting in [start, end] (`counted_q`): attributed to the subtree, or paid by `org`
+    itself."""
+    entries = LedgerEntry.objects.filter(counted_q(start, end))
     if subtree:
         return entries.filter(attributed_org__path__under=org.path)
     return entries.filter(org=org)
@@ -177,9 +193,10 @@ class YearTotals:
 
 
 def year_totals(entries: QuerySet[LedgerEntry], year: int) -> YearTotals:
-    """A year's payouts by spending category and kind, reversals netted (one query)."""
+    """A year's payouts by spending category and kind, reversals netted in the year of the payout
+    they reverse (one query)."""
     rows = (
-        entries.filter(paid_on__year=year)
+        entries.filter(counted_q(dt.date(year, 1, 1), dt.date(year, 12, 31)))
         .order_by()
         .values("category", "kind")
         .annotate(

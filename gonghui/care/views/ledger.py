@@ -121,9 +121,9 @@ def _drilled_entries(request: AuthedRequest, drill: Drilldown, entries: QuerySet
         # union's payout to members here is in this union's figures, so it is listed too
         # (drill_for checked the union is the viewer's).
         entries = LedgerEntry.objects.all()
-    rows: Any = queries.drilled(
-        entries, drill, subtree_path="attributed_org", own="org", date_field="paid_on"
-    )
+    rows: Any = queries.drilled(entries, drill, subtree_path="attributed_org", own="org")
+    # A reversal is listed in the period of the payout it reverses, as the figures count it.
+    rows = rows.filter(queries.counted_q(drill.start, drill.end))
     kinds = [k for k in request.GET.getlist("kind") if k in LedgerKind.values]
     if kinds:
         rows = rows.filter(kind__in=kinds)

@@ -84,6 +84,12 @@ def visit_list(request: AuthedRequest) -> HttpResponse:
         rows = rows.filter(occasion__in=occasions)
     if state in VisitState.values:
         rows = rows.filter(state=state)
+    if request.GET.get("retired") == "1":
+        # Visits of retired members (the 节日走访慰问离退休老同志 figure), counted once each.
+        retired = VisitMember.objects.filter(member__status=MemberStatus.RETIRED)
+        if members_q and drill.org is not None:
+            retired = retired.filter(member__org__path__under=drill.org.path)
+        rows = rows.filter(pk__in=retired.values("visit_id"))
     rows = rows.filter(drill.date_q("visited_on")).select_related("org")
     drill_banner = banner(request, drill, rows)
     # Cash summed in whole fen (fen_sum): SQLite sums decimals as floats.
