@@ -211,37 +211,47 @@ def _cash_this_year(member_ids: list[int], occasion: str, year: int, *, exclude:
 
 
 def visit_problems(visit: Visit) -> list[str]:
-    """Why the visit is outside the union's standard (empty: within it)."""
+    """Why the visit is outside the union's standard (empty: within it). Each problem names
+    the real excess: what is paid beyond the standard, never "超过标准0元"."""
     standard = condolence_standard_for(visit.org, visit.occasion)
     if standard is None:
         return [_("本工会尚未设置“%(occasion)s”的慰问标准。") % {"occasion": visit.get_occasion_display()}]
     problems: list[str] = []
     rows = list(visit.visit_members.select_related("member").order_by("pk"))
-    over = [r for r in rows if r.amount > (standard.amount or ZERO)]
+    limit = standard.amount or ZERO
+    over = [r for r in rows if r.amount > limit]
     if over:
+        names = "、".join(r.member.name for r in over[:3])
+        excess = sum((r.amount - limit for r in over), ZERO)
+        if standard.amount is None:
+            problems.append(
+                _("该事由的慰问标准不含慰问金，%(names)s等%(n)s人的慰问金共%(excess)s元超出标准。")
+                % {"names": names, "n": len(over), "excess": excess}
+            )
+        else:
+            problems.append(
+                _("%(names)s等%(n)s人的慰问金超过标准（每人%(standard)s元），共超出%(excess)s元。")
+                % {"names": names, "n": len(over), "standard": standard.amount, "excess": excess}
+            )
+    # A standard that names a gift without a value sets no limit on the gift's value.
+    if visit.gift and standard.gift_value is not None and visit.gift_value > standard.gift_value:
         problems.append(
-            _("%(names)s等%(n)s人的慰问金超过标准%(standard)s元。")
-            % {
-                "names": "、".join(r.member.name for r in over[:3]),
-                "n": len(over),
-                "standard": standard.amount or 0,
-            }
-        )
-    if visit.gift_value > (standard.gift_value or ZERO) and visit.gift:
-        problems.append(
-            _("慰问品价值%(value)s元超过标准%(standard)s元。")
-            % {"value": visit.gift_value, "standard": standard.gift_value or 0}
-        )
+            _("慰问品价值每人%(value)s元，超过标准（每人%(standard)s元）%(excess)s元。")
+            % {"value": visit.gift_value, "standard": standard.gift_value,
+               "excess": visit.gift_value - standard.gift_value}
+        )  # fmt: skip
     if standard.annual_cap is not None:
         so_far = _cash_this_year(
             [r.member_id for r in rows], visit.occasion, visit.visited_on.year, exclude=visit.pk
         )
-        capped = [r for r in rows if so_far.get(r.member_id, ZERO) + r.amount > standard.annual_cap]
+        cap = standard.annual_cap
+        capped = [r for r in rows if r.amount and so_far.get(r.member_id, ZERO) + r.amount > cap]
         if capped:
+            excess = sum((so_far.get(r.member_id, ZERO) + r.amount - cap for r in capped), ZERO)
             problems.append(
-                _("%(names)s等%(n)s人本年度该事由慰问金将超过每人每年上限%(cap)s元。")
+                _("%(names)s等%(n)s人本年度该事由慰问金将超过每人每年上限%(cap)s元，共超出%(excess)s元。")
                 % {"names": "、".join(r.member.name for r in capped[:3]), "n": len(capped),
-                   "cap": standard.annual_cap}
+                   "cap": cap, "excess": excess}
             )  # fmt: skip
     return problems
 
