@@ -20,80 +20,55 @@ The pipeline, and why it is shaped this way:
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, cast
 
-from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from python_calamine import CalamineWorkbook
 
 from gonghui.core.access import in_scope
 from gonghui.core.audit import audit
 from gonghui.core.enums import OrgKind, Outcome
 from gonghui.core.errors import DomainError
+from gonghui.core.imports import bulk
+from gonghui.core.imports.jobs import read_upload, store_upload
+from gonghui.core.imports.sheet import header_key
 from gonghui.core.models import Org, User
 from gonghui.core.tasks import run_in_background
 
-from . import idcard, rows
+from . import rows
 from .enums import (
-    ETHNICITY_CHOICES,
     ChangeType,
-    Education,
     Employment,
-    HardshipLevel,
-    MemberStatus,
-    ModelWorkerLevel,
-    Political,
 )
+from .import_files import (  # noqa: F401  (the import's public names stay importable from here)
+    CHOICE_LISTS,
+    EXAMPLE_ID,
+    SHEET_NAME,
+    TEXT_COLUMNS,
+    UNION_HEADER,
+    _job_path,
+    _open,
+    build_template,
+    error_file,
+    read_rows,
+)
+from .import_targets import Targets
 from .models import MEMBER_CHANGE_ROLES, ImportJob, Member, MembershipChange
-from .privacy import lookup_hash, mask_id, mask_mobile
-from .queries import groups_of
+from .privacy import lookup_hash, mask_id
 from .services import duplicate_message, set_identity, set_name
 
 logger = logging.getLogger(__name__)
 
-SHEET_NAME = "会员信息"
-HELP_SHEET_NAME = "填写说明"
-LISTS_SHEET_NAME = "选项"
-ERROR_COLUMN = "错误说明"
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 PROGRESS_EVERY = 500
 LOOKUP_CHUNK = 1000
 WRITE_BATCH = 1000
-HEADER_SEARCH_ROWS = 5  # a provincial form may carry a title row above the header
-TEMPLATE_TEXT_ROWS = 2000  # rows pre-formatted as text in the template (the column style covers the rest)
 
-# The template's example row: a valid synthetic number; rows carrying it are skipped on import,
-# so a user who forgets to delete the example does not register "张三".
-EXAMPLE_ID = idcard.make("110101", dt.date(1985, 3, 7), 121)
-
-# Pick lists of the template (the labels `rows.clean_row` accepts).
-YES_NO = ["是", "否"]
-CHOICE_LISTS: dict[str, list[str]] = {
-    "sex": ["男", "女"],
-    "ethnicity": [name for _code, name in ETHNICITY_CHOICES],
-    "political": [str(label) for label in Political.labels],
-    "education": [str(label) for label in Education.labels],
-    "employment": [str(label) for label in Employment.labels],
-    "hardship_level": [str(label) for value, label in HardshipLevel.choices if value],
-    "single_parent": YES_NO,
-    "model_worker_level": [str(label) for value, label in ModelWorkerLevel.choices if value],
-    "status": [str(label) for label in MemberStatus.labels],
-    "migrant": YES_NO,
-}
-TEXT_COLUMNS = ("id_number", "mobile", "card_number", "hardship_cert_no")
-DATE_COLUMNS = ("birth_date", "join_date")
 
 # Fields an update may change, by the column that carries them. Sex and birth date come from the
 # ID number (which matched), status changes go through the status machine, never through import.
@@ -122,222 +97,27 @@ _SCIENTIFIC = re.compile(r"\d(\.\d+)?[Ee]\+\d+")  # 4.30121E+17, as Excel displa
 # --- template -----------------------------------------------------------------------------------
 
 
-def build_template(*, groups: list[str] | None = None) -> bytes:
-    """The import template: header row (required columns marked *), one example row, pick lists,
-    text-formatted ID and phone columns, and a sheet of instructions. `groups` (the union's group
-    names) adds a pick list to the 工会小组 column."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEET_NAME
-    thin = Side(style="thin", color="BFBFBF")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    required_fill = PatternFill("solid", fgColor="C00000")
-    optional_fill = PatternFill("solid", fgColor="1F4E78")
-    header_font = Font(bold=True, color="FFFFFF", name="宋体", size=11)
-    example_font = Font(italic=True, color="808080", name="宋体", size=11)
-
-    help_ws = wb.create_sheet(HELP_SHEET_NAME)
-    _write_help(help_ws, header_font, optional_fill, border)
-    # Pick lists live on a hidden sheet: an inline list is limited to 255 characters (民族 is longer).
-    lists = wb.create_sheet(LISTS_SHEET_NAME)
-    lists.sheet_state = "hidden"
-    list_columns = dict(CHOICE_LISTS)
-    if groups:
-        list_columns["group"] = [g for g in groups if g]
-    list_position = 0
-
-    last_row = 1048576
-    for position, column in enumerate(rows.COLUMNS, start=1):
-        letter = get_column_letter(position)
-        cell = ws.cell(
-            row=1, column=position, value=f"{column.header}*" if column.required else column.header
-        )
-        cell.font = header_font
-        cell.fill = required_fill if column.required else optional_fill
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
-        ws.column_dimensions[letter].width = max(10, min(24, 2.2 * len(column.header) + 4))
-        example = _example(column.key)
-        example_cell = ws.cell(row=2, column=position, value=example)
-        example_cell.font = example_font
-        if column.key in TEXT_COLUMNS:
-            ws.column_dimensions[letter].number_format = "@"
-            ws.column_dimensions[letter].width = 22 if column.key == "id_number" else 16
-            for row in range(2, TEMPLATE_TEXT_ROWS + 2):
-                ws.cell(row=row, column=position).number_format = "@"
-        if column.key in list_columns:
-            values = list_columns[column.key]
-            list_position += 1
-            list_letter = get_column_letter(list_position)
-            lists.cell(row=1, column=list_position, value=column.header)
-            for index, value in enumerate(values, start=2):
-                lists.cell(row=index, column=list_position, value=value)
-            validation = DataValidation(
-                type="list",
-                formula1=f"'{LISTS_SHEET_NAME}'!${list_letter}$2:${list_letter}${len(values) + 1}",
-                allow_blank=True,
-                showErrorMessage=True,
-                errorTitle=_("输入有误"),
-                error=_("请从下拉列表中选择%(header)s。") % {"header": column.header},
-                promptTitle=column.header,
-                prompt=column.note[:250] if column.note else None,
-                showInputMessage=bool(column.note),
-            )
-            validation.add(f"{letter}2:{letter}{last_row}")
-            ws.add_data_validation(validation)
-    ws.row_dimensions[1].height = 30
-    ws.freeze_panes = "B2"
-
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def _example(key: str) -> Any:
-    if key == "id_number":
-        return EXAMPLE_ID
-    return rows.COLUMN_BY_KEY[key].example or None
-
-
-def _write_help(ws: Any, header_font: Font, fill: PatternFill, border: Border) -> None:
-    notes = [
-        _("1. 请在“会员信息”表中填写，第一行为标题行，请勿修改或删除；列的顺序可以调整。"),
-        _("2. 标有 * 的列为必填。身份证号、手机号列已设为“文本”格式，请保持文本格式，否则 Excel 会丢失身份证号后几位。"),
-        _("3. 第二行为示例（姓名“张三”），导入时自动忽略，可以删除或直接覆盖。"),
-        _("4. 已在本工会登记的会员（按身份证号匹配）将更新其信息，不会重复登记；"
-          "会籍状态的变化（转出、退会、退休等）请在系统中办理，导入不会修改已登记会员的会籍状态。"),
-        _("5. 上传后系统先逐行校验并列出错误（行号、列名、原因），确认后才写入；有错误时可下载错误说明表，修正后重新上传。"),
-        _("6. 也可直接上传省级“会员信息采集表”：证件号码、移动电话、会籍变化日期等列会被自动识别。"),
-    ]  # fmt: skip
-    ws.column_dimensions["A"].width = 18
-    ws.column_dimensions["B"].width = 10
-    ws.column_dimensions["C"].width = 60
-    ws.column_dimensions["D"].width = 22
-    row = 1
-    for note in notes:
-        ws.cell(row=row, column=1, value=note)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
-        row += 1
-    row += 1
-    for position, title in enumerate([_("列名"), _("是否必填"), _("填写说明"), _("示例")], start=1):
-        cell = ws.cell(row=row, column=position, value=title)
-        cell.font = header_font
-        cell.fill = fill
-        cell.border = border
-    for column in rows.COLUMNS:
-        row += 1
-        example = _example(column.key)
-        values = [column.header, _("必填") if column.required else _("选填"), column.note, example or ""]
-        for position, value in enumerate(values, start=1):
-            cell = ws.cell(row=row, column=position, value=value)
-            cell.border = border
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
 # --- reading ------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Sheet:
-    headers: list[str]
-    header_row: int
-    estimate: int  # rows below the header, empty ones included
-    rows: Iterator[tuple[int, list[Any]]]  # (Excel row number, cells), non-empty rows only
-    close: Callable[[], None]
-
-
-def _open(path: Path) -> _Sheet:
-    workbook = CalamineWorkbook.from_path(str(path))
-    try:
-        sheet = workbook.get_sheet_by_index(0)
-        # iter_rows() starts at Excel row 1 (leading empty rows come as empty lists) and at the
-        # sheet's first used column; header and data share that offset, so positions agree.
-        source = iter(sheet.iter_rows())
-        head: list[list[Any]] = []
-        for cells in source:
-            head.append(cells)
-            if len(head) == HEADER_SEARCH_ROWS:
-                break
-    except BaseException:
-        workbook.close()
-        raise
-    header_index = next((i for i, cells in enumerate(head) if not rows.header_map(cells)[1]), 0)
-    headers = [rows.text_of(cell) for cell in head[header_index]] if head else []
-    header_row = header_index + 1
-
-    def generate() -> Iterator[tuple[int, list[Any]]]:
-        try:
-            number = header_row
-            for cells in _chain(head[header_index + 1 :], source):
-                number += 1
-                for cell in cells:
-                    if cell != "" and cell is not None:
-                        yield number, cells
-                        break
-        finally:
-            workbook.close()
-
-    end = sheet.end
-    estimate = max(0, (end[0] + 1 if end else 0) - header_row)
-    return _Sheet(
-        headers=headers, header_row=header_row, estimate=estimate, rows=generate(), close=workbook.close
-    )
-
-
-def _chain(first: list[list[Any]], rest: Iterator[list[Any]]) -> Iterator[list[Any]]:
-    yield from first
-    yield from rest
-
-
-def read_rows(path: str | Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
-    """The first sheet's header (row 1, or a later row among the first five when row 1 is a
-    title) and its non-empty rows as (Excel row number, cells). Cells are str, int, float, bool,
-    date or datetime as calamine gives them; `rows.text_of` / `rows.parse_date` take them all."""
-    sheet = _open(Path(path))
-    return sheet.headers, sheet.rows
 
 
 # --- upload -------------------------------------------------------------------------------------
 
 
-def _job_path(job: ImportJob) -> Path:
-    path = Path(job.file_path)
-    return path if path.is_absolute() else Path(settings.MEDIA_ROOT) / path
-
-
 def import_start(*, actor: User, union: Org, upload: Any) -> ImportJob:
-    """Save the uploaded .xlsx, create the job and validate it in the background."""
+    """Save the uploaded .xlsx, create the job and validate it in the background. `union` is a
+    grassroots union, or a superior union whose rows name their union in the 工会 column."""
     if union.kind == OrgKind.GROUP:
         raise DomainError(_("请选择基层工会导入会员，再分配到工会小组。"))
     if not union.is_active:
         raise DomainError(_("该工会已撤销，不能导入会员。"))
     if not in_scope(actor, union, MEMBER_CHANGE_ROLES):
         raise DomainError(_("您没有在该工会导入会员的权限。"))
-    file_name = Path(str(getattr(upload, "name", "") or "")).name
-    if not file_name.lower().endswith(".xlsx"):
-        raise DomainError(
-            _("只支持 .xlsx 格式的 Excel 文件；.xls、.csv 文件请先在 Excel 中“另存为” .xlsx 格式。")
-        )
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_UPLOAD_BYTES:
-        raise DomainError(_("文件超过30MB，请拆分后分批导入。"))
-    chunks = upload.chunks() if hasattr(upload, "chunks") else iter([upload.read()])
-    first = next(chunks, b"")
-    if not first.startswith(b"PK\x03\x04"):
-        raise DomainError(_("文件不是有效的 .xlsx 文件，请用 Excel 打开后“另存为” .xlsx 格式再上传。"))
+    file_name, _size, first, chunks = read_upload(upload, limit=MAX_UPLOAD_BYTES)
     with transaction.atomic():
         job = ImportJob.objects.create(
             state=ImportJob.State.VALIDATING, org=union, actor=actor, file_name=file_name[:200], file_path=""
         )
-        relative = Path("imports") / f"{job.key}.xlsx"
-        target = Path(settings.MEDIA_ROOT) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as out:
-            out.write(first)
-            for chunk in chunks:
-                out.write(chunk)
-        job.file_path = str(relative)
+        job.file_path = store_upload(job.key, first, chunks)
         job.save(update_fields=["file_path"])
         run_in_background(import_validate, job.pk)
     return job
@@ -409,7 +189,9 @@ def _scan(job: ImportJob, *, actor: User | None, report: Report | None = None) -
         for key, pos in index.items()
     }
     order = {file_header[rows.COLUMN_BY_KEY[key].header]: pos for key, pos in index.items()}
-    groups = {g.name: g for g in groups_of(union)}
+    targets = Targets(actor=actor, union=union)
+    union_pos = next((i for i, h in enumerate(sheet.headers) if header_key(h) == UNION_HEADER), None)
+    target_of: dict[int, Org] = {}  # row -> its union
     items = list(index.items())
     id_header = rows.COLUMN_BY_KEY["id_number"].header
     first_row_of: dict[str, int] = {}  # id hash -> first row carrying it
@@ -434,11 +216,19 @@ def _scan(job: ImportJob, *, actor: User | None, report: Report | None = None) -
         )
         if float_id:
             raw["id_number"] = None
-        result = rows.clean_row(raw, groups=groups, today=today)
+        target, problem = targets.resolve(
+            rows.text_of(cells[union_pos]) if union_pos is not None and union_pos < width else ""
+        )
+        result = rows.clean_row(raw, groups=targets.groups(target) if target else {}, today=today)
         number = result.data.get("id_number")
         if number == EXAMPLE_ID:
             continue
         scan.total_rows += 1
+        if target is None:
+            add_error(row, UNION_HEADER, problem)
+        else:
+            target_of[row] = target
+            result.data["union"] = target
         for header, message in result.errors:
             if float_id and header == id_header:
                 continue
@@ -469,7 +259,8 @@ def _scan(job: ImportJob, *, actor: User | None, report: Report | None = None) -
         chunk = digests[start : start + LOOKUP_CHUNK]
         for existing in Member.objects.filter(id_hash__in=chunk).select_related("org"):
             row = first_row_of[existing.id_hash]
-            if existing.org.path.startswith(union.path):
+            target = target_of.get(row)
+            if target is not None and existing.org.path.startswith(target.path):
                 existing_by_row[row] = existing
             else:
                 add_error(row, id_header, duplicate_message(existing, actor))
@@ -663,7 +454,7 @@ def _prepare(
         if planned.existing is None:
             join_date = data["join_date"] or today
             member = Member(
-                org_id=(data["group"] or union).pk, sex=data["sex"], ethnicity=data["ethnicity"],
+                org_id=(data["group"] or data.get("union") or union).pk, sex=data["sex"], ethnicity=data["ethnicity"],
                 birth_date=data["birth_date"], mobile=data["mobile"], political=data["political"],
                 education=data["education"], position=data["position"], join_date=join_date,
                 card_number=data["card_number"], employment=data["employment"],
@@ -673,6 +464,7 @@ def _prepare(
             )  # fmt: skip
             set_name(member, data["name"])
             set_identity(member, data["id_number"])
+            member._import_union_id = (data.get("union") or union).pk  # type: ignore[attr-defined]
             new_members.append(member)
         elif planned.changes:
             member = planned.existing
@@ -710,7 +502,7 @@ def _write(
             changes.append(
                 MembershipChange(
                     member_id=member.pk,
-                    org_id=union.pk,
+                    org_id=getattr(member, "_import_union_id", union.pk),
                     change_type=ChangeType.JOIN,
                     date=cast(dt.date, member.join_date),  # set by _prepare
                     status_before="",
@@ -729,133 +521,12 @@ def _write(
     return created, len(updates)
 
 
-def _insert(model: type[models.Model], objs: list[Any]) -> None:
-    """INSERT `objs` (fully populated, no pk): COPY on PostgreSQL, executemany elsewhere.
-
-    What bulk_create does, minus its per-value Python work (every value through the field's
-    get_db_prep_save, a multi-row statement compiled per batch). Measured on 50,000 members:
-    bulk_create 7.1 s on SQLite and 4.7 s on PostgreSQL; executemany 1.3 s on SQLite; COPY 1.8 s
-    on PostgreSQL. Values are only str, bool, int, None, date and datetime, which the drivers
-    take as they are (SQLite after the backend's own date adapters).
-    """
-    if not objs:
-        return
-    # Generated columns (Member.mobile_tail) are computed by the database, never inserted.
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
-    attnames = [f.attname for f in fields]
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(str(f.column)) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for obj in objs:
-                    copy.write_row([getattr(obj, name) for name in attnames])
-        else:
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-            cursor.executemany(sql, [_values(obj, attnames) for obj in objs])
-
-
-def _update(model: type[models.Model], objs: list[Any], attnames: tuple[str, ...]) -> None:
-    """UPDATE `attnames` of `objs` by primary key: one prepared statement run by executemany.
-
-    bulk_update builds one CASE WHEN per field over the whole batch, which costs quadratic time
-    in the batch size; re-importing 50,000 changed rows took longer than reading the file thrice."""
-    if not objs:
-        return
-    columns = {f.attname: str(f.column) for f in model._meta.concrete_fields}
-    quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(model._meta.db_table),
-        ", ".join(f"{quote(columns[name])} = %s" for name in attnames),
-        quote(str(model._meta.pk.column)),
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [[*_values(obj, attnames), obj.pk] for obj in objs])
-
-
-def _values(obj: Any, attnames: list[str] | tuple[str, ...]) -> list[Any]:
-    adapt_date = connection.ops.adapt_datefield_value
-    adapt_datetime = connection.ops.adapt_datetimefield_value
-    values = []
-    for name in attnames:
-        value = getattr(obj, name)
-        kind = type(value)
-        if kind is dt.date:
-            value = adapt_date(value)
-        elif kind is dt.datetime:
-            value = adapt_datetime(value)
-        values.append(value)
-    return values
+# Module names the tests patch: the fast writers shared by every import (core.imports.bulk).
+_insert = bulk.insert
+_update = bulk.update
 
 
 # --- error file ---------------------------------------------------------------------------------
-
-
-def error_file(*, job: ImportJob, reveal: bool, actor: User | None = None) -> bytes:
-    """The rows with errors as uploaded, plus an 错误说明 column; ID and phone numbers masked
-    unless `reveal` (pass `actor` to have a reveal audited)."""
-    import xlsxwriter
-
-    by_row: dict[int, list[dict[str, Any]]] = {}
-    for error in job.errors or []:
-        by_row.setdefault(int(error["row"]), []).append(error)
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": True})
-    sheet = book.add_worksheet(SHEET_NAME)
-    header_format = book.add_format(
-        {"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1}
-    )
-    error_header = book.add_format(
-        {"bold": True, "bg_color": "#C00000", "font_color": "#FFFFFF", "border": 1}
-    )
-    text = book.add_format({"num_format": "@"})
-    bad = book.add_format({"num_format": "@", "bg_color": "#FFC7CE"})
-    wrap = book.add_format({"font_color": "#C00000", "text_wrap": True})
-    try:
-        sheet_data = _open(_job_path(job))
-    except Exception:
-        sheet_data = None
-    headers = sheet_data.headers if sheet_data is not None else []
-    index, _missing = rows.header_map(headers)
-    masked = {index[k]: f for k, f in (("id_number", mask_id), ("mobile", mask_mobile)) if k in index}
-    position_of = {re.sub(r"[\s*＊]", "", h): i for i, h in enumerate(headers)}
-    for position, header in enumerate(headers):
-        sheet.write_string(0, position, header, header_format)
-        sheet.set_column(position, position, 22 if position in masked else 12)
-    sheet.write_string(0, len(headers), ERROR_COLUMN, error_header)
-    sheet.set_column(len(headers), len(headers), 60)
-    sheet.freeze_panes(1, 0)
-    out_row = 0
-    if sheet_data is not None:
-        for row, cells in sheet_data.rows:
-            errors = by_row.get(row)
-            if not errors:
-                continue
-            out_row += 1
-            bad_positions = {position_of.get(e["column"]) for e in errors}
-            for position, cell in enumerate(cells[: len(headers)]):
-                value = _cell_text(cell)
-                if position in masked and not reveal:
-                    value = masked[position](value)
-                sheet.write_string(out_row, position, value, bad if position in bad_positions else text)
-            explanation = "；".join(f"{e['column']}：{e['message']}" for e in errors)
-            sheet.write_string(out_row, len(headers), _("第%(row)s行 ") % {"row": row} + explanation, wrap)
-    book.close()
-    if reveal and actor is not None:
-        audit(
-            action="member.import_errors", actor=actor, org=job.org_id, object_type="members.importjob",
-            object_id=str(job.pk), detail="错误说明表(未打码)",
-        )  # fmt: skip
-    return buffer.getvalue()
-
-
-def _cell_text(cell: Any) -> str:
-    if isinstance(cell, dt.datetime):
-        cell = cell.date()
-    if isinstance(cell, dt.date):
-        return cell.strftime("%Y/%m/%d")
-    return rows.text_of(cell)
 
 
 def prune_uploads(*, days: int = 7) -> int:

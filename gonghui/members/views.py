@@ -42,6 +42,7 @@ from .forms import (
     StatusForm,
     TransferForm,
 )
+from .import_targets import MEMBER_UNION_KINDS, target_unions
 from .models import MEMBER_CHANGE_ROLES, MEMBER_REVEAL_ROLES, MEMBER_VIEW_ROLES, ImportJob, Member, Transfer
 
 SESSION_COLUMNS = "members_columns"
@@ -167,6 +168,16 @@ def _union_choices(user: Any) -> Any:
     if user.is_superuser:
         return unions.order_by("name")
     return unions.filter(q).order_by("name") if q is not None else unions.none()
+
+
+def _import_unions(user: Any) -> Any:
+    """Unions a member import may start in: grassroots unions, and superior unions whose files
+    name each row's union in a 工会 column."""
+    q = scope_q(user, MEMBER_CHANGE_ROLES, path_lookup="path")
+    unions = Org.objects.filter(status=OrgStatus.ACTIVE).exclude(kind=OrgKind.GROUP).order_by("path")
+    if user.is_superuser:
+        return unions
+    return unions.filter(q) if q is not None else unions.none()
 
 
 def _default_union(request: AuthedRequest, unions: Any) -> Org | None:
@@ -435,9 +446,12 @@ def transfer_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def import_template(request: AuthedRequest) -> HttpResponse:
     require_roles(request.user, MEMBER_CHANGE_ROLES, request=request, what="members.import")
-    union = _default_union(request, _union_choices(request.user))
+    union = _default_union(request, _import_unions(request.user))
     groups = [g.name for g in queries.groups_of(union)] if union else None
-    response = HttpResponse(importer.build_template(groups=groups), content_type=XLSX)
+    unions = None
+    if union is not None and union.kind not in MEMBER_UNION_KINDS:  # a superior union: a 工会 column
+        unions, groups = [u.name for u in target_unions(actor=request.user, union=union)], None
+    response = HttpResponse(importer.build_template(groups=groups, unions=unions), content_type=XLSX)
     response["Content-Disposition"] = "attachment; filename=member-import-template.xlsx"
     return response
 
@@ -445,7 +459,7 @@ def import_template(request: AuthedRequest) -> HttpResponse:
 @login_required
 def import_start(request: AuthedRequest) -> HttpResponse:
     require_roles(request.user, MEMBER_CHANGE_ROLES, request=request, what="members.import")
-    unions = _union_choices(request.user)
+    unions = _import_unions(request.user)
     form = ImportForm(request.POST or None, request.FILES or None, unions=unions,
                       initial={"union": _default_union(request, unions)})  # fmt: skip
     if request.method == "POST" and form.is_valid():

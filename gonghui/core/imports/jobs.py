@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,6 +125,36 @@ def _path(job: ImportJob) -> Path:
     return path if path.is_absolute() else Path(settings.MEDIA_ROOT) / path
 
 
+def read_upload(upload: Any, *, limit: int = MAX_UPLOAD_BYTES) -> tuple[str, int, bytes, Iterator[bytes]]:
+    """Check an uploaded file (an .xlsx by name and content, not over `limit`): its name, size,
+    first chunk and the remaining chunks. Raises DomainError with the reason in Chinese."""
+    file_name = Path(str(getattr(upload, "name", "") or "")).name
+    if not file_name.lower().endswith(".xlsx"):
+        raise DomainError(
+            _("只支持 .xlsx 格式的 Excel 文件；.xls、.csv 文件请先在 Excel 中“另存为” .xlsx 格式。")
+        )
+    size = int(getattr(upload, "size", 0) or 0)
+    if size > limit:
+        raise DomainError(_("文件超过%(mb)sMB，请拆分后分批导入。") % {"mb": limit // (1024 * 1024)})
+    chunks = upload.chunks() if hasattr(upload, "chunks") else iter([upload.read()])
+    first = next(chunks, b"")
+    if not first.startswith(b"PK\x03\x04"):
+        raise DomainError(_("文件不是有效的 .xlsx 文件，请用 Excel 打开后“另存为” .xlsx 格式再上传。"))
+    return file_name, size, first, chunks
+
+
+def store_upload(key: Any, first: bytes, chunks: Iterator[bytes]) -> str:
+    """Write the upload under MEDIA_ROOT/imports/; the path relative to MEDIA_ROOT."""
+    relative = Path("imports") / f"{key}.xlsx"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as out:
+        out.write(first)
+        for chunk in chunks:
+            out.write(chunk)
+    return str(relative)
+
+
 def import_start(
     *, actor: User, kind: ImportKind, org: Org, upload: Any, options: dict[str, Any] | None = None
 ) -> ImportJob:
@@ -133,31 +164,11 @@ def import_start(
     if not kind.union_column and not kind.accepts_union(org):
         raise DomainError(_("请选择基层工会导入。"))
     clean = kind.clean_options(actor=actor, org=org, options=options or {})
-    file_name = Path(str(getattr(upload, "name", "") or "")).name
-    if not file_name.lower().endswith(".xlsx"):
-        raise DomainError(
-            _("只支持 .xlsx 格式的 Excel 文件；.xls、.csv 文件请先在 Excel 中“另存为” .xlsx 格式。")
-        )
-    size = int(getattr(upload, "size", 0) or 0)
-    if size > MAX_UPLOAD_BYTES:
-        raise DomainError(
-            _("文件超过%(mb)sMB，请拆分后分批导入。") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
-    chunks = upload.chunks() if hasattr(upload, "chunks") else iter([upload.read()])
-    first = next(chunks, b"")
-    if not first.startswith(b"PK\x03\x04"):
-        raise DomainError(_("文件不是有效的 .xlsx 文件，请用 Excel 打开后“另存为” .xlsx 格式再上传。"))
+    file_name, size, first, chunks = read_upload(upload)
     with transaction.atomic():
         job = ImportJob.objects.create(kind=kind.key, org=org, actor=actor, options=clean, file_name=file_name[:200],
                                        file_path="", file_size=size)  # fmt: skip
-        relative = Path("imports") / f"{job.key}.xlsx"
-        target = Path(settings.MEDIA_ROOT) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as out:
-            out.write(first)
-            for chunk in chunks:
-                out.write(chunk)
-        job.file_path = str(relative)
+        job.file_path = store_upload(job.key, first, chunks)
         job.save(update_fields=["file_path"])
         run_in_background(import_validate, job.pk)
     return job

@@ -79,6 +79,7 @@ def build_template(
         if value is not None:
             ws.cell(row=2, column=position, value=value).font = example_font
         if column.text:
+            ws.column_dimensions[letter].number_format = "@"
             for row in range(2, TEMPLATE_TEXT_ROWS + 2):
                 ws.cell(row=row, column=position).number_format = "@"
         values = pick.get(column.key)
