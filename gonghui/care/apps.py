@@ -45,7 +45,9 @@ class CareConfig(AppConfig):
         # Officers of any portfolio see the entry; the pages themselves check the portfolio.
         officers = frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.COMMITTEE, Role.AUDITOR, Role.SUPERIOR_ADMIN,
                               Role.GROUP_LEADER})  # fmt: skip
-        nav.register(nav.NavItem("care", _("帮扶慰问"), "care:home", "heart", officers, order=50))
+        nav.register(
+            nav.NavItem("care", _("帮扶慰问"), "care:home", "heart", officers, order=50, group="care")
+        )
         register_todo(todos.care_todos)
         register_extension(demo.add_care)
         from . import visit_demo

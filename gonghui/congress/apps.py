@@ -40,7 +40,13 @@ class CongressConfig(AppConfig):
         drilldown.guard("congress:suggestions", suggestions.may_drill)
         nav.register(
             nav.NavItem(
-                "congress", _("教代会"), "congress:home", "people-fill", CONGRESS_VIEW_ROLES, order=30
+                "congress",
+                _("教代会"),
+                "congress:home",
+                "people-fill",
+                CONGRESS_VIEW_ROLES,
+                order=30,
+                group="democracy",
             )
         )
         nav.register(
@@ -51,11 +57,18 @@ class CongressConfig(AppConfig):
                 "file-earmark-text",
                 PROPOSAL_OFFICER_ROLES | {Role.DELEGATE, Role.DEPARTMENT},
                 order=32,
+                group="democracy",
             )
         )
         nav.register(
             nav.NavItem(
-                "suggestions", _("合理化建议"), "congress:suggestions", "lightbulb", frozenset(Role), order=36
+                "suggestions",
+                _("合理化建议"),
+                "congress:suggestions",
+                "lightbulb",
+                frozenset(Role),
+                order=36,
+                group="democracy",
             )
         )
         register_extension(demo.add_congress)

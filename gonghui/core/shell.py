@@ -5,7 +5,9 @@ The header is the same on every page a user opens until their roles, current org
 name or language change, yet rendering it (a dozen reversed URLs, the switcher, the menu)
 cost more than a list page's queries. It is cached in this process under a key made of
 everything it shows, so a change of any of them is a new key, never a stale header. Two parts
-differ per request and are put in after the cache: the CSRF token and the unread-count bell.
+differ per request and are put in after the cache: the CSRF token and the unread-count bell, and
+one per page: the menu entry of the page shown is marked `aria-current` ("page" on its own page,
+"true" on a page below it).
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ def _render(request: Any) -> str:
     scopes = user_scopes(request.user)
     context = {
         "user": request.user,
-        "nav_items": nav.items_for({s.role for s in scopes}, superuser=request.user.is_superuser),
+        "menu": nav.menu_for({s.role for s in scopes}, superuser=request.user.is_superuser),
         "my_scopes": scopes,
         "current_scope": request.current_scope.get() if hasattr(request, "current_scope") else None,
         "csrf_token": CSRF_SLOT,
@@ -63,7 +65,20 @@ def header(request: Any) -> SafeString:
     unread = Notification.objects.filter(user=request.user, read_at__isnull=True).count()
     bell = loader.get_template("core/_bell.html").render({"unread_count": unread})
     # The token is alphanumeric and the bell is our own markup: both are safe to put in.
-    return mark_safe(markup.replace(CSRF_SLOT, get_token(request)).replace(BELL_SLOT, bell))
+    markup = markup.replace(CSRF_SLOT, get_token(request)).replace(BELL_SLOT, bell)
+    return mark_safe(_mark_current(markup, request))
+
+
+def _mark_current(markup: str, request: Any) -> str:
+    """Add aria-current to the menu link of the page shown (a fixed attribute after our own
+    `data-nav="<registered key>"`, so nothing from the request goes into the markup)."""
+    roles = {s.role for s in user_scopes(request.user)}
+    found = nav.current(nav.items_for(roles, superuser=request.user.is_superuser), request.path)
+    if found is None:
+        return markup
+    key, exact = found
+    anchor = f'data-nav="{key}"'
+    return markup.replace(anchor, f'{anchor} aria-current="{"page" if exact else "true"}"', 1)
 
 
 def clear() -> None:

@@ -18,7 +18,9 @@ class MembersConfig(AppConfig):
         from .models import MEMBER_VIEW_ROLES
 
         nav.register(
-            nav.NavItem("members", _("会员"), "members:list", "person-vcard", MEMBER_VIEW_ROLES, order=20)
+            nav.NavItem(
+                "members", _("会员"), "members:list", "person-vcard", MEMBER_VIEW_ROLES, order=20, group="org"
+            )
         )
         nav.register(
             nav.NavItem(
@@ -28,6 +30,7 @@ class MembersConfig(AppConfig):
                 "person",
                 frozenset({"member", "delegate"}),
                 order=80,
+                group="org",
             )
         )
         nav.register_org_link(

@@ -21,7 +21,15 @@ class NoticesConfig(AppConfig):
         # objection figures link only for the panel; the board is every member's.
         drilldown.guard("notices:objections", views.may_drill_objections)
         nav.register(
-            nav.NavItem("notices", _("公示"), "notices:board", "megaphone", NOTICE_VIEW_ROLES, order=50)
+            nav.NavItem(
+                "notices",
+                _("公示"),
+                "notices:board",
+                "megaphone",
+                NOTICE_VIEW_ROLES,
+                order=50,
+                group="democracy",
+            )
         )
         register_extension(demo.add_notices)
         register_todo(todos.objections_waiting)

@@ -14,6 +14,12 @@ class ReportsConfig(AppConfig):
 
         nav.register(
             nav.NavItem(
-                "reports", _("统计看板"), "reports:dashboard", "bar-chart-line", DASHBOARD_ROLES, order=70
+                "reports",
+                _("统计看板"),
+                "reports:dashboard",
+                "bar-chart-line",
+                DASHBOARD_ROLES,
+                order=70,
+                group="reports",
             )
         )

@@ -20,7 +20,15 @@ class VotingConfig(AppConfig):
         # Only officers see a union's polls on the voting home; anyone else would find it empty.
         drilldown.guard("voting:home", polls.may_drill)
         nav.register(
-            nav.NavItem("voting", _("选举投票"), "voting:home", "check2-square", frozenset(Role), order=40)
+            nav.NavItem(
+                "voting",
+                _("选举投票"),
+                "voting:home",
+                "check2-square",
+                frozenset(Role),
+                order=40,
+                group="democracy",
+            )
         )
         register_extension(demo.add_voting)
         try:  # the notices app (公示) may not be installed yet

@@ -6,6 +6,8 @@ saved to test-artifacts/e2e/<test name>.png. Every page also fails its test when
 (CSS, JS, fonts) answers 4xx/5xx or a script throws, so a broken STATICFILES_DIRS shows up here.
 
 A phone-sized page: `@pytest.mark.parametrize("page", [PHONE], indirect=True)`.
+`open_menu(page, key)` clicks a menu entry (core.nav key) as a person would: opening the phone
+menu and the entry's group first when they are closed.
 """
 
 from __future__ import annotations
@@ -119,3 +121,17 @@ def login(page: Page, live_server: Any, username: str, password: str = PASSWORD)
     page.locator("input[name=password]").fill(password)
     page.get_by_role("button", name="登录").click()
     expect(page.locator("nav.navbar")).to_be_visible()
+
+
+def open_menu(page: Page, key: str) -> None:
+    """Click the menu entry registered as `key` (its `data-nav`), opening the collapsed phone
+    menu and the entry's dropdown group first where needed."""
+    link = page.locator(f'nav.navbar [data-nav="{key}"]')
+    if not link.is_visible():
+        toggler = page.locator("nav.navbar .navbar-toggler")
+        if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+            toggler.click()
+        group = page.locator(f'nav.navbar li.dropdown:has([data-nav="{key}"]) > .dropdown-toggle')
+        if group.count():
+            group.click()
+    link.click()

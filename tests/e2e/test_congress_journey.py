@@ -28,7 +28,7 @@ from tests.factories import UserFactory
 from tests.members.factories import MemberFactory
 
 from ..conftest import Tree
-from .conftest import DESKTOP, PHONE, login
+from .conftest import DESKTOP, PHONE, login, open_menu
 
 TITLE = "关于教师办公室加装空调的提案"
 REASON = "教师办公室夏季室温超过35度，影响备课和批改作业。"
@@ -99,7 +99,7 @@ def open_proposals(page: Page, *, phone: bool = False) -> None:
     """The 提案 link of the header (behind the toggler on a phone)."""
     if phone:
         page.locator(".navbar-toggler").click()
-    page.locator('[data-nav="proposals"]').click()
+    open_menu(page, "proposals")
     expect(page.locator("main h1")).to_have_text("提案")
 
 
@@ -251,7 +251,7 @@ def test_proposal_filed_on_a_phone_is_answered_twice_rated_and_reported(
     assert proposal.answers.count() == 2
 
     # The chair opens the session page and downloads the proposal report.
-    chair_page.locator('[data-nav="congress"]').click()
+    open_menu(chair_page, "congress")
     chair_page.locator("#congress-terms").get_by_role("link", name="第一次会议").click()
     expect(chair_page.locator("main h1")).to_contain_text("第六届教职工代表大会第一次会议")
     with chair_page.expect_download() as info:

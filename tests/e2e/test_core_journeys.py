@@ -15,7 +15,7 @@ from gonghui.core.models import AuditEvent, Org, User
 
 from ..conftest import Tree
 from ..factories import RoleAssignmentFactory
-from .conftest import PHONE, login
+from .conftest import PHONE, login, open_menu
 
 
 def test_county_officer_switches_org_browses_tree_creates_union_and_finds_it_in_audit_log(
@@ -43,7 +43,7 @@ def test_county_officer_switches_org_browses_tree_creates_union_and_finds_it_in_
     expect(page.locator("#child-overview")).to_contain_text("第一中学工会")
 
     # The tree: expanding a node loads its children through HTMX, without leaving the page.
-    page.locator('[data-nav="orgs"]').click()
+    open_menu(page, "orgs")
     expect(page).to_have_url(re.compile(r"/orgs/$"))
     page.evaluate("window.__samePage = true")
     county_children = page.locator(f"#children-{tree.county.pk}")
@@ -78,7 +78,7 @@ def test_county_officer_switches_org_browses_tree_creates_union_and_finds_it_in_
     assert new_org.parent_id == tree.county.pk
 
     # The audit log shows the creation; the HTMX filter narrows the list to org.create events.
-    page.locator('[data-nav="audit"]').click()
+    open_menu(page, "audit")
     expect(page).to_have_url(re.compile(r"/audit/$"))
     rows = page.locator("#audit-table tbody tr")
     created = rows.filter(has=page.locator("code", has_text="org.create")).filter(has_text="第三中学工会")
@@ -162,6 +162,8 @@ def test_phone_navbar_collapses_and_toggler_opens_it(
     toggler.click()
     expect(menu).to_be_visible()
     expect(toggler).to_have_attribute("aria-expanded", "true")
+    expect(orgs_link).to_be_hidden()  # inside its group, 组织与会员
+    menu.get_by_role("button", name="组织与会员").click()
     expect(orgs_link).to_be_visible()
     expect(menu.locator("#org-switcher select")).to_be_visible()
     orgs_link.click()

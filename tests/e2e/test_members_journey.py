@@ -26,7 +26,7 @@ from gonghui.members.privacy import mask_id, mask_mobile
 from tests.members.factories import MemberFactory
 
 from ..conftest import Tree
-from .conftest import login
+from .conftest import login, open_menu
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
 FULL_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -101,7 +101,7 @@ def test_chair_imports_with_errors_fixes_them_finds_reveals_and_exports(
     }
 
     login(page, live_server, "chair")
-    page.locator('[data-nav="members"]').click()
+    open_menu(page, "members")
     expect(page).to_have_url(re.compile(r"/members/$"))
     expect(page.locator("main h1")).to_have_text("会员名册")
     expect(page.locator("#member-table tbody tr")).to_have_count(2)
@@ -228,7 +228,7 @@ def test_chair_imports_with_errors_fixes_them_finds_reveals_and_exports(
     assert dialogs == ["查看完整信息将记入审计日志，确定查看？"]
 
     # The audit log shows the reveal, by the chair, of 张三丰, without the number itself.
-    page.locator('[data-nav="audit"]').click()
+    open_menu(page, "audit")
     expect(page).to_have_url(re.compile(r"/audit/$"))
     reveals = page.locator("#audit-table tbody tr").filter(has=page.locator("code", has_text="member.reveal"))
     expect(reveals).to_have_count(1)
@@ -238,7 +238,7 @@ def test_chair_imports_with_errors_fixes_them_finds_reveals_and_exports(
     expect(page.locator("main")).not_to_contain_text(zhang_id)
 
     # Export with the ID column shown: every member, every ID number and mobile masked.
-    page.locator('[data-nav="members"]').click()
+    open_menu(page, "members")
     expect(table_rows).to_have_count(7)
     page.locator("summary", has_text="选择显示的列").click()
     page.get_by_role("checkbox", name="身份证号").check()
@@ -271,7 +271,7 @@ def test_committee_member_sees_members_masked_but_cannot_reveal(
     number = ident(31)
     member = MemberFactory(union=tree.school1, group=tree.school1_group_b, name="单雄信", id_number=number)
     login(page, live_server, "committee_member")
-    page.locator('[data-nav="members"]').click()
+    open_menu(page, "members")
     table_rows = page.locator("#member-table tbody tr")
     expect(table_rows).to_have_count(1)
     expect(table_rows).to_contain_text("单雄信")
@@ -300,7 +300,7 @@ def test_export_after_a_live_search_exports_the_filtered_list(
     MemberFactory(union=tree.school1, name="张三丰", id_number=ident(41))
     MemberFactory(union=tree.school1, name="李明", id_number=ident(43))
     login(page, live_server, "chair")
-    page.locator('[data-nav="members"]').click()
+    open_menu(page, "members")
     table_rows = page.locator("#member-table tbody tr")
     expect(table_rows).to_have_count(2)
     page.locator("#id_q").fill("zsf")

@@ -25,7 +25,7 @@ from tests.reports.summary_data import known_year
 from tests.voting.pdf_reader import pdf_text
 
 from ..conftest import Tree
-from .conftest import ARTIFACTS, _artifact_name, login
+from .conftest import ARTIFACTS, _artifact_name, login, open_menu
 
 YEAR = dt.date.today().year
 EDITED = "全年走访慰问职工3人次，把组织的关怀送到每一位困难职工和离退休老同志身边。"
@@ -76,7 +76,7 @@ def test_chair_goes_from_the_dashboard_to_an_edited_summary_exported_as_docx_and
 
     # 统计看板: 提案数 2 this year; clicking the figure opens the proposals behind it.
     login(page, live_server, "chair")
-    page.locator('[data-nav="reports"]').click()
+    open_menu(page, "reports")
     expect(page.locator("main h1")).to_contain_text("第一中学工会")
     figure = page.locator('#headlines .fact-value[data-key="congress.proposals"]')
     expect(figure).to_have_text("2")

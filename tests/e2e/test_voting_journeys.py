@@ -39,7 +39,7 @@ from tests.members.factories import MemberFactory
 from tests.voting.pdf_reader import embedded_fonts, pdf_text
 
 from ..conftest import Tree
-from .conftest import DESKTOP, PHONE, login
+from .conftest import DESKTOP, PHONE, login, open_menu
 
 ELECTION = "第一中学工会第八届委员会选举"
 AWARD_POLL = "2026年度优秀教师评选"
@@ -106,7 +106,7 @@ def open_voting(page: Page, *, phone: bool = False) -> None:
     """The 选举投票 link of the header (behind the toggler on a phone)."""
     if phone:
         page.locator(".navbar-toggler").click()
-    page.locator('[data-nav="voting"]').click()
+    open_menu(page, "voting")
     expect(page.locator("main h1")).to_have_text("选举投票")
 
 
@@ -419,7 +419,7 @@ def test_an_award_selection_goes_through_public_notice_with_an_objection_resolve
     # 张伟 finds it on the notice board (公示) and raises an anonymous objection.
     objector = phones["zhangwei"]
     objector.locator(".navbar-toggler").click()
-    objector.locator('[data-nav="notices"]').click()
+    open_menu(objector, "notices")
     objector.get_by_role("link", name=notice_title).click()
     expect(objector.locator("main h1")).to_have_text(notice_title)
     objector.get_by_label("异议内容").fill("李秀兰老师今年上半年休病假三个月，是否符合评选条件？")
