@@ -135,7 +135,7 @@ def test_charts_get_their_data_inline(client_for, county_officer, known_year):
     client = client_for(county_officer)
     assert client.get(charts["children"]["links"][0]).context["org"] == children[0].org
     body = response.content.decode()
-    assert 'id="dashboard-data"' in body and "vendor/echarts/echarts.min.js" in body
+    assert 'id="dashboard-data"' in body and "vendor/echarts/echarts.simple.min.js" in body
 
 
 def test_officers_find_the_dashboard_in_the_nav():

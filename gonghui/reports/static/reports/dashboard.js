@@ -1,55 +1,103 @@
 // Dashboard charts: the data comes from the page's json_script (#dashboard-data).
+// ECharts (its small line/bar/pie build, no legend or tooltip: the page shows the colour key and
+// a data table beside each chart) is fetched only when a chart comes near the screen, so a phone
+// opening the dashboard does not wait for it.
 (function () {
   "use strict";
-  function draw() {
+  var charts = [];
+
+  function palette() {
+    var style = getComputedStyle(document.documentElement);
+    var colors = [];
+    for (var i = 0; i < 6; i++) colors.push(style.getPropertyValue("--chart-" + i).trim() || "#5c636a");
+    return colors;
+  }
+
+  function optionFor(kind, data) {
+    var grid = { left: 56, right: 16, top: 16, bottom: 32 };
+    if (kind === "trend") {
+      return {
+        grid: grid,
+        xAxis: { type: "category", data: data.months },
+        yAxis: { type: "value" },
+        series: data.trend.map(function (s) { return { name: s.name, type: "line", data: s.data }; }),
+      };
+    }
+    if (kind === "categories" || kind === "care_kinds") {
+      var parts = kind === "categories" ? data.proposal_categories : data.care_kinds;
+      if (!parts.length) return null;
+      return {
+        series: [{ type: "pie", radius: ["0%", "55%"], center: ["50%", "50%"], data: parts,
+                   label: { formatter: "{b}\n{c}" } }],
+      };
+    }
+    if (kind === "children") {
+      return {
+        grid: { left: 56, right: 16, top: 16, bottom: 64 },
+        xAxis: { type: "category", data: data.children.names, axisLabel: { rotate: 30 } },
+        yAxis: { type: "value" },
+        series: data.children.series.map(function (s) { return { name: s.name, type: "bar", data: s.data }; }),
+      };
+    }
+    return null;
+  }
+
+  function draw(node, data) {
+    var kind = node.dataset.chart;
+    var option = optionFor(kind, data);
+    if (!option) return;
+    option.color = palette();
+    option.aria = { enabled: false }; // the page carries the text alternative (role="img" + table)
+    var chart = echarts.init(node);
+    if (kind === "children" && data.children.links) {
+      chart.on("click", function (params) {
+        var link = data.children.links[params.dataIndex];
+        if (link) window.location.href = link;
+      });
+    }
+    chart.setOption(option);
+    charts.push(chart);
+  }
+
+  function start() {
     var source = document.getElementById("dashboard-data");
-    if (!source || typeof echarts === "undefined") return;
+    var holder = document.getElementById("dashboard-charts");
+    if (!source || !holder) return;
     var data = JSON.parse(source.textContent);
-    var charts = [];
-    document.querySelectorAll(".dashboard-chart").forEach(function (node) {
-      var chart = echarts.init(node);
-      var kind = node.dataset.chart;
-      var option;
-      if (kind === "trend") {
-        option = {
-          tooltip: { trigger: "axis" },
-          legend: { top: 0 },
-          grid: { left: 48, right: 16, top: 40, bottom: 32 },
-          xAxis: { type: "category", data: data.months },
-          yAxis: { type: "value" },
-          series: data.trend.map(function (s) { return { name: s.name, type: "line", data: s.data }; }),
-        };
-      } else if (kind === "breakdown") {
-        option = {
-          tooltip: { trigger: "item" },
-          series: [
-            { type: "pie", radius: ["0%", "40%"], center: ["25%", "55%"], data: data.proposal_categories },
-            { type: "pie", radius: ["0%", "40%"], center: ["75%", "55%"], data: data.care_kinds },
-          ],
-        };
-      } else if (kind === "children") {
-        option = {
-          tooltip: { trigger: "axis" },
-          legend: { top: 0 },
-          grid: { left: 48, right: 16, top: 40, bottom: 64 },
-          xAxis: { type: "category", data: data.children.names, axisLabel: { rotate: 30 } },
-          yAxis: { type: "value" },
-          series: data.children.series.map(function (s) { return { name: s.name, type: "bar", data: s.data }; }),
-        };
+    var waiting = Array.prototype.slice.call(document.querySelectorAll(".dashboard-chart"));
+    var loading = null;
+
+    function withEcharts(callback) {
+      if (typeof echarts !== "undefined") return callback();
+      if (!loading) {
+        loading = [];
+        var script = document.createElement("script");
+        script.src = holder.dataset.echarts;
+        script.onload = function () { loading.forEach(function (fn) { fn(); }); };
+        document.head.appendChild(script);
       }
-      if (kind === "children" && data.children.links) {
-        chart.on("click", function (params) {
-          var link = data.children.links[params.dataIndex];
-          if (link) window.location.href = link;
+      loading.push(callback);
+    }
+
+    function show(node) {
+      withEcharts(function () { draw(node, data); });
+    }
+
+    if (!("IntersectionObserver" in window)) {
+      waiting.forEach(show);
+    } else {
+      var observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (!entry.isIntersecting) return;
+          observer.unobserve(entry.target);
+          show(entry.target);
         });
-      }
-      if (option) {
-        chart.setOption(option);
-        charts.push(chart);
-      }
-    });
+      }, { rootMargin: "200px 0px" });
+      waiting.forEach(function (node) { observer.observe(node); });
+    }
     window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
-  else draw();
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
