@@ -1,5 +1,6 @@
 """Care's spreadsheet imports on the core framework (core.imports): assistance and student-aid
-payouts (帮扶 · 助学) recorded as already approved and paid, and condolence visits (慰问).
+payouts (帮扶 · 助学) recorded as already approved and paid, and condolence visits (慰问) recorded
+as approved and paid; donations live with the drives (care.donation_imports).
 
 A union that starts mid-year enters the months before through these. A payout dated in a closed
 past period (before the current month) is a fact of the past, not a request: it is recorded as
@@ -28,8 +29,17 @@ from gonghui.members.models import Member
 from gonghui.members.privacy import lookup_hash
 
 from . import rules
-from .enums import APPLICATION_CATEGORY, ApplicationKind, ApplicationState, PaymentMethod
-from .models import ZERO, AssistanceApplication, LedgerEntry
+from .enums import (
+    APPLICATION_CATEGORY,
+    OCCASION_CATEGORY,
+    ApplicationKind,
+    ApplicationState,
+    LedgerKind,
+    Occasion,
+    PaymentMethod,
+    VisitState,
+)
+from .models import ZERO, AssistanceApplication, LedgerEntry, Visit, VisitMember
 
 # Who may enter a past period's records in bulk: those who approve and pay them in the union, and
 # the superior union's care officer (生活 portfolio), who enters a county's year.
@@ -228,3 +238,137 @@ class PayoutImport(ImportKind):
 
 
 PAYOUTS = kinds.register(PayoutImport())
+
+
+# --- condolence visits (慰问) ---------------------------------------------------------------------
+
+
+def occasion_options(org: Org) -> dict[str, str]:
+    """The occasions a union files visits under, label → stored value."""
+    return {str(label): value for value, label in Occasion.choices}
+
+
+@dataclass
+class _Visit:
+    union: Org
+    member: _Person
+    occasion: str
+    visited_on: dt.date
+    amount: Decimal
+    gift: str
+    gift_value: Decimal
+    visitor_names: str
+    method: str
+    notes: str
+
+
+class VisitImport(ImportKind):
+    key = "care-visits"
+    title = gettext_lazy("慰问记录")
+    sheet_name = "慰问记录"
+    audit_action = "care.visit_import"
+    columns = (
+        Column("name", "姓名", required=True, example="张三", note="慰问对象（会员）姓名"),
+        Column("id_number", "身份证号", text=True, note="重名时必填；请保持文本格式"),
+        Column(
+            "occasion", "慰问事由", required=True, example="住院", note="从下拉列表中选择本工会的慰问事由"
+        ),
+        Column("visited_on", "慰问日期", required=True, note="yyyy/MM/dd，须早于本月（已结束的期间）"),
+        Column("amount", "慰问金(元)", example="500", note="到分；只送慰问品时填 0 或留空"),
+        Column("gift", "慰问品", example="水果、牛奶"),
+        Column("gift_value", "慰问品价值(元)", example="200"),
+        Column("visitor_names", "慰问人", example="王主席、李委员"),
+        Column("method", "发放方式", choices=tuple(METHODS), note="留空为现金"),
+        Column("notes", "慰问情况"),
+    )
+    notes = (
+        "5. 一行登记一名慰问对象。导入的是已结束期间（本月以前）的慰问：按“已批准、已发放登记”登记，"
+        "审批人记为导入人，慰问金记入帮扶慰问台账；本月的慰问请在系统中登记、审批。",
+        "6. 慰问金和慰问品至少填一项。会员按姓名匹配所填工会的会员；重名时请填写身份证号。",
+    )
+    preview_headers = ("工会", "姓名", "慰问事由", "慰问日期", "慰问金(元)", "慰问品")
+
+    def may_import(self, user: Any, org: Org) -> bool:
+        return rules.may(user, IMPORT_HISTORY, org)
+
+    def list_url(self, job: ImportJob) -> str:
+        return reverse("care:visits")
+
+    def lists(self, org: Org, options: dict[str, Any]) -> dict[str, list[str]]:
+        return {"occasion": list(occasion_options(org))}
+
+    def example(self, org: Org, options: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "visited_on": (period_start(timezone.localdate()) - dt.timedelta(days=20)).strftime("%Y/%m/%d")
+        }
+
+    def prepare(self, ctx: Context, unions: list[Org]) -> None:
+        load_people(ctx, unions)
+        ctx.state["before"] = period_start(ctx.today)
+        ctx.state["occasions"] = {u.pk: occasion_options(u) for u in unions}
+
+    def check_row(self, ctx: Context, row: Row) -> _Visit | None:
+        assert row.union is not None
+        member = find_member(ctx, row)
+        occasion = row.choice("occasion", ctx.state["occasions"].get(row.union.pk, {}), required=True)
+        visited_on = row.date("visited_on", required=True)
+        before: dt.date = ctx.state["before"]
+        if visited_on is not None and visited_on >= before:
+            row.error("visited_on", _("只能导入已结束期间（%(day)s以前）的慰问；本月的慰问请在系统中登记审批。")
+                      % {"day": before.strftime("%Y/%m/%d")})  # fmt: skip
+        amount = row.money("amount", required=False, allow_zero=True) or ZERO
+        gift = row.text("gift", max_length=100)
+        gift_value = row.money("gift_value", required=False, allow_zero=True) or ZERO
+        if not amount and not gift and "amount" not in {e["column"] for e in row.errors}:
+            row.error("amount", _("请填写慰问金或慰问品。"))
+        visitor_names = row.text("visitor_names", max_length=200)
+        method = row.choice("method", METHODS, default=PaymentMethod.CASH)
+        notes = row.text("notes", max_length=2000)
+        if row.errors or member is None or visited_on is None:
+            return None
+        return _Visit(union=row.union, member=member, occasion=occasion, visited_on=visited_on, amount=amount,
+                      gift=gift, gift_value=gift_value, visitor_names=visitor_names, method=method, notes=notes)  # fmt: skip
+
+    def preview_of(self, item: _Visit) -> list[str]:
+        return [item.union.name, item.member.name, str(Occasion(item.occasion).label),
+                item.visited_on.strftime("%Y/%m/%d"), f"{item.amount:.2f}", item.gift]  # fmt: skip
+
+    def write(self, ctx: Context, items: list[_Visit]) -> int:
+        """Visits in state RECORDED (approved by the importer, paid on the visit day), one visited
+        member each, and a ledger entry for each member's cash."""
+        now = timezone.now()
+        visits = [
+            Visit(org=item.union, occasion=item.occasion, visited_on=item.visited_on, visitor_names=item.visitor_names,
+                  gift=item.gift, gift_value=item.gift_value, notes=item.notes, state=VisitState.RECORDED,
+                  recorded_by=ctx.actor, created_at=now, approved_by=ctx.actor, approved_at=now,
+                  paid_on=item.visited_on, method=item.method)
+            for item in items
+        ]  # fmt: skip
+        Visit.objects.bulk_create(visits, batch_size=1000)
+        rows = [VisitMember(visit=visit, member_id=item.member.pk, amount=item.amount)
+                for item, visit in zip(items, visits, strict=True)]  # fmt: skip
+        VisitMember.objects.bulk_create(rows, batch_size=1000)
+        entries = []
+        for item, visited in zip(items, rows, strict=True):
+            if item.amount <= ZERO:
+                continue
+            attributed = item.member.org_id if item.member.path.startswith(item.union.path) else item.union.pk
+            entries.append(LedgerEntry(
+                org=item.union, attributed_org_id=attributed, kind=LedgerKind.CONDOLENCE,
+                category=OCCASION_CATEGORY[item.occasion], amount=item.amount, method=item.method,
+                paid_on=item.visited_on, payer=ctx.actor, member_id=item.member.pk,
+                payee_name=item.member.name[:60], visit_member=visited, note=str(Occasion(item.occasion).label),
+            ))  # fmt: skip
+        LedgerEntry.objects.bulk_create(entries, batch_size=1000)
+        return len(visits)
+
+    def audit_after(self, ctx: Context, items: list[_Visit]) -> dict[str, Any]:
+        return {
+            "recorded_as": "approved_and_recorded",
+            "approved_by": ctx.actor.pk if ctx.actor else None,
+            "cash": str(sum((item.amount for item in items), ZERO)),
+            "gift_value": str(sum((item.gift_value for item in items), ZERO)),
+        }
+
+
+VISITS = kinds.register(VisitImport())

@@ -169,3 +169,113 @@ def test_a_member_without_the_care_rights_cannot_start_a_payout_import(tree, mem
                 actor=user, kind=kind, org=tree.school1, upload=SimpleUploadedFile("a.xlsx", b"PK\x03\x04")
             )
     assert not ImportJob.objects.exists()
+
+
+# --- condolence visits (慰问) ---------------------------------------------------------------------
+
+VISIT_HEADERS = [
+    "工会",
+    "姓名*",
+    "身份证号",
+    "慰问事由*",
+    "慰问日期*",
+    "慰问金(元)",
+    "慰问品",
+    "慰问品价值(元)",
+    "慰问人",
+]
+
+
+def visit_file(day=None):
+    day = (day or last_month(5)).strftime("%Y/%m/%d")
+    return xlsx(VISIT_HEADERS, [
+        ["第一中学工会", "王困难", None, "住院", day, 500, "水果", 80, "王主席"],
+        ["第一中学工会", "李助学", None, "重阳", day, None, "月饼", "50.5", None],
+        ["第二小学工会", "赵二小", None, "春节", day, "300.25", None, None, None],
+    ])  # fmt: skip
+
+
+def test_past_visits_import_as_approved_and_recorded_with_their_cash_in_the_ledger(
+    tree, people, county_care_officer, django_capture_on_commit_callbacks
+):
+    from gonghui.care.enums import Occasion, VisitState
+    from gonghui.care.models import Visit
+
+    capture = django_capture_on_commit_callbacks
+    job = run_upload(capture, county_care_officer, "care-visits", tree.county, visit_file())
+    assert job.state == ImportJob.State.PREVIEW and job.errors == [], job.errors
+    job = run_apply(capture, county_care_officer, job)
+    assert job.state == ImportJob.State.DONE, job.message
+    visits = {v.visit_members.get().member.name: v for v in Visit.objects.all()}
+    assert {v.state for v in visits.values()} == {VisitState.RECORDED}
+    assert (
+        visits["王困难"].occasion == Occasion.HOSPITAL and visits["王困难"].approved_by == county_care_officer
+    )
+    assert visits["李助学"].gift == "月饼" and visits["李助学"].gift_value == Decimal("50.50")
+    assert visits["赵二小"].org == tree.school2 and visits["赵二小"].paid_on == last_month(5)
+    cash = sorted(LedgerEntry.objects.filter(kind=LedgerKind.CONDOLENCE).values_list("amount", flat=True))
+    assert cash == [Decimal("300.25"), Decimal("500.00")]  # the gift-only visit has no cash entry
+    event = AuditEvent.objects.get(action="care.visit_import")
+    assert event.after["rows"] == 3 and event.after["cash"] == "800.25"
+
+
+def test_a_visit_file_with_errors_writes_nothing_and_names_each_cell(
+    tree, people, county_care_officer, django_capture_on_commit_callbacks
+):
+    from gonghui.care.models import Visit
+
+    day = last_month(5).strftime("%Y/%m/%d")
+    content = xlsx(VISIT_HEADERS, [
+        ["第一中学工会", "王困难", None, "住院", day, 500, None, None, None],
+        ["第一中学工会", "王困难", None, "看望", "2026/13/40", None, None, None, None],
+    ])  # fmt: skip
+    job = run_upload(
+        django_capture_on_commit_callbacks, county_care_officer, "care-visits", tree.county, content
+    )
+    assert job.error_rows == 1
+    assert {(e["letter"], e["column"]) for e in job.errors} == {
+        ("D", "慰问事由"),
+        ("E", "慰问日期"),
+        ("F", "慰问金(元)"),
+    }
+    sheet = error_rows(job)
+    assert (
+        sheet[1][-1] is None and "第3行 D列 慰问事由" in sheet[2][-1]
+    )  # every row given back, errors marked
+    assert sheet[2][4] == "2026/13/40"
+    with pytest.raises(Exception, match="修正后重新上传"):
+        run_apply(django_capture_on_commit_callbacks, county_care_officer, job)
+    assert not Visit.objects.exists() and not LedgerEntry.objects.exists()
+
+
+def test_a_visit_to_a_foreign_unions_member_is_refused(
+    tree, people, welfare, django_capture_on_commit_callbacks
+):
+    from gonghui.care.models import Visit
+
+    content = xlsx(VISIT_HEADERS, [
+        [None, "王困难", None, "住院", last_month(5).strftime("%Y/%m/%d"), 100, None, None, None],
+        ["第二小学工会", "赵二小", None, "住院", last_month(5).strftime("%Y/%m/%d"), 100, None, None, None],
+        [None, "赵二小", None, "住院", last_month(5).strftime("%Y/%m/%d"), 100, None, None, None],
+    ])  # fmt: skip
+    job = run_upload(django_capture_on_commit_callbacks, welfare, "care-visits", tree.school1, content)
+    assert [(e["row"], e["column"]) for e in job.errors] == [(3, "工会"), (4, "姓名")]
+    assert "第二小学" not in job.errors[1]["message"]  # the member of the other union is not confirmed
+    assert not Visit.objects.exists()
+
+
+def test_all_or_nothing_a_visit_import_failing_midway_leaves_nothing(
+    tree, people, county_care_officer, django_capture_on_commit_callbacks, monkeypatch
+):
+    from gonghui.care.models import Visit, VisitMember
+
+    capture = django_capture_on_commit_callbacks
+    job = run_upload(capture, county_care_officer, "care-visits", tree.county, visit_file())
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("lost connection")
+
+    monkeypatch.setattr(VisitMember.objects, "bulk_create", broken)
+    job = run_apply(capture, county_care_officer, job)
+    assert job.state == ImportJob.State.FAILED
+    assert not Visit.objects.exists() and not LedgerEntry.objects.exists()

@@ -84,7 +84,7 @@ class Row:
             return None
         return day
 
-    def money(self, key: str, *, required: bool = True) -> Decimal | None:
+    def money(self, key: str, *, required: bool = True, allow_zero: bool = False) -> Decimal | None:
         """An amount in yuan, exact to the fen (a float cell is read through its shortest repr,
         so 0.1 + 0.2 typed by Excel comes back as 0.3, never as 0.30000000000000004)."""
         value = self.cells.get(key)
@@ -99,8 +99,8 @@ class Row:
         except InvalidOperation:
             self.error(key, _("应为金额数字，如 500 或 500.50。"))
             return None
-        if not amount.is_finite() or amount <= 0:
-            self.error(key, _("金额必须大于零。"))
+        if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
+            self.error(key, _("金额不能为负数。") if allow_zero else _("金额必须大于零。"))
             return None
         if amount != amount.quantize(CENT):
             self.error(key, _("金额最多保留两位小数(到分)。"))
