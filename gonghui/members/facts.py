@@ -89,6 +89,12 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
         Fact("members.join_rate", "入会率", percent(counts["active"], workforce), "%", period, url(status="active"),
              counts["active"], headline=True),
     ]  # fmt: skip
+    if subtree:
+        # The grassroots (and joint) unions of the subtree, the union itself included if it is one.
+        n = unions.count()
+        facts.append(
+            Fact("members.unions", "基层工会", n, "个", period, reverse("core:org_detail", args=[org.pk]))
+        )
     for i, (_low, _high, label) in enumerate(AGE_BANDS):
         value = counts[f"age_{i}"]
         # Ages as at the period's end, as counted above.

@@ -8,9 +8,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.enums import SUPERIOR_KINDS
 from gonghui.core.models import Org
 
 from .models import PeriodKind
+
+AUTO, SUBTREE, OWN = "auto", "subtree", "own"
 
 
 class SummaryCreateForm(forms.Form):
@@ -19,12 +22,33 @@ class SummaryCreateForm(forms.Form):
         label=_("统计口径"), choices=PeriodKind.choices, initial=PeriodKind.CALENDAR
     )
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-    subtree = forms.BooleanField(label=_("含下级工会（上级工会汇总）"), required=False)
+    scope = forms.ChoiceField(
+        label=_("统计范围"),
+        required=False,
+        choices=[
+            (AUTO, _("按工会层级（上级工会含下级工会）")),
+            (SUBTREE, _("含下级工会")),
+            (OWN, _("仅本级")),
+        ],
+        initial=AUTO,
+    )
 
     def __init__(self, *args: Any, orgs: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = orgs  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year
+
+    def clean(self) -> dict[str, Any]:
+        """`subtree`: a superior union's summary counts its whole subtree unless "仅本级" is
+        chosen (its own records alone would leave out every subordinate union's work); a
+        grassroots union's counts itself unless "含下级工会" is chosen."""
+        data = super().clean() or {}
+        org, scope = data.get("org"), data.get("scope") or AUTO
+        if scope == AUTO:
+            data["subtree"] = org is not None and org.kind in SUPERIOR_KINDS
+        else:
+            data["subtree"] = scope == SUBTREE
+        return data
 
 
 class ParagraphForm(forms.Form):

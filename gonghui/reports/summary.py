@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
 
-from gonghui.care import queries as care_queries
 from gonghui.congress import session_queries
 from gonghui.core import facts as core_facts
 from gonghui.core.docx import chinese_date
@@ -28,43 +26,20 @@ from gonghui.core.models import Org
 from gonghui.voting import queries as voting_queries
 
 from .models import PeriodKind
+from .summary_care import care as _care
+from .summary_figures import (
+    Context,
+    Figures,
+    fmt_amount,
+    fmt_int,
+    fmt_percent,
+    fmt_value,
+    json_value,
+)
+from .summary_figures import join as _join
+from .summary_figures import sentence as _sentence
 
-# --- numbers, the Chinese way ------------------------------------------------------------------
-
-
-def fmt_int(value: Any) -> str:
-    return str(int(value or 0))
-
-
-def fmt_amount(value: Any) -> str:
-    """12000 → "12000"; 12000.5 → "12000.50" (two decimals only when needed)."""
-    amount = Decimal(str(value or 0))
-    if amount == amount.to_integral_value():
-        return str(int(amount))
-    return str(amount.quantize(Decimal("0.01")))
-
-
-def fmt_percent(value: Any) -> str:
-    return "—" if value is None else f"{float(value):.1f}%"
-
-
-def fmt_value(value: Any, unit: str) -> str:
-    if value is None:
-        return "—"
-    if unit == "元":
-        return fmt_amount(value)
-    if unit == "%":
-        return fmt_percent(value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return fmt_int(value)
-
-
-def json_value(value: Any) -> Any:
-    """A fact's value as stored in JSON: money as a fen-exact string, others as they are."""
-    if isinstance(value, Decimal):
-        return fmt_amount(value)
-    return value
+__all__ = ["Figures", "fmt_amount", "fmt_int", "fmt_percent", "fmt_value", "json_value"]
 
 
 def period_for(kind: str, year: int) -> Period:
@@ -105,55 +80,6 @@ class Draft:
     facts: list[dict[str, Any]]
     paragraphs: list[DraftParagraph]
     plan: list[str]
-
-
-class Figures:
-    """The period's facts by key; records which keys a paragraph states."""
-
-    def __init__(self, facts: list[Fact]) -> None:
-        self.by_key = {fact.key: fact for fact in facts}
-        self.used: list[str] = []
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.by_key
-
-    def raw(self, key: str) -> Any:
-        fact = self.by_key.get(key)
-        return None if fact is None else fact.value
-
-    def n(self, key: str) -> int | Decimal | float:
-        """The value for tests of "is there anything" (0 when missing or None)."""
-        value = self.raw(key)
-        return 0 if value is None else value
-
-    def s(self, key: str) -> str:
-        """The formatted value, noting that the paragraph states it."""
-        fact = self.by_key.get(key)
-        if fact is None:
-            return "—"
-        if key not in self.used:
-            self.used.append(key)
-        return fmt_value(fact.value, fact.unit)
-
-    def take(self) -> list[str]:
-        used, self.used = self.used, []
-        return used
-
-
-def _join(parts: list[str], sep: str = "，") -> str:
-    return sep.join(p for p in parts if p)
-
-
-def _sentence(parts: list[str]) -> str:
-    return _join(parts, "；") + "。" if any(parts) else ""
-
-
-@dataclass
-class Context:
-    org: Org
-    period: Period
-    subtree: bool
-    f: Figures
 
 
 def _congress(c: Context) -> str:
@@ -268,91 +194,6 @@ def _notices(c: Context) -> str:
     return _join(parts) + _("，接受教职工监督，推进了校务公开。")
 
 
-CARE_KEYS = (
-    "care.condolence.times",
-    "care.hardship_aid.times",
-    "care.student_aid.times",
-    "care.donation.campaigns",
-    "care.health.checkup.attended",
-    "care.health.women.attended",
-    "care.recuperation.trips",
-    "care.files.open",
-)
-
-
-def _care(c: Context) -> str:
-    f = c.f
-    if not any(f.n(key) for key in CARE_KEYS):
-        return ""
-    parts: list[str] = []
-    if f.n("care.condolence.times"):
-        text = _("全年共走访慰问职工%(times)s人次（%(people)s人），发放慰问金%(amount)s元") % {
-            "times": f.s("care.condolence.times"),
-            "people": f.s("care.condolence.people"),
-            "amount": f.s("care.condolence.amount"),
-        }
-        if f.n("care.condolence.gift_value"):
-            text += _("，发放慰问品折合%(n)s元") % {"n": f.s("care.condolence.gift_value")}
-        if f.n("care.condolence.festival_retirees"):
-            text += _("，其中节日走访慰问离退休老同志%(n)s人") % {
-                "n": f.s("care.condolence.festival_retirees")
-            }
-        parts.append(text)
-    if f.n("care.hardship_aid.times"):
-        parts.append(
-            _("帮扶困难职工%(people)s人、%(times)s人次，发放帮扶金%(amount)s元")
-            % {
-                "people": f.s("care.hardship_aid.people"),
-                "times": f.s("care.hardship_aid.times"),
-                "amount": f.s("care.hardship_aid.amount"),
-            }
-        )
-    if f.n("care.student_aid.times"):
-        parts.append(
-            _("开展金秋助学，资助困难职工子女%(people)s人，发放助学金%(amount)s元")
-            % {"people": f.s("care.student_aid.people"), "amount": f.s("care.student_aid.amount")}
-        )
-    if f.n("care.files.open"):
-        parts.append(
-            _("建立困难职工档案%(open)s份，其中本年度新建%(opened)s份")
-            % {"open": f.s("care.files.open"), "opened": f.s("care.files.opened")}
-        )
-    if f.n("care.donation.campaigns"):
-        text = _("组织捐款活动%(n)s次，%(donors)s人次参与，募集善款%(amount)s元") % {
-            "n": f.s("care.donation.campaigns"),
-            "donors": f.s("care.donation.donors"),
-            "amount": f.s("care.donation.amount"),
-        }
-        if f.raw("care.donation.rate") is not None:
-            text += _("，参与率%(rate)s") % {"rate": f.s("care.donation.rate")}
-        best = care_queries.largest_donation_drive(c.org, c.period.start, c.period.end, subtree=c.subtree)
-        if best is not None and f.n("care.donation.campaigns") > 1:
-            text += _("，其中“%(title)s”募集%(amount)s元") % {
-                "title": best["title"],
-                "amount": fmt_amount(best["amount"]),
-            }
-        elif best is not None:
-            text += _("（“%(title)s”）") % {"title": best["title"]}
-        parts.append(text)
-    for kind in ("checkup", "women"):
-        key = f"care.health.{kind}"
-        if f.n(f"{key}.attended"):
-            parts.append(
-                _("组织%(label)s%(n)s人，受检率%(rate)s")
-                % {
-                    "label": f.by_key[f"{key}.attended"].label.removesuffix("人数"),
-                    "n": f.s(f"{key}.attended"),
-                    "rate": f.s(f"{key}.rate"),
-                }
-            )
-    if f.n("care.recuperation.trips"):
-        parts.append(
-            _("组织疗休养%(trips)s批次、%(times)s人次")
-            % {"trips": f.s("care.recuperation.trips"), "times": f.s("care.recuperation.times")}
-        )
-    return _sentence(parts)
-
-
 def _members(c: Context) -> str:
     f = c.f
     if not (f.n("members.active") or f.n("members.new")):
@@ -364,6 +205,8 @@ def _members(c: Context) -> str:
         "retired": f.s("members.retired"),
     }
     parts = [text]
+    if c.subtree and f.n("members.unions"):
+        parts.insert(0, _("%(org)s所属基层工会%(n)s个") % {"org": c.org.name, "n": f.s("members.unions")})
     parts.append(
         _("全年新入会会员%(new)s人，减少会员%(left)s人")
         % {"new": f.s("members.new"), "left": f.s("members.left")}
@@ -375,7 +218,7 @@ def _members(c: Context) -> str:
         )
     extra = [
         _("%(label)s%(n)s人") % {"label": f.by_key[key].label, "n": f.s(key)}
-        for key in ("members.migrant", "members.agency", "members.model_workers")
+        for key in ("members.migrant", "members.agency", "members.model_workers", "members.hardship")
         if f.n(key)
     ]
     if extra:
@@ -412,6 +255,33 @@ AREAS: list[tuple[str, str, Callable[[Context], str]]] = [
     ("area.care", "履行维权服务职能，做好帮扶慰问工作", _care),
     ("area.members", "加强组织建设，做好会员管理", _members),
 ]
+# The facts each area's section states (the awards have their own section).
+AREA_PREFIXES = {
+    "area.congress": "congress.",
+    "area.voting": "voting.",
+    "area.notices": "notices.",
+    "area.care": "care.",
+    "area.members": "members.",
+}
+
+
+def area_keys(area: str, f: Figures) -> list[str]:
+    prefix = AREA_PREFIXES[area]
+    return [key for key in f.by_key if key.startswith(prefix) and not key.startswith("voting.awarded")]
+
+
+def scope_text(c: Context) -> str:
+    """Which records the summary counts: the union alone or with its subordinate unions."""
+    span = {"start": chinese_date(c.period.start), "end": chinese_date(c.period.end), "org": c.org.name}
+    if c.subtree:
+        text = _("本总结统计范围：%(org)s及所属下级工会") % span
+        if c.f.n("members.unions"):
+            text += _("（基层工会%(n)s个）") % {"n": c.f.s("members.unions")}
+    else:
+        text = _("本总结统计范围：%(org)s本级，不含下级工会") % span
+    return text + _("；统计期间：%(start)s至%(end)s。") % span
+
+
 AREA_NAMES = {
     "area.congress": "教(职)代会和提案",
     "area.voting": "民主选举和民主评议",
@@ -507,9 +377,13 @@ def draft(
     facts = collect_facts(org, period, subtree=subtree, progress=progress)
     c = Context(org, period, subtree, Figures(facts))
     paragraphs = [DraftParagraph("opening", "", guiding_ideas or default_guiding_ideas(org))]
+    paragraphs.append(DraftParagraph("scope", "", scope_text(c), c.f.take()))
     missing: list[str] = []
     for key, heading, write in AREAS:
         text = write(c)
+        rest = c.f.rest(area_keys(key, c.f)) if text else ""
+        if rest:
+            text += _("此外，%(list)s。") % {"list": rest}
         used = c.f.take()
         if text:
             paragraphs.append(DraftParagraph(key, _(heading), text, used))

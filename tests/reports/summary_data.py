@@ -7,6 +7,7 @@ from typing import Any
 
 from gonghui.care.enums import Occasion, VisitState
 from gonghui.congress.enums import ProposalState, SessionStatus
+from gonghui.members.enums import MemberStatus
 from gonghui.voting import services as voting
 from gonghui.voting.enums import PollKind, PollState
 from tests.care.visit_factories import make_visit, set_condolence_standards
@@ -19,7 +20,10 @@ def known_year(union: Any, approver: Any, *, day: dt.date | None = None) -> dict
     """Two 春节 visits of 500 元, one 住院 visit of 300 元 (+ 水果 100 元); a session with two
     proposals (one answered); an award poll won by 张三 with 2 of 2 voting."""
     day = day or dt.date.today()
-    retirees = [MemberFactory(union=union, female=True), MemberFactory(union=union)]
+    retirees = [
+        MemberFactory(union=union, female=True, status=MemberStatus.RETIRED, join_date=dt.date(1990, 9, 1)),
+        MemberFactory(union=union, status=MemberStatus.RETIRED, join_date=dt.date(1992, 9, 1)),
+    ]
     set_condolence_standards(union)
     make_visit(union, retirees, occasion=Occasion.SPRING_FESTIVAL, amount="500", visited_on=day,
                state=VisitState.RECORDED, approver=approver)  # fmt: skip
