@@ -36,6 +36,33 @@ class Row:
     write_in: bool = False
 
 
+# Why a count elects nobody (《工会基层组织选举工作条例》, REFERENCE.md §6).
+VALID = "valid"
+NO_QUORUM = "no_quorum"  # too few of the electorate took part
+VOID = "void"  # more ballots returned than people who voted
+
+
+@dataclass(frozen=True)
+class Rules:
+    """When a count is valid and who is elected.
+
+    Elections (the law's defaults, a union may only be stricter): more than two thirds of the
+    electorate take part, and a candidate needs the votes of more than `majority_percent`% (at
+    least half) of the ELECTORATE. Awards and simple polls keep their own rule: more than
+    `majority_percent`% of the valid ballots, with a turnout only if the union sets one.
+    """
+
+    majority_percent: int = 50
+    of_electorate: bool = False  # the majority is of the electorate (elections), else of valid ballots
+    quorum_percent: int = 0  # more than this % of the electorate must take part (0: no such rule)
+    two_thirds: bool = False  # the statutory "more than two thirds" (elections)
+
+    def quorum_met(self, electorate: int, participants: int) -> bool:
+        if self.two_thirds and not 3 * participants > 2 * electorate:
+            return False
+        return not self.quorum_percent or 100 * participants > self.quorum_percent * electorate
+
+
 @dataclass
 class CountResult:
     seats: int
@@ -46,10 +73,25 @@ class CountResult:
     rows: list[Row]
     majority_percent: int
     decides: bool  # elections and awards elect; simple polls only count
+    rules: Rules = field(default_factory=Rules)
+    electorate: int | None = None  # 应到会有选举权人数 (None: not known, no turnout rule applied)
+    participants: int | None = None  # who took part (实到), every channel
+    outcome: str = VALID
 
     @property
     def total(self) -> int:
         return self.valid + self.invalid
+
+    @property
+    def is_valid(self) -> bool:
+        return self.outcome == VALID
+
+    @property
+    def base(self) -> int:
+        """What the majority is a share of: the electorate (elections) or the valid ballots."""
+        if self.rules.of_electorate and self.electorate is not None:
+            return self.electorate
+        return self.valid
 
     @property
     def elected(self) -> list[Row]:
@@ -61,8 +103,8 @@ class CountResult:
 
     @property
     def threshold(self) -> int:
-        """The fewest votes that are "more than majority_percent of the valid ballots"."""
-        return self.valid * self.majority_percent // 100 + 1
+        """The fewest votes that are "more than majority_percent of the base" (electorate or valid)."""
+        return self.base * self.majority_percent // 100 + 1
 
 
 def _norm(name: str) -> str:
@@ -77,14 +119,21 @@ def count_choices(
     majority_percent: int = 50,
     decides: bool = True,
     paper: Iterable[tuple[int, int, dict[str, int]]] = (),
+    rules: Rules | None = None,
+    electorate: int | None = None,
+    participants: int | None = None,
 ) -> CountResult:
     """Count ballots of an election, award or simple poll.
 
     `choices`: each ballot's {"selected": [option ids], "write_ins": [names]}.
     `paper`: (valid, invalid, {"o<id>" or "w<name>": votes}) per batch of paper ballots.
-    An option is elected with more than `majority_percent`% of the valid ballots and a place
-    among the first `seats`; candidates tied for the last seat are marked `tie`, none elected.
+    `rules` (default: more than `majority_percent`% of the valid ballots, no turnout rule) with
+    the `electorate` and the `participants` decide validity: a turnout below the rule, or more
+    ballots returned than participants, elects nobody. Otherwise an option is elected with more
+    than the majority and a place among the first `seats`; candidates tied for the last seat are
+    marked `tie`, none of them elected (a further round among the tied decides).
     """
+    rules = rules or Rules(majority_percent=majority_percent)
     votes: Counter[str] = Counter()
     names = {f"o{o.pk}": o.name for o in options}
     electronic = 0
@@ -108,8 +157,13 @@ def count_choices(
         row.percent = percent(row.votes, valid)
     rows.sort(key=lambda r: (-r.votes, r.write_in, r.name))
     result = CountResult(seats, valid, paper_invalid, electronic, paper_valid + paper_invalid, rows,
-                         majority_percent, decides)  # fmt: skip
-    if decides:
+                         rules.majority_percent, decides, rules, electorate, participants)  # fmt: skip
+    if electorate is not None and participants is not None:
+        if result.total > participants:
+            result.outcome = VOID
+        elif not rules.quorum_met(electorate, participants):
+            result.outcome = NO_QUORUM
+    if decides and result.is_valid:
         _elect(result)
     return result
 

@@ -20,6 +20,7 @@ VOTERS = 12
 
 def _release(poll: Any) -> Any:
     services.poll_set_state(actor=None, poll=poll, to=PollState.CLOSED)
+    services.poll_set_state(actor=None, poll=poll, to=PollState.REVIEWED)
     return services.poll_set_state(actor=None, poll=poll, to=PollState.RELEASED)
 
 

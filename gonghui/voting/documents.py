@@ -30,6 +30,7 @@ from gonghui.core.docx import signature as _signature
 from gonghui.core.docx import table as _table
 from gonghui.core.docx import title as _title
 
+from . import rules
 from .enums import Grade, PollKind
 
 KIND_TITLES = {
@@ -128,18 +129,20 @@ def _count_section(sheet: ResultSheet, poll: Any, counted: Any) -> None:
         rows.append([index, row.name + ("(另选)" if row.write_in else ""), row.votes,
                      f"{row.percent:.1f}%" if row.percent is not None else "—", mark])  # fmt: skip
     sheet.table(["序号", "姓名/选项", "得票", "得票率", "结果"], rows)
-    if counted.decides:
+    if not counted.is_valid:
+        sheet.h(2, "结果")
+        sheet.p(rules.outcome_text(counted))
+    elif counted.decides:
         sheet.h(2, "结果")
         elected = "、".join(r.name for r in counted.elected) or "无"
-        sheet.p(f"按照得票超过有效票{counted.majority_percent}%（即不少于{counted.threshold}票）"
-                f"且得票多者{elected_word}的规则，{elected_word}：{elected}。")  # fmt: skip
+        sheet.p(f"计票规则：{rules.rule_text(counted)}得票多者{elected_word}。{elected_word}：{elected}。")
         if counted.ties:
             sheet.p(
                 "以下人选得票相同、争夺最后名额，须按规定再次投票："
                 + "、".join(r.name for r in counted.ties)
                 + "。"
             )
-    if poll.kind == PollKind.AWARD:
+    if poll.kind == PollKind.AWARD and counted.is_valid:
         _award_list(sheet, poll, counted)
     sheet.blocks.append(Block("signers", SIGNERS))
 

@@ -18,7 +18,8 @@ class PollKind(models.TextChoices):
 class PollState(models.TextChoices):
     DRAFT = "draft", _("准备中")
     OPEN = "open", _("投票中")
-    CLOSED = "closed", _("已结束")
+    CLOSED = "closed", _("已计票待核对")
+    REVIEWED = "reviewed", _("已核对待公布")
     RELEASED = "released", _("已公布结果")
     CANCELLED = "cancelled", _("已取消")
 
@@ -26,7 +27,9 @@ class PollState(models.TextChoices):
 POLL_TRANSITIONS: dict[str, frozenset[str]] = {
     PollState.DRAFT: frozenset({PollState.OPEN, PollState.CANCELLED}),
     PollState.OPEN: frozenset({PollState.CLOSED}),
-    PollState.CLOSED: frozenset({PollState.RELEASED}),
+    # 计票 (closing counts) → 核对 (officers check the count) → 公布: never published in one step.
+    PollState.CLOSED: frozenset({PollState.REVIEWED}),
+    PollState.REVIEWED: frozenset({PollState.RELEASED}),
     PollState.RELEASED: frozenset(),
     PollState.CANCELLED: frozenset(),
 }

@@ -10,13 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import BootstrapMixin
 
+from . import rules
 from .enums import PollKind
 from .models import Poll
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 KIND_FIELDS: dict[str, list[str]] = {
-    PollKind.ELECTION: ["choose_max", "diff_ratio", "majority_percent", "allow_write_in"],
+    PollKind.ELECTION: ["choose_max", "diff_ratio", "quorum_percent", "majority_percent", "allow_write_in"],
     PollKind.EVALUATION: ["scale", "min_respondents", "drop_extremes"],
     PollKind.AWARD: ["award_name", "award_level", "choose_max", "majority_percent"],
     PollKind.SIMPLE: ["choose_max"],
@@ -29,7 +30,7 @@ class PollForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Poll
-        fields = [*COMMON_FIELDS, "choose_max", "allow_write_in", "diff_ratio", "majority_percent",
+        fields = [*COMMON_FIELDS, "choose_max", "allow_write_in", "diff_ratio", "quorum_percent", "majority_percent",
                   "min_respondents", "scale", "drop_extremes", "award_name", "award_level"]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -50,6 +51,26 @@ class PollForm(BootstrapMixin, forms.ModelForm):
             self.fields["choose_max"].label = labels[kind]
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M"]  # type: ignore[attr-defined]
+        self.kind = kind
+        if "quorum_percent" in self.fields:
+            self.fields["quorum_percent"].required = False  # left empty: the law's two thirds
+
+    def clean(self) -> dict[str, Any]:
+        """An election's rule may be stricter than the law's, never looser (voting.rules)."""
+        data: dict[str, Any] = super().clean() or self.cleaned_data
+        if "quorum_percent" in self.fields and data.get("quorum_percent") is None:
+            data["quorum_percent"] = 0
+        if self.kind == PollKind.ELECTION:
+            majority, quorum = data.get("majority_percent"), data.get("quorum_percent")
+            if majority is not None and majority < rules.ELECTION_MIN_MAJORITY_PERCENT:
+                self.add_error(
+                    "majority_percent", _("选举的当选票数须超过应到会有选举权人数的半数，不能低于50%。")
+                )
+            if quorum and quorum < rules.ELECTION_MIN_QUORUM_PERCENT:
+                self.add_error(
+                    "quorum_percent", _("选举须有超过三分之二的人参加：填0按条例执行，或填67及以上。")
+                )
+        return data
 
 
 class KindForm(forms.Form):

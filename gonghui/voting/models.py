@@ -49,9 +49,21 @@ class Poll(models.Model):
     diff_ratio = models.PositiveSmallIntegerField(
         _("差额比例(%)"), default=20, validators=[MaxValueValidator(100)]
     )
-    # Elected with more than this percentage of the valid ballots (default: more than half).
+    # Elected with more than this percentage of the electorate (elections: at least half, the
+    # law's rule) or of the valid ballots (awards); see voting.rules.
     majority_percent = models.PositiveSmallIntegerField(
-        _("当选须超过有效票的(%)"), default=50, validators=[MaxValueValidator(99)]
+        _("当选须超过的得票比例(%)"),
+        default=50,
+        validators=[MaxValueValidator(99)],
+        help_text=_("选举：占应到会有选举权人数的比例，不低于50；评优：占有效票的比例。"),
+    )
+    # More than this percentage of the electorate must take part; 0: elections follow the law
+    # (more than two thirds), other polls have no turnout rule. Elections may only set >= 67.
+    quorum_percent = models.PositiveSmallIntegerField(
+        _("参加人数须超过应到人数的(%)"),
+        default=0,
+        validators=[MaxValueValidator(99)],
+        help_text=_("填0：选举按条例须超过三分之二；可设更高比例。"),
     )
     # 民主测评: no per-person result is shown with fewer respondents than this.
     min_respondents = models.PositiveSmallIntegerField(_("最少有效评议人数"), default=10)

@@ -36,7 +36,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, QuerySet, Sum, prefetch_related_objects
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,7 +48,7 @@ from gonghui.core.facts import percent
 from gonghui.core.models import Org, User
 from gonghui.members.models import Member
 
-from . import counting
+from . import counting, rules
 from .enums import (
     DEFAULT_DIMENSIONS,
     POLL_TRANSITIONS,
@@ -81,7 +81,7 @@ WRITE_IN_LENGTH = 30
 # The settings of a poll the chair may change while it is a draft.
 POLL_SETTINGS = (
     "title", "description", "opens_at", "closes_at", "choose_max", "allow_write_in", "diff_ratio",
-    "majority_percent", "min_respondents", "scale", "drop_extremes", "award_name", "award_level",
+    "majority_percent", "quorum_percent", "min_respondents", "scale", "drop_extremes", "award_name", "award_level",
 )  # fmt: skip
 
 
@@ -131,6 +131,7 @@ def _check_poll(poll: Poll) -> None:
         raise DomainError(_("结束时间须晚于开始时间。"))
     if poll.kind == PollKind.AWARD and not poll.award_name:
         raise DomainError(_("评优须填写奖项名称。"))
+    rules.check_rules(poll)
 
 
 @transaction.atomic
@@ -754,15 +755,21 @@ def poll_tally(poll: Poll) -> Results:
     """The results; refused (DomainError) for everyone until the poll is closed and released."""
     poll = Poll.objects.get(pk=poll.pk)
     _require_released(poll)
-    return _results(poll, list(Ballot.objects.filter(poll=poll).values_list("rater_group_id", "choices")))
+    return results_of(poll, list(Ballot.objects.filter(poll=poll).values_list("rater_group_id", "choices")),
+                    turnout(poll))  # fmt: skip
 
 
 def polls_tally(polls: QuerySet[Poll]) -> dict[int, Results]:
     """The results of many released polls (others are left out) in a fixed number of queries:
     a county's year is ~1,000 polls, which one `poll_tally` each would cost ~5,000 queries.
     The counting is the same function as `poll_tally`'s, over the same rows."""
+    voters = Voter.objects.filter(poll=OuterRef("pk")).order_by().values("poll").annotate(n=Count("pk"))
+    voted = (
+        Participation.objects.filter(poll=OuterRef("pk")).order_by().values("poll").annotate(n=Count("pk"))
+    )
     chosen = list(
         polls.filter(state=PollState.RELEASED)
+        .annotate(electorate_n=Subquery(voters.values("n")), voted_n=Subquery(voted.values("n")))
         .order_by("pk")
         .prefetch_related("options", "dimensions", "rater_groups", "paper_batches__tallies")
     )
@@ -770,11 +777,15 @@ def polls_tally(polls: QuerySet[Poll]) -> dict[int, Results]:
     rows = Ballot.objects.filter(poll__in=polls.filter(state=PollState.RELEASED).values("pk")).order_by()
     for poll_id, group_id, choices in rows.values_list("poll_id", "rater_group_id", "choices").iterator(2000):
         ballots[poll_id].append((group_id, choices))
-    return {poll.pk: _results(poll, ballots[poll.pk]) for poll in chosen}
+    return {
+        poll.pk: results_of(poll, ballots[poll.pk], Turnout(poll.electorate_n or 0, poll.voted_n or 0, 0, 0))
+        for poll in chosen
+    }
 
 
-def _results(poll: Poll, ballots: list[tuple[Any, Any]]) -> Results:
-    """Count `ballots` ((rater group id, choices) rows) of a released poll."""
+def results_of(poll: Poll, ballots: list[tuple[Any, Any]], present: Turnout) -> Results:
+    """Count `ballots` ((rater group id, choices) rows) of a closed poll, with its turnout (the
+    electorate and who took part decide whether an election is valid, voting.rules)."""
     options = option_infos(poll)
     if poll.kind == PollKind.EVALUATION:
         dimensions = list(poll.dimensions.all()) if poll.scale == ScaleKind.DIMENSIONS else []
@@ -786,8 +797,8 @@ def _results(poll: Poll, ballots: list[tuple[Any, Any]]) -> Results:
         return Results(poll, people=people, dimensions=dimensions, ballots=len(ballots))
     counted = counting.count_choices(
         (choices for _, choices in ballots), options, seats=poll.choose_max,
-        majority_percent=poll.majority_percent, decides=poll.kind != PollKind.SIMPLE,
-        paper=paper_totals(poll),
+        decides=poll.kind != PollKind.SIMPLE, paper=paper_totals(poll),
+        rules=rules.rules_for(poll), electorate=present.electorate, participants=present.voted,
     )  # fmt: skip
     return Results(poll, counted=counted, ballots=counted.total)
 

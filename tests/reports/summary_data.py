@@ -37,5 +37,6 @@ def known_year(union: Any, approver: Any, *, day: dt.date | None = None) -> dict
     for voter in electorate(poll):
         voting.ballot_cast(poll=poll, member=voter, choices={"selected": [option_ids(poll)["张三"]]})
     voting.poll_set_state(actor=None, poll=poll, to=PollState.CLOSED)
+    voting.poll_set_state(actor=None, poll=poll, to=PollState.REVIEWED)
     voting.poll_set_state(actor=None, poll=poll, to=PollState.RELEASED)
     return {"session": session, "poll": poll}

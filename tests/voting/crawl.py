@@ -26,6 +26,7 @@ def _school2_poll(tree: Any, p: Any) -> int:
         poll=poll, member=electorate(poll)[0], choices={"selected": [option_ids(poll)["张三"]]}
     )
     services.poll_set_state(actor=None, poll=poll, to=PollState.CLOSED)
+    services.poll_set_state(actor=None, poll=poll, to=PollState.REVIEWED)
     return services.poll_set_state(actor=None, poll=poll, to=PollState.RELEASED).pk
 
 
@@ -50,7 +51,7 @@ FOREIGN_OBJECTS: dict = {
     f"voting:{name}": _school2_poll
     for name in (
         "poll_detail", "poll_edit", "poll_state", "option_add", "option_remove", "nomination_screen",
-        "evaluation_settings", "electorate", "paper_codes", "paper_entry", "vote", "nominate", "results",
+        "evaluation_settings", "electorate", "paper_codes", "paper_entry", "vote", "nominate", "results", "count_review",
         "receipts", "result_document", "result_pdf", "award_notice",
     )
 } | {"voting:option_report": _school2_report}  # fmt: skip

@@ -52,14 +52,17 @@ def make_poll(
 
 
 def drive(poll: Poll, state: str) -> Poll:
-    """Move a poll along draft → open → closed → released (or cancelled) with the service."""
+    """Move a poll along draft → open → closed (counted) → reviewed → released (or cancelled) with the service."""
     path = {
         PollState.DRAFT: [],
         PollState.OPEN: [PollState.OPEN],
         PollState.CLOSED: [PollState.OPEN, PollState.CLOSED],
-        PollState.RELEASED: [PollState.OPEN, PollState.CLOSED, PollState.RELEASED],
+        PollState.REVIEWED: [PollState.OPEN, PollState.CLOSED, PollState.REVIEWED],
+        PollState.RELEASED: [PollState.OPEN, PollState.CLOSED, PollState.REVIEWED, PollState.RELEASED],
         PollState.CANCELLED: [PollState.CANCELLED],
     }[PollState(state)]
+    if poll.state in path:  # already part of the way
+        path = path[path.index(poll.state) + 1 :]
     for step in path:
         poll = services.poll_set_state(actor=None, poll=poll, to=step)
     return poll

@@ -24,6 +24,7 @@ def released_award(tree, votes_for: str = "甲") -> Poll:
     for member in electorate(poll):
         services.ballot_cast(poll=poll, member=member, choices={"selected": [option_ids(poll)[votes_for]]})
     services.poll_set_state(actor=None, poll=poll, to=PollState.CLOSED)
+    services.poll_set_state(actor=None, poll=poll, to=PollState.REVIEWED)
     return services.poll_set_state(actor=None, poll=poll, to=PollState.RELEASED)
 
 

@@ -146,6 +146,7 @@ def test_closing_while_votes_arrive_reports_exactly_the_accepted_ballots(tree):
     }
     assert len(accepted) + len(refused) == 120
     assert 0 < len(accepted) < 120, "the close should land while votes are still arriving"
+    services.poll_set_state(actor=None, poll=Poll.objects.get(pk=poll.pk), to=PollState.REVIEWED)
     poll = services.poll_set_state(actor=None, poll=Poll.objects.get(pk=poll.pk), to=PollState.RELEASED)
     counted = services.poll_tally(poll).counted
     published = {receipt for receipt, _ in services.published_ballots(poll)}

@@ -104,6 +104,7 @@ def test_the_published_tally_equals_an_independent_recount_of_the_receipt_list(t
     if sum(counts.values()) <= 4:
         services.paper_batch_enter(actor=None, poll=poll, valid=2, invalid=0, counts=counts)
     services.poll_set_state(actor=None, poll=poll, to=PollState.CLOSED)
+    services.poll_set_state(actor=None, poll=poll, to=PollState.REVIEWED)
     poll = services.poll_set_state(actor=None, poll=poll, to=PollState.RELEASED)
 
     published = services.published_ballots(poll)
@@ -124,6 +125,7 @@ def test_a_simple_poll_releases_counts_per_option(tree):
     for member in electorate(poll):
         services.ballot_cast(poll=poll, member=member, choices={"selected": [ids["乙"]]})
     services.poll_set_state(actor=None, poll=poll, to=PollState.CLOSED)
+    services.poll_set_state(actor=None, poll=poll, to=PollState.REVIEWED)
     poll = services.poll_set_state(actor=None, poll=poll, to=PollState.RELEASED)
 
     counted = services.poll_tally(poll).counted

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def _release(poll):
     services.poll_set_state(actor=None, poll=poll, to=PollState.CLOSED)
+    services.poll_set_state(actor=None, poll=poll, to=PollState.REVIEWED)
     return services.poll_set_state(actor=None, poll=poll, to=PollState.RELEASED)
 
 
@@ -57,11 +58,13 @@ def test_the_evaluation_summary_hides_people_below_the_minimum(tree):
 
 
 def test_facts_count_polls_turnout_elected_grades_and_awards(tree):
-    election = make_poll(tree.school1, voters=2, state=PollState.OPEN)
-    services.ballot_cast(poll=election, member=electorate(election)[0],
-                         choices={"selected": [option_ids(election)["张三"]]})  # fmt: skip
+    election = make_poll(tree.school1, voters=3, state=PollState.OPEN)
+    for voter in electorate(election)[:3]:  # all three took part (more than two thirds)
+        services.ballot_cast(
+            poll=election, member=voter, choices={"selected": [option_ids(election)["张三"]]}
+        )
     _release(election)
-    award = make_poll(tree.school1, kind=PollKind.AWARD, options=["甲", "乙"], voters=1, award_level="city",
+    award = make_poll(tree.school1, kind=PollKind.AWARD, options=["甲", "乙"], voters=2, award_level="city",
                       state=PollState.OPEN)  # fmt: skip
     services.ballot_cast(
         poll=award, member=electorate(award)[0], choices={"selected": [option_ids(award)["甲"]]}
@@ -74,6 +77,6 @@ def test_facts_count_polls_turnout_elected_grades_and_awards(tree):
     }
 
     assert got["voting.polls"] == 2  # the open poll is not counted
-    assert got["voting.turnout"] == 66.7
+    assert got["voting.turnout"] == 80.0  # 3 of 3 and 1 of 2
     assert got["voting.elected"] == 1
     assert got["voting.awarded.city"] == 1 and got["voting.awarded"] == 1

@@ -26,8 +26,23 @@ def test_the_transition_table_is_the_documented_lifecycle():
         (PollState.DRAFT, PollState.OPEN),
         (PollState.DRAFT, PollState.CANCELLED),
         (PollState.OPEN, PollState.CLOSED),
-        (PollState.CLOSED, PollState.RELEASED),
+        (PollState.CLOSED, PollState.REVIEWED),
+        (PollState.REVIEWED, PollState.RELEASED),
     } == ALLOWED
+
+
+def test_a_counted_poll_cannot_be_published_without_the_review_step(tree):
+    poll = make_poll(tree.school1, voters=1, state=PollState.CLOSED)
+
+    with pytest.raises(DomainError, match="不能改为"):
+        services.poll_set_state(actor=None, poll=poll, to=PollState.RELEASED)
+
+    reviewed = services.poll_set_state(actor=None, poll=poll, to=PollState.REVIEWED)
+    event = (
+        AuditEvent.objects.filter(action="voting.poll_state", object_id=str(poll.pk)).order_by("-pk").first()
+    )
+    assert event.before == {"state": "closed"} and event.after["state"] == "reviewed"
+    assert services.poll_set_state(actor=None, poll=reviewed, to=PollState.RELEASED).state == "released"
 
 
 @pytest.mark.parametrize(("start", "to"), ALL_PAIRS, ids=[f"{a}->{b}" for a, b in ALL_PAIRS])

@@ -31,6 +31,7 @@ def _vote(poll, names_per_voter):
 
 def _release(poll):
     services.poll_set_state(actor=None, poll=poll, to=PollState.CLOSED)
+    services.poll_set_state(actor=None, poll=poll, to=PollState.REVIEWED)
     return services.poll_set_state(actor=None, poll=poll, to=PollState.RELEASED)
 
 
@@ -58,7 +59,7 @@ def test_html_to_pdf_makes_an_a4_page_with_the_noto_cjk_fonts_embedded():
 def test_the_election_result_pdf_names_the_elected_with_their_votes(tree):
     poll = make_poll(tree.school1, options=["王建国", "李秀兰", "张伟"], voters=4, choose_max=2,
                      state=PollState.OPEN)  # fmt: skip
-    _vote(poll, [["王建国", "李秀兰"], ["王建国", "张伟"], ["王建国", "李秀兰"]])
+    _vote(poll, [["王建国", "李秀兰"], ["王建国", "张伟"], ["王建国", "李秀兰"], ["李秀兰"]])
     poll = _release(poll)
 
     content, name = documents.result_pdf(services.poll_tally(poll), services.turnout(poll))
@@ -66,12 +67,12 @@ def test_the_election_result_pdf_names_the_elected_with_their_votes(tree):
     assert name == "第一中学工会委员会选举选举结果报告单.pdf"
     text = pdf_text(content)
     assert "第一中学工会委员会选举选举结果报告单" in text
-    assert "应参加人数4人，实际参加3人" in text and "收回选票3张，其中有效票3张，无效票0张。" in text
-    assert "当选：王建国、李秀兰。" in text
+    assert "应参加人数4人，实际参加4人" in text and "收回选票4张，其中有效票4张，无效票0张。" in text
+    assert "当选：李秀兰、王建国。" in text
     rows = [line.split() for line in text.splitlines()]
-    assert ["1", "王建国", "3", "100.0%", "当选"] in rows, text
-    assert ["2", "李秀兰", "2", "66.7%", "当选"] in rows, text
-    assert ["3", "张伟", "1", "33.3%"] in rows, text
+    assert ["1", "李秀兰", "3", "75.0%", "当选"] in rows, text
+    assert ["2", "王建国", "3", "75.0%", "当选"] in rows, text
+    assert ["3", "张伟", "1", "25.0%"] in rows, text
     assert "第一中学工会" in text
     _assert_cjk_fonts_embedded(content)
 

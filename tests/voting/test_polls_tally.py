@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _release(poll):
     services.poll_set_state(actor=None, poll=poll, to=PollState.CLOSED)
+    services.poll_set_state(actor=None, poll=poll, to=PollState.REVIEWED)
     return services.poll_set_state(actor=None, poll=poll, to=PollState.RELEASED)
 
 

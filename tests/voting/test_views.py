@@ -43,12 +43,29 @@ def test_the_chair_sets_up_opens_closes_and_releases_an_election(tree, chair, cl
     )
     assert "已投1人 / 应投2人" in partial.content.decode() and "<html" not in partial.content.decode()
 
+    client_for(voters[1].user).post(
+        reverse("voting:vote", args=[poll.pk]), {"option": option_ids(poll)["张三"]}
+    )
+
     client.post(reverse("voting:poll_state", args=[poll.pk]), {"to": PollState.CLOSED})
+    # 计票 → 核对 → 公布: "公布" is not one click from the closed poll.
     client.post(reverse("voting:poll_state", args=[poll.pk]), {"to": PollState.RELEASED})
-    results = client.get(reverse("voting:results", args=[poll.pk]))
+    poll.refresh_from_db()
+    assert poll.state == PollState.CLOSED
+    review = client.get(reverse("voting:count_review", args=[poll.pk]))
+    assert review.status_code == 200 and "核对无误" in review.content.decode()
+    assert 'class="badge bg-success">当选' in review.content.decode()
+    hidden = member_client.get(reverse("voting:results", args=[poll.pk]))
+    assert hidden.status_code == 403 and "张三" not in hidden.content.decode()
+    client.post(reverse("voting:poll_state", args=[poll.pk]), {"to": PollState.REVIEWED})
+    review = client.get(reverse("voting:count_review", args=[poll.pk]))
+    assert "公布结果" in review.content.decode()
+    assert member_client.get(reverse("voting:results", args=[poll.pk])).status_code == 403
+    client.post(reverse("voting:poll_state", args=[poll.pk]), {"to": PollState.RELEASED})
+    results = member_client.get(reverse("voting:results", args=[poll.pk]))
     document = client.get(reverse("voting:result_document", args=[poll.pk]))
 
-    assert results.status_code == 200 and "当选" in results.content.decode()
+    assert results.status_code == 200 and 'class="badge bg-success">当选' in results.content.decode()
     assert document.status_code == 200 and document.content[:2] == b"PK"
 
 
@@ -183,6 +200,7 @@ def test_released_results_are_seen_by_the_union_and_not_by_another_union(
         poll=poll, member=electorate(poll)[0], choices={"selected": [option_ids(poll)["张三"]]}
     )
     services.poll_set_state(actor=None, poll=poll, to=PollState.CLOSED)
+    services.poll_set_state(actor=None, poll=poll, to=PollState.REVIEWED)
     services.poll_set_state(actor=None, poll=poll, to=PollState.RELEASED)
     receipt = Ballot.objects.get(poll=poll).receipt
 

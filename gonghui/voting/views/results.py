@@ -21,9 +21,10 @@ from gonghui.core import pdf
 from gonghui.core.access import can, get_for_user, get_from
 from gonghui.core.errors import DomainError
 from gonghui.core.views.base import AuthedRequest
+from gonghui.notices.queries import notices_for
 
-from .. import documents, queries, services
-from ..enums import Grade, PollKind
+from .. import documents, queries, review, services
+from ..enums import Grade, PollKind, PollState
 from ..models import Option, Poll
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -52,8 +53,33 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
         "grades": Grade.choices,
         "may_change": can(request.user, "change", poll),
         "is_award": poll.kind == PollKind.AWARD,
+        # The 公示 is linked only for those who may open it (a 承办部门 sees results, not notices).
+        "may_see_notice": poll.notice_id is not None
+        and notices_for(request.user).filter(pk=poll.notice_id).exists(),
+        **review.texts(tally.counted),
     }
     return render(request, "voting/results.html", context)
+
+
+@login_required
+def count_review(request: AuthedRequest, pk: int) -> HttpResponse:
+    """计票 → 核对 → 公布: the officers who run the poll check the count of a closed poll, confirm
+    it (核对无误) and only then publish it. Nobody else sees it before release."""
+    poll = get_for_user(Poll, request.user, pk, action="change", request=request)
+    try:
+        tally = review.poll_count(poll)
+    except DomainError as error:
+        return _refused(request, poll, error)
+    context = {
+        "poll": poll,
+        "tally": tally,
+        "turnout": services.turnout(poll),
+        "grades": Grade.choices,
+        "is_award": poll.kind == PollKind.AWARD,
+        "PollState": PollState,
+        **review.texts(tally.counted),
+    }
+    return render(request, "voting/count.html", context)
 
 
 @login_required
@@ -146,6 +172,7 @@ def option_report(request: AuthedRequest, pk: int) -> FileResponse:
 
 urlpatterns: list[URLPattern] = [
     path("<int:pk>/results/", results, name="results"),
+    path("<int:pk>/count/", count_review, name="count_review"),
     path("<int:pk>/receipts/", receipts, name="receipts"),
     path("<int:pk>/result.docx", result_document, name="result_document"),
     path("<int:pk>/result.pdf", result_pdf, name="result_pdf"),
