@@ -114,6 +114,8 @@ def export_members(
     fmt "national": exactly the columns of the provincial 会员信息采集表 (REFERENCE.md §1)."""
     if fmt not in ("list", "national"):
         raise ValueError(f"unknown export format {fmt!r}")
+    if fmt == "list" and reveal:
+        columns = with_identity(columns)
     unknown = [key for key in columns if key not in LIST_LABELS]
     if fmt == "list" and unknown:
         raise ValueError(f"unknown export columns {unknown!r}")
@@ -158,6 +160,16 @@ def export_members(
 
 
 Writer = Callable[[int, Member], None]
+
+
+def with_identity(columns: list[str]) -> list[str]:
+    """The columns of a full-information export: the ID and phone numbers it is made for are
+    always in it (after the name), whichever columns the list shows."""
+    wanted = [key for key in ("id_masked", "mobile") if key not in columns]
+    if not wanted:
+        return columns
+    at = columns.index("name") + 1 if "name" in columns else 0
+    return [*columns[:at], *wanted, *columns[at:]]
 
 
 def _id_number(member: Member, reveal: bool) -> str:

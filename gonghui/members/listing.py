@@ -73,6 +73,7 @@ def _flags(row: dict[str, Any], language: str) -> str:
 
 
 Cell = Callable[[dict[str, Any]], str]
+WRAPPING = frozenset({"org", "position", "flags"})  # long values: the only columns that may wrap
 
 
 def _cells(columns: Iterable[str], today: dt.date, language: str, detail: str) -> list[Cell]:
@@ -118,6 +119,13 @@ def render(rows: list[dict[str, Any]], columns: list[str], *, today: dt.date, se
     # One reverse() for the page: the detail URL of a placeholder id, the real id put in per row.
     detail = reverse("members:detail", args=[PLACEHOLDER])
     cells = _cells(columns, today, get_language() or "", detail)
+    # Chinese text may break between any two characters: on a phone the table (which scrolls
+    # sideways) would squeeze a name to one character per line. Short values never wrap; long
+    # ones wrap but keep a few characters per line.
+    opens = [
+        '<td style="min-width: 8rem">' if column in WRAPPING else '<td class="text-nowrap">'
+        for column in columns
+    ]
     lines = []
     for row in rows:
         check = (
@@ -126,5 +134,10 @@ def render(rows: list[dict[str, Any]], columns: list[str], *, today: dt.date, se
             if selectable
             else ""
         )
-        lines.append("<tr>" + check + "".join(f"<td>{cell(row)}</td>" for cell in cells) + "</tr>")
+        lines.append(
+            "<tr>"
+            + check
+            + "".join(f"{td}{cell(row)}</td>" for td, cell in zip(opens, cells, strict=True))
+            + "</tr>"
+        )
     return mark_safe("\n".join(lines))  # every value above is escaped

@@ -59,7 +59,7 @@ def test_member_create_stores_the_id_encrypted_with_a_hash_and_a_mask(tree, chai
     assert member.id_hash == lookup_hash(number)
     assert member.id_masked == f"{number[:4]}**********{number[-4:]}"
     assert number not in member.id_encrypted
-    assert member.name_pinyin == "lihong"
+    assert member.name_pinyin == "li hong"
     assert member.name_initials == "lh"
 
 
