@@ -17,12 +17,16 @@ mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入正确的11位�
 
 
 class BootstrapMixin:
-    """Give every widget Bootstrap's classes, so templates stay plain."""
+    """Give every widget Bootstrap's classes, so templates stay plain, and its label as its
+    accessible name, so a filter bar that shows a select without a <label> still names it to a
+    screen reader (WCAG 4.1.2)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
+            if field.label and not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("aria-label", str(field.label))
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select):

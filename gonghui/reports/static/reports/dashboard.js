@@ -9,7 +9,7 @@
   function palette() {
     var style = getComputedStyle(document.documentElement);
     var colors = [];
-    for (var i = 0; i < 6; i++) colors.push(style.getPropertyValue("--chart-" + i).trim() || "#5c636a");
+    for (var i = 0; i < 8; i++) colors.push(style.getPropertyValue("--chart-" + i).trim() || "#5c636a");
     return colors;
   }
 
@@ -27,8 +27,9 @@
       var parts = kind === "categories" ? data.proposal_categories : data.care_kinds;
       if (!parts.length) return null;
       return {
-        series: [{ type: "pie", radius: ["0%", "55%"], center: ["50%", "50%"], data: parts,
-                   label: { formatter: "{b}\n{c}" } }],
+        // no labels on the slices: the list under the chart names each with its colour and value
+        series: [{ type: "pie", radius: ["0%", "70%"], center: ["50%", "50%"], data: parts,
+                   label: { show: false }, labelLine: { show: false } }],
       };
     }
     if (kind === "children") {
