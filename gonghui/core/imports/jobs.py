@@ -50,12 +50,15 @@ def kind_of(job: ImportJob) -> ImportKind:
 # --- template -------------------------------------------------------------------------------------
 
 
-def template_for(*, kind: ImportKind, org: Org, options: dict[str, Any] | None = None) -> bytes:
-    """The kind's template for `org`: its columns, the union's pick lists and an example row."""
+def template_for(
+    *, kind: ImportKind, org: Org, actor: User | None, options: dict[str, Any] | None = None
+) -> bytes:
+    """The kind's template for `org`: its columns, the union's pick lists (the unions `actor` may
+    import into, for the 工会 column) and an example row."""
     options = options or {}
     lists = kind.lists(org, options)
     if kind.union_column:
-        lists[UNION_KEY] = [u.name for u in importable_unions(kind=kind, actor=None, org=org)][:500]
+        lists[UNION_KEY] = [u.name for u in importable_unions(kind=kind, actor=actor, org=org)][:1000]
     example = {UNION_KEY: org.name, **kind.example(org, options)}
     notes = [
         _("1. 请在第一个工作表中填写，第一行为标题行，请勿修改；列的顺序可以调整，标有 * 的列为必填。"),
@@ -125,7 +128,7 @@ def _path(job: ImportJob) -> Path:
     return path if path.is_absolute() else Path(settings.MEDIA_ROOT) / path
 
 
-def read_upload(upload: Any, *, limit: int = MAX_UPLOAD_BYTES) -> tuple[str, int, bytes, Iterator[bytes]]:
+def read_upload(upload: Any, *, limit: int | None = None) -> tuple[str, int, bytes, Iterator[bytes]]:
     """Check an uploaded file (an .xlsx by name and content, not over `limit`): its name, size,
     first chunk and the remaining chunks. Raises DomainError with the reason in Chinese."""
     file_name = Path(str(getattr(upload, "name", "") or "")).name
@@ -134,6 +137,7 @@ def read_upload(upload: Any, *, limit: int = MAX_UPLOAD_BYTES) -> tuple[str, int
             _("只支持 .xlsx 格式的 Excel 文件；.xls、.csv 文件请先在 Excel 中“另存为” .xlsx 格式。")
         )
     size = int(getattr(upload, "size", 0) or 0)
+    limit = limit if limit is not None else MAX_UPLOAD_BYTES
     if size > limit:
         raise DomainError(_("文件超过%(mb)sMB，请拆分后分批导入。") % {"mb": limit // (1024 * 1024)})
     chunks = upload.chunks() if hasattr(upload, "chunks") else iter([upload.read()])

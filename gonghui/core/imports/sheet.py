@@ -92,6 +92,12 @@ def open_sheet(path: str | Path, *, is_header: Callable[[list[Any]], bool] | Non
     headers = [text_of(cell) for cell in head[header_index]] if head else []
     header_row = header_index + 1
 
+    def close() -> None:  # idempotent: the caller may close before the rows are exhausted
+        try:
+            workbook.close()
+        except Exception:  # python_calamine.WorkbookClosed
+            return
+
     def generate() -> Iterator[tuple[int, list[Any]]]:
         try:
             number = header_row
@@ -102,13 +108,11 @@ def open_sheet(path: str | Path, *, is_header: Callable[[list[Any]], bool] | Non
                         yield number, cells
                         break
         finally:
-            workbook.close()
+            close()
 
     end = sheet.end
     estimate = max(0, (end[0] + 1 if end else 0) - header_row)
-    return Sheet(
-        headers=headers, header_row=header_row, estimate=estimate, rows=generate(), close=workbook.close
-    )
+    return Sheet(headers=headers, header_row=header_row, estimate=estimate, rows=generate(), close=close)
 
 
 def _chain(first: list[list[Any]], rest: Iterator[list[Any]]) -> Iterator[list[Any]]:

@@ -101,7 +101,7 @@ def import_template(request: AuthedRequest, kind: str) -> HttpResponse:
     except DomainError as error:
         messages.error(request, str(error))
         return redirect("core:import_start", kind=kind)
-    content = jobs.template_for(kind=import_kind, org=union, options=options)
+    content = jobs.template_for(kind=import_kind, org=union, actor=request.user, options=options)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename=import-{import_kind.key}-template.xlsx"
     return response
