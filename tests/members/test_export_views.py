@@ -73,7 +73,9 @@ def test_the_national_export_without_the_right_stays_masked(tree, committee_memb
     assert zhang[header.index("移动电话")] == "139****0011"
 
 
-def test_the_full_information_export_has_the_id_column_whatever_the_list_shows(tree, chair, client_for, roster):
+def test_the_full_information_export_has_the_id_column_whatever_the_list_shows(
+    tree, chair, client_for, roster
+):
     client = client_for(chair)
     client.post(reverse("members:columns"), {"columns": ["name", "sex"], "back": reverse("members:list")})
 
