@@ -53,7 +53,7 @@ class CareConfig(AppConfig):
         from . import visit_demo
 
         register_extension(visit_demo.add_visits)
-        from . import imports  # noqa: F401  (registers care's import kinds)
+        from . import donation_imports, imports  # noqa: F401  (registers care's import kinds)
 
         try:  # the member self-service page shows "我的帮扶" when it offers a section hook
             from gonghui.members.selfservice import register_section

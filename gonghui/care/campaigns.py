@@ -4,7 +4,7 @@ payout to a member is sourced by its `DonationUse`, a trip's cost by the `Recupe
 source is paid once (partial UNIQUE on LedgerEntry).
 
     campaign_create / campaign_open / campaign_close
-    donation_add, donation_import_check / donation_import_apply
+    donation_add, donation_import_apply (the rows of care.donation_imports)
     donation_use_add
     health_campaign_create, health_attend
     trip_create
@@ -13,10 +13,8 @@ source is paid once (partial UNIQUE on LedgerEntry).
 from __future__ import annotations
 
 import datetime as dt
-import io
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -212,155 +210,7 @@ def donation_add(
     return donation
 
 
-# --- import (.xlsx): validate every row, apply all or nothing -----------------------------------
-
-IMPORT_HEADERS = ["姓名", "手机号后四位", "金额(元)", "捐款日期", "备注"]
-MAX_IMPORT_ROWS = 5000
-
-
-@dataclass
-class ImportRow:
-    number: int  # Excel row number
-    name: str
-    amount: str = ""
-    donated_on: str = ""  # ISO date
-    member_id: int | None = None
-    errors: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ImportCheck:
-    rows: list[ImportRow] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # file-level problems
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and bool(self.rows) and not any(r.errors for r in self.rows)
-
-    @property
-    def total(self) -> Decimal:
-        return sum((Decimal(r.amount) for r in self.rows if r.amount and not r.errors), ZERO)
-
-    def payload(self) -> list[dict[str, Any]]:
-        return [{"n": r.number, "m": r.member_id, "name": r.name, "a": r.amount, "d": r.donated_on}
-                for r in self.rows]  # fmt: skip
-
-
-def template_xlsx() -> bytes:
-    from io import BytesIO
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "捐款登记"
-    sheet.append(IMPORT_HEADERS)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.append(
-        ["张三", "5678", 100, timezone.localdate().strftime("%Y/%m/%d"), "会员填姓名；重名时填手机号后四位"]
-    )
-    for column, width in zip("ABCDE", (12, 14, 12, 14, 36), strict=True):
-        sheet.column_dimensions[column].width = width
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _read(upload: Any) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    from python_calamine import CalamineWorkbook
-
-    name = str(getattr(upload, "name", "") or "")
-    if not name.lower().endswith(".xlsx"):
-        raise DomainError(_("只支持 .xlsx 格式的 Excel 文件。"))
-    data = upload.read()
-    if not data.startswith(b"PK\x03\x04"):
-        raise DomainError(_("文件不是有效的 .xlsx 文件，请用 Excel 打开后“另存为” .xlsx 格式再上传。"))
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        rows = workbook.get_sheet_by_index(0).to_python()
-    except Exception as error:  # a damaged file of any kind
-        raise DomainError(_("无法读取该文件，请确认是有效的 .xlsx 文件。")) from error
-    from gonghui.members.rows import text_of
-
-    if not rows:
-        return [], []
-    headers = [text_of(cell) for cell in rows[0]]
-    body = [(index + 2, list(cells)) for index, cells in enumerate(rows[1:])
-            if any(cell not in ("", None) for cell in cells)]  # fmt: skip
-    return headers, body
-
-
-def donation_import_check(*, actor: User | None, campaign: DonationCampaign, upload: Any) -> ImportCheck:
-    """Validate every row of an uploaded sheet (nothing is written): unknown or ambiguous member,
-    bad amount or date, a member twice in the file or already registered in this drive."""
-    from gonghui.members.rows import parse_date, text_of
-
-    _require(actor, campaign.org, _("您无权登记该活动的捐款。"))
-    _check_open(campaign)
-    check = ImportCheck()
-    headers, body = _read(upload)
-    index = {h: i for i, h in enumerate(headers)}
-    missing = [h for h in ("姓名", "金额(元)") if h not in index]
-    if missing:
-        check.errors.append(_("缺少列：%(cols)s。请使用下载的模板。") % {"cols": "、".join(missing)})
-        return check
-    if not body:
-        check.errors.append(_("文件中没有捐款记录。"))
-        return check
-    if len(body) > MAX_IMPORT_ROWS:
-        check.errors.append(_("一次最多导入%(n)s行。") % {"n": MAX_IMPORT_ROWS})
-        return check
-
-    def cell(cells: list[Any], header: str) -> Any:
-        i = index.get(header)
-        return cells[i] if i is not None and i < len(cells) else None
-
-    members = list(_current_members(campaign.org).only("pk", "name", "mobile"))
-    by_name: dict[str, list[Member]] = {}
-    for m in members:
-        by_name.setdefault(m.name, []).append(m)
-    already = set(campaign.donations.exclude(member=None).values_list("member_id", flat=True))
-    seen: dict[int, int] = {}
-    today = timezone.localdate()
-    for number, cells in body:
-        row = ImportRow(number=number, name=text_of(cell(cells, "姓名")))
-        check.rows.append(row)
-        tail = text_of(cell(cells, "手机号后四位"))
-        if not row.name:
-            row.errors.append(_("姓名不能为空。"))
-        else:
-            found = by_name.get(row.name, [])
-            if tail:
-                found = [m for m in found if (m.mobile or "").endswith(tail)]
-            if not found:
-                row.errors.append(_("本工会没有名为“%(name)s”的在会会员。") % {"name": row.name})
-            elif len(found) > 1:
-                row.errors.append(_("有%(n)s名会员叫“%(name)s”，请填写手机号后四位区分。")
-                                  % {"n": len(found), "name": row.name})  # fmt: skip
-            else:
-                row.member_id = found[0].pk
-        raw_amount = cell(cells, "金额(元)")
-        try:
-            value = Decimal(str(raw_amount)) if isinstance(raw_amount, float) else raw_amount
-            row.amount = str(_money(text_of(value) if not isinstance(value, Decimal) else value))
-        except DomainError as error:
-            row.errors.append(_("金额：%(e)s") % {"e": error} if text_of(raw_amount) else _("金额不能为空。"))
-        raw_date = cell(cells, "捐款日期")
-        try:
-            row.donated_on = (parse_date(raw_date) if text_of(raw_date) else today).isoformat()
-        except ValueError as error:
-            row.errors.append(_("捐款日期：%(e)s") % {"e": error})
-        if row.member_id is not None:
-            if row.member_id in already:
-                row.errors.append(_("该会员已登记过本次捐款。"))
-            elif row.member_id in seen:
-                row.errors.append(_("与第%(n)s行重复。") % {"n": seen[row.member_id]})
-            else:
-                seen[row.member_id] = number
-    return check
+# --- import: rows checked by care.donation_imports (core.imports), applied all or nothing ---------
 
 
 @transaction.atomic

@@ -198,10 +198,6 @@ class DonationForm(BootstrapMixin, forms.Form):
         self.fields["member"].queryset = members  # type: ignore[attr-defined]
 
 
-class DonationImportForm(BootstrapMixin, forms.Form):
-    file = forms.FileField(label=_("捐款登记表(.xlsx)"))
-
-
 class DonationUseForm(BootstrapMixin, forms.Form):
     used_on = forms.DateField(label=_("使用日期"), widget=DATE)
     purpose = forms.CharField(label=_("用途"), max_length=200)
@@ -227,6 +223,11 @@ class HealthCampaignForm(BootstrapMixin, forms.Form):
     provider = forms.CharField(label=_("体检机构"), max_length=100, required=False)
     starts_on = forms.DateField(label=_("开始日期"), widget=DATE)
     ends_on = forms.DateField(label=_("结束日期"), widget=DATE)
+    cost = forms.DecimalField(label=_("费用(元)"), required=False, help_text=_("支付给体检机构的费用，记入帮扶慰问发放记录。"),
+                              **MONEY)  # type: ignore[arg-type]  # fmt: skip
+    method = forms.ChoiceField(
+        label=_("支付方式"), choices=PaymentMethod.choices, initial=PaymentMethod.TRANSFER
+    )
 
     def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,18 +1,17 @@
 """Donation drives (捐款): list, create, open/close, gifts entered one by one or imported from
-.xlsx (checked row by row, applied all or nothing), and how the money was used."""
+.xlsx (through core.imports: care.donation_imports), and how the money was used."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,13 +25,11 @@ from gonghui.members.queries import members_in
 
 from .. import campaigns, queries, rules
 from ..enums import CampaignState
-from ..forms import CampaignForm, DonationForm, DonationImportForm, DonationUseForm
+from ..forms import CampaignForm, DonationForm, DonationUseForm
 from ..models import DonationCampaign, LedgerEntry, from_fen
 from .drill import banner, drill_for
 
 PAGE_SIZE = 50
-IMPORT_SALT = "care.donation_import"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _campaign(
@@ -193,50 +190,25 @@ def donation_use_add(request: AuthedRequest, pk: int) -> HttpResponse:
     return _done(request, campaign, add, _("捐款使用已登记。"))
 
 
+def _import_query(campaign: DonationCampaign) -> str:
+    return urlencode({"campaign": campaign.pk, "union": campaign.org_id})
+
+
 @login_required
 def donation_template(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The drive's import template, from the import framework (core.imports)."""
     campaign = _campaign(request, pk, rules.CAMPAIGN_CHANGE)
-    response = HttpResponse(campaigns.template_xlsx(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=donations-{campaign.pk}.xlsx"
-    return response
+    url = reverse("core:import_template", kwargs={"kind": "care-donations"})
+    return redirect(f"{url}?{_import_query(campaign)}")
 
 
 @login_required
 def donation_import(request: AuthedRequest, pk: int) -> HttpResponse:
-    """GET: the upload form. POST with a file: check every row and show the preview (errors per
-    row, or the rows to import). POST with `payload`: apply the checked rows, all or nothing."""
+    """Donations are imported through the import framework (upload, errors naming the cell, error
+    sheet, preview, all or nothing); this address, linked from the drive, leads there."""
     campaign = _campaign(request, pk, rules.CAMPAIGN_CHANGE)
-    form = DonationImportForm(request.POST or None, request.FILES or None)
-    context: dict[str, object] = {"campaign": campaign, "form": form}
-    if request.method == "POST" and "payload" in request.POST:
-        try:
-            data = signing.loads(request.POST["payload"], salt=f"{IMPORT_SALT}:{campaign.pk}:{request.user.pk}",
-                                 max_age=3600)  # fmt: skip
-        except signing.BadSignature:
-            messages.error(request, _("导入数据已失效，请重新上传。"))
-            return redirect("care:donation_import", pk=campaign.pk)
-        try:
-            count = campaigns.donation_import_apply(actor=request.user, campaign=campaign, rows=data["rows"],
-                                                   batch=data["batch"])  # fmt: skip
-        except DomainError as error:
-            messages.error(request, str(error))
-            return redirect("care:donation_import", pk=campaign.pk)
-        messages.success(request, _("已导入%(n)s条捐款记录。") % {"n": count})
-        return redirect("care:donation_detail", pk=campaign.pk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            check = campaigns.donation_import_check(actor=request.user, campaign=campaign,
-                                                    upload=form.cleaned_data["file"])  # fmt: skip
-        except DomainError as error:
-            form.add_error("file", str(error))
-        else:
-            context["check"] = check
-            if check.ok:
-                context["payload"] = signing.dumps(
-                    {"rows": check.payload(), "batch": str(uuid.uuid4())},
-                    salt=f"{IMPORT_SALT}:{campaign.pk}:{request.user.pk}", compress=True,
-                )  # fmt: skip
-    return render_page(request, "care/donations/import.html", context)
+    url = reverse("core:import_start", kwargs={"kind": "care-donations"})
+    return redirect(f"{url}?{_import_query(campaign)}")
 
 
 urlpatterns: list[URLPattern] = [

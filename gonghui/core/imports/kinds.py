@@ -180,6 +180,10 @@ class ImportKind:
     def list_url(self, job: ImportJob) -> str:
         raise NotImplementedError
 
+    def org_of(self, options: dict[str, Any]) -> Org | None:
+        """The one union an import with these options goes to (a drive's union), if fixed."""
+        return None
+
     def clean_options(self, *, actor: Any, org: Org, options: dict[str, Any]) -> dict[str, Any]:
         """Check the job's options (e.g. the donation drive); raise DomainError to refuse."""
         return {}

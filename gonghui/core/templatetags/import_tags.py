@@ -12,16 +12,21 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from ..access import user_scopes
+from ..errors import DomainError
 from ..imports import kinds
 from ..models import Org
 
 register = template.Library()
 
 
-def may_start(user: Any, kind: kinds.ImportKind) -> bool:
+def may_start(user: Any, kind: kinds.ImportKind, options: dict[str, Any] | None = None) -> bool:
     if user is None or not user.is_authenticated:
         return False
-    orgs = Org.objects.filter(pk__in={s.org_id for s in user_scopes(user)})
+    try:
+        fixed = kind.org_of(options or {})
+    except DomainError:
+        return False
+    orgs = [fixed] if fixed is not None else Org.objects.filter(pk__in={s.org_id for s in user_scopes(user)})
     return any(kind.may_import(user, org) and (kind.union_column or kind.accepts_union(org)) for org in orgs)
 
 
@@ -29,7 +34,7 @@ def may_start(user: Any, kind: kinds.ImportKind) -> bool:
 def import_button(context: Any, key: str, css: str = "btn btn-outline-dark", **options: Any) -> str:
     kind = kinds.get(key)
     request = context.get("request")
-    if kind is None or request is None or not may_start(request.user, kind):
+    if kind is None or request is None or not may_start(request.user, kind, options):
         return ""
     url = reverse("core:import_start", kwargs={"kind": key})
     if options:

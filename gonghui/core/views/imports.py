@@ -48,8 +48,14 @@ def _kind(request: AuthedRequest, key: str) -> ImportKind:
 
 def _unions(request: AuthedRequest, kind: ImportKind) -> Any:
     """The unions the user may start this import in: the orgs of their roles where the kind
-    allows it (a superior union names its subordinate unions in the 工会 column)."""
-    ids = {s.org_id for s in user_scopes(request.user)}
+    allows it (a superior union names its subordinate unions in the 工会 column), or the one union
+    the options fix (a drive's union)."""
+    try:
+        fixed = kind.org_of(_options(request))
+    except DomainError:
+        fixed = None
+        deny(request.user, request=request, what=f"imports.{kind.key}", action="change")
+    ids = {fixed.pk} if fixed is not None else {s.org_id for s in user_scopes(request.user)}
     orgs = Org.objects.filter(pk__in=ids).order_by("path")
     allowed = [
         o.pk
