@@ -29,7 +29,7 @@ from gonghui.core.models import Org, User
 from gonghui.members import services as member_services
 from gonghui.members.models import Member
 
-from . import rules
+from . import approvals, rules
 from .enums import (
     APPLICATION_CATEGORY,
     APPLICATION_TRANSITIONS,
@@ -550,12 +550,9 @@ def application_approve(
     application = _locked(application)
     # Serialise approvals for the same member, so the annual cap holds under concurrency.
     Member.objects.select_for_update().filter(pk=application.member_id).first()
-    if not rules.may(actor, rules.APPROVE, application.org):
-        raise DomainError(_("只有工会主席、副主席或生活委员可以审批帮扶申请。"))
-    if actor.pk == application.applied_by_id:
-        raise DomainError(_("申请人不能审批自己提交的申请。"))
-    if actor.pk == application.member.user_id:
-        raise DomainError(_("不能审批给自己的帮扶。"))
+    refusal = approvals.application_refusal(actor, application)
+    if refusal is not None:
+        raise DomainError(refusal)
     if ApplicationState.APPROVED not in APPLICATION_TRANSITIONS[application.state]:
         raise DomainError(_("申请当前为“%(state)s”，不能审批。") % {"state": application.get_state_display()})
     amount = _money(amount)
@@ -588,10 +585,9 @@ def application_reject(
     *, actor: User, application: AssistanceApplication, reason: str
 ) -> AssistanceApplication:
     application = _locked(application)
-    if not rules.may(actor, rules.APPROVE, application.org):
-        raise DomainError(_("只有工会主席、副主席或生活委员可以审批帮扶申请。"))
-    if actor.pk in (application.applied_by_id, application.member.user_id):
-        raise DomainError(_("申请人不能审批自己提交的申请。"))
+    refusal = approvals.application_refusal(actor, application)
+    if refusal is not None:
+        raise DomainError(refusal)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("请填写不予批准的理由。"))

@@ -35,7 +35,7 @@ from gonghui.members import services as member_services
 from gonghui.members.enums import CURRENT_STATUSES
 from gonghui.members.models import Member
 
-from . import rules
+from . import approvals, rules
 from .enums import OCCASION_CATEGORY, VISIT_TRANSITIONS, LedgerKind, LifeEventKind, Occasion, VisitState
 from .models import (
     ZERO,
@@ -261,12 +261,9 @@ def visit_approve(*, actor: User, visit: Visit, override_reason: str = "") -> Vi
     """Approval by the chair, a vice-chair or the 生活委员 — never the one who recorded the visit
     nor a visited member. Within the standard, or beyond it only the chair with a reason (audited)."""
     visit = _locked(visit)
-    if not rules.may(actor, rules.VISIT_APPROVE, visit.org):
-        raise DomainError(_("只有工会主席、副主席或生活委员可以审批慰问。"))
-    if actor.pk == visit.recorded_by_id:
-        raise DomainError(_("登记人不能审批自己登记的慰问。"))
-    if visit.visit_members.filter(member__user=actor).exists():
-        raise DomainError(_("不能审批给自己的慰问。"))
+    refusal = approvals.visit_refusal(actor, visit)
+    if refusal is not None:
+        raise DomainError(refusal)
     if VisitState.APPROVED not in VISIT_TRANSITIONS[visit.state]:
         raise DomainError(_("慰问当前为“%(state)s”，不能审批。") % {"state": visit.get_state_display()})
     problems = visit_problems(visit)

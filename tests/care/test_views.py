@@ -154,7 +154,11 @@ def test_the_application_journey_through_the_views(helped, welfare, chair, clien
     assert response.status_code == 302 and application.state == ApplicationState.SUBMITTED
 
     page = client_for(welfare).get(reverse("care:application_detail", args=[application.pk])).content.decode()
-    assert "批准" in page
+    assert "批准" not in page  # the applicant may not approve, so is not offered it (issue 12 §4)
+    chair_page = (
+        client_for(chair).get(reverse("care:application_detail", args=[application.pk])).content.decode()
+    )
+    assert "批准" in chair_page
     client_for(welfare).post(reverse("care:application_approve", args=[application.pk]), {"amount": "1500"})
     assert AssistanceApplication.objects.get(pk=application.pk).state == ApplicationState.SUBMITTED  # own
 

@@ -21,7 +21,7 @@ from gonghui.core.access import require_roles
 from gonghui.core.errors import DomainError
 from gonghui.core.views.base import AuthedRequest, attempt, page_of, render_page
 
-from .. import queries, rules, services
+from .. import approvals, queries, rules, services
 from ..enums import ApplicationState
 from ..forms import (
     ApplicationFilterForm,
@@ -122,7 +122,10 @@ def application_apply(request: AuthedRequest) -> HttpResponse:
 def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     application = _application(request, pk)
     user, org = request.user, application.org
-    may_approve = application.state == ApplicationState.SUBMITTED and rules.may(user, rules.APPROVE, org)
+    may_approve = (
+        application.state == ApplicationState.SUBMITTED
+        and approvals.application_refusal(user, application) is None
+    )
     amount = application.approved_amount or application.amount_requested
     problems = (
         services.approval_problems(application, amount, year=timezone.localdate().year) if may_approve else []

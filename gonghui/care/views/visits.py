@@ -23,7 +23,7 @@ from gonghui.core.models import Org
 from gonghui.core.views.base import AuthedRequest, attempt, page_of, render_page
 from gonghui.members.enums import MemberStatus
 
-from .. import duelists, queries, rules, visiting
+from .. import approvals, duelists, queries, rules, visiting
 from ..enums import Occasion, VisitState
 from ..models import (
     CondolenceStandard,
@@ -181,7 +181,7 @@ def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user, org = request.user, visit.org
     rows = list(visit.visit_members.select_related("member", "member__org").order_by("pk")[:MEMBERS_SHOWN])
     totals = visit.visit_members.aggregate(people=Count("pk"))
-    may_approve = visit.state == VisitState.DRAFT and rules.may(user, rules.VISIT_APPROVE, org)
+    may_approve = visit.state == VisitState.DRAFT and approvals.visit_refusal(user, visit) is None
     context = {
         "visit": visit,
         "rows": rows,
