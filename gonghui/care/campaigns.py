@@ -309,9 +309,13 @@ def health_campaign_create(
     starts_on: dt.date,
     ends_on: dt.date,
     provider: str = "",
+    cost: Any = None,
+    method: str = PaymentMethod.TRANSFER,
+    paid_on: dt.date | None = None,
 ) -> HealthCampaign:
     """A 体检 or 妇检 with its eligible list frozen now: the union's current members (female
-    members only for 妇检)."""
+    members only for 妇检). Its cost, if any, is paid to the provider as one ledger entry sourced
+    by the campaign (as a trip's), so the year's figures and the budget include it."""
     _require(actor, org, _("您无权在该工会组织体检。"))
     if kind not in HealthKind.values:
         raise DomainError(_("请选择类别。"))
@@ -319,9 +323,13 @@ def health_campaign_create(
         raise DomainError(_("结束日期不能早于开始日期。"))
     if not (title or "").strip():
         raise DomainError(_("请填写名称。"))
+    # No cost (None, "" or 0) is a campaign paid by someone else; a cost must be positive.
+    amount = Decimal("0.00") if cost in (None, "") or Decimal(str(cost)) == 0 else _money(cost)
+    if amount and not (provider or "").strip():
+        raise DomainError(_("请填写体检机构（费用支付对象）。"))
     campaign = HealthCampaign.objects.create(
         org=org, kind=kind, year=year, title=title.strip()[:100], starts_on=starts_on, ends_on=ends_on,
-        provider=provider[:100], created_by=actor,
+        provider=provider[:100], cost=amount, created_by=actor,
     )  # fmt: skip
     eligible = _current_members(org)
     if kind == HealthKind.WOMEN:
@@ -331,7 +339,13 @@ def health_campaign_create(
     campaign.eligible_count = len(ids)
     campaign.save(update_fields=["eligible_count"])
     audit(action="care.health_create", actor=actor, org=org, obj=campaign,
-          after={"kind": kind, "year": year, "eligible": len(ids)})  # fmt: skip
+          after={"kind": kind, "year": year, "eligible": len(ids), "cost": str(amount)})  # fmt: skip
+    if amount:
+        ledger_record(
+            actor=actor, org=org, kind=LedgerKind.HEALTH, category=SpendingCategory.HEALTH, amount=amount,
+            method=method, paid_on=paid_on or starts_on, payee_name=campaign.provider, source=campaign,
+            note=f"{campaign.title}（{len(ids)}人）"[:200],
+        )  # fmt: skip
     return campaign
 
 

@@ -24,7 +24,13 @@ class LedgerKind(models.TextChoices):
     CONDOLENCE = "condolence", _("慰问")
     DONATION_PAYOUT = "donation_payout", _("捐款拨付")
     RECUPERATION = "recuperation", _("疗休养")
+    HEALTH = "health", _("体检")
     OTHER = "other", _("其他")
+
+
+# The ledger kinds of 帮扶慰问支出合计 (care.total): assistance, student aid and visit money; not
+# 疗休养, 体检 or a drive's payout (donated money), which have figures of their own.
+CARE_TOTAL_KINDS = (LedgerKind.HARDSHIP_AID.value, LedgerKind.STUDENT_AID.value, LedgerKind.CONDOLENCE.value)
 
 
 class SpendingCategory(models.TextChoices):
@@ -42,6 +48,7 @@ class SpendingCategory(models.TextChoices):
     CONDOLENCE = "condolence", _("婚丧病慰问")
     DONATION = "donation", _("爱心捐款拨付")
     RECUPERATION = "recuperation", _("职工疗休养")
+    HEALTH = "health", _("职工体检")
     OTHER = "other", _("其他")
 
 
@@ -60,6 +67,7 @@ BUDGET_GROUP: dict[str, str] = {
     SpendingCategory.CONDOLENCE: BudgetGroup.ACTIVITIES,
     SpendingCategory.DONATION: BudgetGroup.OTHER,
     SpendingCategory.RECUPERATION: BudgetGroup.ACTIVITIES,
+    SpendingCategory.HEALTH: BudgetGroup.ACTIVITIES,
     SpendingCategory.OTHER: BudgetGroup.OTHER,
 }
 

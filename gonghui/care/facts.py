@@ -18,7 +18,7 @@ from gonghui.core.facts import Fact, Period, percent
 from gonghui.core.models import Org
 from gonghui.members.enums import MemberStatus
 
-from .enums import CampaignState, HealthKind, LedgerKind
+from .enums import CARE_TOTAL_KINDS, CampaignState, HealthKind, LedgerKind
 from .models import (
     Donation,
     DonationCampaign,
@@ -42,10 +42,6 @@ def _url(name: str, org: Org, period: Period | None, subtree: bool, **params: An
     """The list page's drill-down link; `period` None for a state at a day, which the page's own
     filter names (open_on=, as_of=)."""
     return drilldown.url(name, org, period, subtree=subtree, **params)
-
-
-# The ledger kinds of 帮扶慰问支出合计 (care.total).
-CARE_TOTAL_KINDS = (LedgerKind.HARDSHIP_AID.value, LedgerKind.STUDENT_AID.value, LedgerKind.CONDOLENCE.value)
 
 
 def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
@@ -156,6 +152,14 @@ def campaign_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fa
             Fact(f"{key}.rate", f"{label}受检率", percent(attended, eligible), "%", period, campaigns,
                  headline=kind == HealthKind.WOMEN),
         ]  # fmt: skip
+        # The cost is the ledger's entries (paid to the provider), as for trips.
+        paid = entries_in(org, period.start, period.end, subtree=subtree).filter(
+            kind=LedgerKind.HEALTH, health_campaign__kind=kind
+        )
+        facts.append(
+            Fact(f"{key}.amount", f"{label}费用", paid.total(), "元", period,
+                 url("care:totals", kind=LedgerKind.HEALTH.value, health=kind.value), paid.count())
+        )  # fmt: skip
     trips = _in(RecuperationTrip.objects.filter(**dated), org, subtree)
     t = trips.aggregate(n=Count("pk"), times=Sum("participant_count"))
     entries = entries_in(org, period.start, period.end, subtree=subtree).filter(kind=LedgerKind.RECUPERATION)

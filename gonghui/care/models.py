@@ -71,7 +71,7 @@ def from_fen(value: Any) -> Decimal:
 
 
 # The fields of LedgerEntry that name the record a payment is for.
-SOURCE_FIELDS = ("application", "visit_member", "donation_use", "trip")
+SOURCE_FIELDS = ("application", "visit_member", "donation_use", "trip", "health_campaign")
 
 
 def _source(model: str, label: Any) -> Any:
@@ -152,6 +152,7 @@ class LedgerEntry(models.Model):
     application = _source("AssistanceApplication", _("帮扶申请"))
     donation_use = _source("DonationUse", _("捐款使用"))
     trip = _source("RecuperationTrip", _("疗休养"))
+    health_campaign = _source("HealthCampaign", _("体检/妇检"))
     visit_member = _source("VisitMember", _("慰问对象"))
     reverses = models.OneToOneField(
         "self",
@@ -708,6 +709,10 @@ class HealthCampaign(models.Model):
     ends_on = models.DateField(_("结束日期"))
     eligible = models.ManyToManyField(Member, related_name="+", blank=True, verbose_name=_("应检人员"))
     eligible_count = models.PositiveIntegerField(_("应检人数"), default=0)
+    # Paid to the provider through the ledger (LedgerEntry.health_campaign, paid once), as a trip.
+    cost = models.DecimalField(
+        _("费用(元)"), max_digits=12, decimal_places=2, default=ZERO, validators=[MinValueValidator(ZERO)]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
