@@ -17,9 +17,11 @@ Secrecy (DESIGN.md §5), what this module guarantees:
   `shuffle_ballots` rewrites its ballots in an order drawn from the OS random source, in the same
   transaction that closes the poll; every ORM read orders by the random UUID4 key. From the
   moment a poll is closed neither storage order nor key order reveals the casting order. While
-  the poll is open the heap order of the not-yet-shuffled ballots is visible to someone with raw
-  database access (as are the WAL and the audit times); the application never reads ballots
-  before the poll is closed, and results are refused to everyone until released.
+  the poll is open the heap order and the audit times are visible to someone with raw database
+  access, so each ballot is stored sealed (`voting.sealing`: choices and receipt encrypted under
+  a per-poll key derived from a server-side secret the database does not hold; only a keyed tag
+  of the receipt in its column) and unsealed only by `shuffle_ballots` in the closing
+  transaction. Results are refused to everyone until released.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from gonghui.core.facts import percent
 from gonghui.core.models import Org, User
 from gonghui.members.models import Member
 
-from . import counting, rules
+from . import counting, rules, sealing
 from .enums import (
     DEFAULT_DIMENSIONS,
     POLL_TRANSITIONS,
@@ -267,10 +269,17 @@ def ballots_counted(poll: Poll) -> int:
 
 
 def shuffle_ballots(poll: Poll) -> int:
-    """Rewrite the poll's ballots in a random order (OS randomness), inside the caller's
-    transaction: afterwards the heap (PostgreSQL) or rowid (SQLite) order is a random permutation,
-    independent of the order in which the ballots were cast. Keys and receipts are unchanged."""
-    rows = list(Ballot.objects.filter(poll=poll).values_list("id", "rater_group_id", "receipt", "choices"))
+    """Unseal the poll's ballots (voting.sealing) and rewrite them in a random order (OS
+    randomness), inside the caller's transaction: afterwards choices and receipts are readable and
+    the heap (PostgreSQL) or rowid (SQLite) order is a random permutation, independent of the
+    order in which the ballots were cast. Keys are unchanged."""
+    rows = []
+    for pk, group, receipt, choices in Ballot.objects.filter(poll=poll).values_list(
+        "id", "rater_group_id", "receipt", "choices"
+    ):
+        if sealing.is_sealed(choices):
+            choices, receipt = sealing.unseal(poll.pk, choices)
+        rows.append((pk, group, receipt, choices))
     secrets.SystemRandom().shuffle(rows)
     doomed = Ballot.objects.filter(poll=poll)
     doomed._raw_delete(doomed.db)
@@ -690,11 +699,14 @@ def ballot_cast(
 
 
 def _insert_ballot(poll: Poll, group_id: int | None, choices: dict[str, Any]) -> str:
+    """Store the ballot sealed (voting.sealing): while the poll is open the row holds neither the
+    choices nor the receipt in a readable form."""
     for _attempt in range(5):
         receipt = random_code()
         try:
             with transaction.atomic():
-                Ballot.objects.create(poll=poll, rater_group_id=group_id, receipt=receipt, choices=choices)
+                Ballot.objects.create(poll=poll, rater_group_id=group_id, receipt=sealing.receipt_tag(poll.pk, receipt),
+                                      choices=sealing.seal(poll.pk, choices, receipt))  # fmt: skip
         except IntegrityError:  # a receipt collision (2^-50 per pair): draw again
             continue
         return receipt

@@ -74,3 +74,17 @@ def electorate(poll: Poll) -> list[Member]:
 
 def option_ids(poll: Poll) -> dict[str, int]:
     return {o.name: o.pk for o in poll.options.all()}
+
+
+def opened_ballots(poll: Poll) -> list[tuple[str, dict[str, Any]]]:
+    """(receipt, choices) of every ballot, opened with the server's secret as closing would (a
+    test's look inside the sealed ballot box of an open poll)."""
+    from gonghui.voting import sealing
+    from gonghui.voting.models import Ballot
+
+    found = []
+    for receipt, choices in Ballot.objects.filter(poll=poll).values_list("receipt", "choices"):
+        if sealing.is_sealed(choices):
+            choices, receipt = sealing.unseal(poll.pk, choices)
+        found.append((receipt, choices))
+    return found

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from gonghui.core.errors import DomainError
-from gonghui.voting import services
+from gonghui.voting import sealing, services
 from gonghui.voting.enums import Channel, PollState
 from gonghui.voting.models import Ballot, PaperCode, Participation
 
-from .factories import drive, electorate, make_poll, option_ids, voter_member
+from .factories import drive, electorate, make_poll, opened_ballots, option_ids, voter_member
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +31,13 @@ def test_a_voter_casts_a_ballot_and_gets_a_receipt(poll):
     assert len(receipt) == 10
     assert set(receipt) <= set(services.ALPHABET)
     ballot = Ballot.objects.get(poll=poll)
+    assert ballot.receipt != receipt and sealing.is_sealed(ballot.choices)  # sealed while open
+    assert sealing.unseal(poll.pk, ballot.choices) == ({"selected": sorted([ids["甲"], ids["丙"]])}, receipt)
+    assert Participation.objects.get(poll=poll).member == voter
+    services.poll_set_state(actor=None, poll=poll, to=PollState.CLOSED)
+    ballot = Ballot.objects.get(poll=poll)
     assert ballot.receipt == receipt
     assert ballot.choices == {"selected": sorted([ids["甲"], ids["丙"]])}
-    assert Participation.objects.get(poll=poll).member == voter
 
 
 def test_a_second_attempt_is_refused_and_writes_nothing(poll):
@@ -102,7 +106,7 @@ def test_write_ins_count_against_the_seats_when_allowed(tree):
         services.ballot_cast(poll=poll, member=voter, choices={"selected": [], "write_ins": ["张三"]})
     services.ballot_cast(poll=poll, member=voter, choices={"selected": [], "write_ins": [" 赵 六 "]})
 
-    assert Ballot.objects.get(poll=poll).choices == {"selected": [], "write_ins": ["赵 六"]}
+    assert [c for _r, c in opened_ballots(poll)] == [{"selected": [], "write_ins": ["赵 六"]}]
 
 
 # --- paper ----------------------------------------------------------------------------------

@@ -10,9 +10,9 @@ import pytest
 from gonghui.core.errors import DomainError
 from gonghui.voting import counting, services
 from gonghui.voting.enums import Grade, PollKind, PollState, ScaleKind
-from gonghui.voting.models import Ballot, Participation
+from gonghui.voting.models import Participation
 
-from .factories import drive, electorate, make_poll, option_ids, voter_member
+from .factories import drive, electorate, make_poll, opened_ballots, option_ids, voter_member
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def test_nobody_evaluates_themself(tree, principal):
     services.ballot_cast(
         poll=poll, member=principal, choices={"grades": {str(ids["副校长李"]): Grade.COMPETENT}}
     )
-    assert Ballot.objects.get(poll=poll).choices == {"grades": {str(ids["副校长李"]): Grade.COMPETENT}}
+    assert [c for _r, c in opened_ballots(poll)] == [{"grades": {str(ids["副校长李"]): Grade.COMPETENT}}]
 
 
 def test_no_per_person_result_below_the_minimum_of_respondents(tree, principal):

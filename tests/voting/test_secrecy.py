@@ -4,7 +4,9 @@ stay hidden until released."""
 
 from __future__ import annotations
 
+import base64
 import itertools
+import json
 import logging
 
 import pytest
@@ -12,11 +14,11 @@ from django.db import connection, models
 
 from gonghui.core.errors import DomainError
 from gonghui.core.models import AuditEvent
-from gonghui.voting import services
+from gonghui.voting import sealing, services
 from gonghui.voting.enums import PollState
 from gonghui.voting.models import Ballot, Poll, RaterGroup
 
-from .factories import electorate, make_poll, option_ids
+from .factories import drive, electorate, make_poll, option_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -85,9 +87,11 @@ def longest_ascending_run(order: list[int]) -> int:
 def _raw_order(poll: Poll, cast: dict[str, int]) -> list[int]:
     """Ballots as the table stores them: a full scan with no ORDER BY and no index (a WHERE on
     poll_id would read through the (poll, receipt) index, in receipt order)."""
+    # While the poll is open the row holds the receipt's keyed tag (voting.sealing), not the receipt.
+    positions = cast | {sealing.receipt_tag(poll.pk, receipt): n for receipt, n in cast.items()}
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT poll_id, receipt, choices FROM {Ballot._meta.db_table}")
-        return [cast[receipt] for poll_id, receipt, _choices in cursor.fetchall() if poll_id == poll.pk]
+        return [positions[receipt] for poll_id, receipt, _choices in cursor.fetchall() if poll_id == poll.pk]
 
 
 def test_reading_ballots_back_in_storage_order_does_not_reproduce_the_casting_order(tree):
@@ -186,3 +190,77 @@ def test_a_stale_poll_object_does_not_unlock_the_results(tree):
 
     with pytest.raises(DomainError, match="公布结果之前"):
         services.poll_tally(poll)
+
+
+# --- sealed while open: the database alone reads no choice -----------------------------------
+
+
+def _raw_rows(poll: Poll) -> list[dict]:
+    """Every column of the poll's ballot rows, read with a cursor (what the database alone holds)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {Ballot._meta.db_table} WHERE poll_id = %s", [poll.pk])
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+@pytest.mark.parametrize("kind", ["election", "evaluation"])
+def test_with_the_database_alone_no_choice_of_an_open_poll_can_be_read(tree, kind):
+    if kind == "election":
+        poll = make_poll(tree.school1, voters=3, options=["候选人甲甲", "候选人乙乙", "候选人丙丙"],
+                         allow_write_in=True, state=PollState.OPEN)  # fmt: skip
+        ids = option_ids(poll)
+        ballots = [{"selected": [ids["候选人乙乙"]]}, {"selected": [], "write_ins": ["另选人丁丁"]},
+                   {"selected": [ids["候选人甲甲"], ids["候选人丙丙"]][:1]}]  # fmt: skip
+    else:
+        poll = make_poll(tree.school1, kind="evaluation", voters=3, options=["被测评人甲", "被测评人乙"],
+                         scale="grades", state=PollState.OPEN)  # fmt: skip
+        ids = option_ids(poll)
+        ballots = [
+            {"grades": {str(ids["被测评人甲"]): "excellent", str(ids["被测评人乙"]): "incompetent"}}
+        ] * 3
+    receipts = [
+        services.ballot_cast(poll=poll, member=member, choices=choices)
+        for member, choices in zip(electorate(poll), ballots, strict=True)
+    ]
+
+    stored = _raw_rows(poll)
+    texts = [str(value) for row in stored for value in row.values()]
+    readable = [*receipts, "selected", "write_ins", "grades", "scores", "另选人丁丁", "excellent", "incompetent",
+                *[o.name for o in poll.options.all()]]  # fmt: skip
+    assert len(stored) == 3
+    assert [t for t in texts if any(word in t for word in readable)] == []
+    for row in stored:
+        sealed = json.loads(row["choices"]) if isinstance(row["choices"], str) else row["choices"]
+        assert list(sealed) == ["sealed"]  # one opaque token: no option id, no grade, no structure
+        assert len(base64.b64decode(sealed["sealed"])) > sealing.BLOCK  # padded ciphertext, not the JSON
+        with pytest.raises(sealing.SealError):
+            sealing.unseal(poll.pk, sealed, secret="another server's secret")
+        with pytest.raises(sealing.SealError):
+            sealing.unseal(poll.pk + 1, sealed)  # nor with another poll's key
+    # All ballots are the same size, whatever they hold.
+    assert len({len(row["choices"] if isinstance(row["choices"], str) else json.dumps(row["choices"]))
+                for row in stored}) == 1  # fmt: skip
+    # The server's secret opens them, and closing the poll does exactly that.
+    assert sorted(sealing.unseal(poll.pk, json.loads(r["choices"]) if isinstance(r["choices"], str)
+                                 else r["choices"])[1] for r in stored) == sorted(receipts)  # fmt: skip
+    services.poll_set_state(actor=None, poll=poll, to=PollState.CLOSED)
+    assert sorted(Ballot.objects.filter(poll=poll).values_list("receipt", flat=True)) == sorted(receipts)
+    assert sorted(
+        map(json.dumps, Ballot.objects.filter(poll=poll).values_list("choices", flat=True))
+    ) == sorted(json.dumps(services.clean_choices(poll, choices)) for choices in ballots)
+
+
+def test_paper_code_ballots_are_sealed_too_and_counted_after_closing(tree):
+    poll = make_poll(tree.school1, voters=2, options=["甲", "乙"], choose_max=1)
+    (code,) = services.paper_codes_issue(actor=None, poll=poll, voters=list(poll.voters.all()[:1]))
+    poll = services.poll_set_state(actor=None, poll=poll, to=PollState.OPEN)
+
+    receipt = services.ballot_cast(poll=poll, code=code, choices={"selected": [option_ids(poll)["乙"]]})
+
+    assert sealing.is_sealed(Ballot.objects.get(poll=poll).choices)
+    assert receipt not in {str(value) for row in _raw_rows(poll) for value in row.values()}
+    voter = electorate(poll)[1]
+    services.ballot_cast(poll=poll, member=voter, choices={"selected": [option_ids(poll)["乙"]]})
+    poll = drive(poll, PollState.RELEASED)
+    assert [row.name for row in services.poll_tally(poll).counted.elected] == ["乙"]
+    assert receipt in dict(services.published_ballots(poll))

@@ -13,7 +13,7 @@ from gonghui.voting.enums import PollKind, PollState
 from gonghui.voting.models import Ballot, Participation, Poll
 from tests.factories import RoleAssignmentFactory, UserFactory
 
-from .factories import electorate, make_poll, option_ids, voter_member
+from .factories import electorate, make_poll, opened_ballots, option_ids, voter_member
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +93,7 @@ def test_a_member_votes_once_and_sees_the_receipt_once(tree, client_for):
 
     assert "去投票" in home.content.decode()
     assert 'name="option"' in page.content.decode() and 'type="radio"' in page.content.decode()
-    receipt = Ballot.objects.get(poll=poll).receipt
+    ((receipt, _choices),) = opened_ballots(poll)
     assert services.pretty_code(receipt) in first.content.decode()
     assert "您已投票" in second.content.decode()
     assert services.pretty_code(receipt) not in second.content.decode()
