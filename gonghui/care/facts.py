@@ -136,6 +136,15 @@ def campaign_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fa
         Fact("care.donation.used", "善款使用", from_fen(used), "元", period, drives_url),
     ]  # fmt: skip
     health = _in(HealthCampaign.objects.filter(**dated), org, subtree)
+    # The cost is the ledger's entries (paid to the provider), as for trips: one grouped query.
+    health_cost = {
+        row["health_campaign__kind"]: (from_fen(row["total"]), row["n"])
+        for row in entries_in(org, period.start, period.end, subtree=subtree)
+        .filter(kind=LedgerKind.HEALTH)
+        .order_by()
+        .values("health_campaign__kind")
+        .annotate(total=fen_sum(), n=Count("pk"))
+    }
     for kind, label in ((HealthKind.CHECKUP, "体检"), (HealthKind.WOMEN, "妇检")):
         of_kind = health.filter(kind=kind)
         h = of_kind.aggregate(n=Count("pk"), eligible=Sum("eligible_count"))
@@ -152,13 +161,10 @@ def campaign_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fa
             Fact(f"{key}.rate", f"{label}受检率", percent(attended, eligible), "%", period, campaigns,
                  headline=kind == HealthKind.WOMEN),
         ]  # fmt: skip
-        # The cost is the ledger's entries (paid to the provider), as for trips.
-        paid = entries_in(org, period.start, period.end, subtree=subtree).filter(
-            kind=LedgerKind.HEALTH, health_campaign__kind=kind
-        )
+        cost, paid = health_cost.get(kind.value, (from_fen(0), 0))
         facts.append(
-            Fact(f"{key}.amount", f"{label}费用", paid.total(), "元", period,
-                 url("care:totals", kind=LedgerKind.HEALTH.value, health=kind.value), paid.count())
+            Fact(f"{key}.amount", f"{label}费用", cost, "元", period,
+                 url("care:totals", kind=LedgerKind.HEALTH.value, health=kind.value), paid)
         )  # fmt: skip
     trips = _in(RecuperationTrip.objects.filter(**dated), org, subtree)
     t = trips.aggregate(n=Count("pk"), times=Sum("participant_count"))

@@ -61,7 +61,8 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
     )  # fmt: skip
     unions = Org.objects.filter(kind__in=[OrgKind.GRASSROOTS, OrgKind.JOINT], status=OrgStatus.ACTIVE)
     unions = unions.filter(path__under=org.path) if subtree else unions.filter(pk=org.pk)
-    workforce = unions.aggregate(total=Sum("workforce"))["total"] or 0
+    u = unions.aggregate(total=Sum("workforce"), n=Count("pk"))
+    workforce, n_unions = u["total"] or 0, u["n"]
 
     def url(dated: bool = False, **params: object) -> str:
         return _url(org, period if dated else None, subtree=subtree, **params)
@@ -85,15 +86,21 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
         # The workforce is the unions' own figure, shown on the union's page: there is no list of
         # rows to count, so no record count.
         Fact("members.workforce", "职工人数", workforce, "人", period, reverse("core:org_detail", args=[org.pk]),
-             extra={"unions": unions.count()}),
+             extra={"unions": n_unions}),
         Fact("members.join_rate", "入会率", percent(counts["active"], workforce), "%", period, url(status="active"),
              counts["active"], headline=True),
     ]  # fmt: skip
     if subtree:
         # The grassroots (and joint) unions of the subtree, the union itself included if it is one.
-        n = unions.count()
         facts.append(
-            Fact("members.unions", "基层工会", n, "个", period, reverse("core:org_detail", args=[org.pk]))
+            Fact(
+                "members.unions",
+                "基层工会",
+                n_unions,
+                "个",
+                period,
+                reverse("core:org_detail", args=[org.pk]),
+            )
         )
     for i, (_low, _high, label) in enumerate(AGE_BANDS):
         value = counts[f"age_{i}"]

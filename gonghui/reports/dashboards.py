@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, QuerySet
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,7 +133,7 @@ def child_rows(org: Org, period: Period, *, today: dt.date | None = None) -> lis
     """Each direct child union (not union groups) with the table's figures: 8 queries in all."""
     from gonghui.care.enums import LedgerKind, VisitState
     from gonghui.care.models import HardshipFile, LedgerEntry, VisitMember, fen_sum, from_fen
-    from gonghui.care.queries import overdue_files
+    from gonghui.care.queries import counted_q, overdue_files
     from gonghui.congress.enums import ProposalState, SessionStatus
     from gonghui.congress.models import CongressSession, Proposal
     from gonghui.congress.proposal_queries import overdue_q
@@ -143,7 +143,9 @@ def child_rows(org: Org, period: Period, *, today: dt.date | None = None) -> lis
     today = today or timezone.localdate()
     children = {
         child.pk: ChildRow(child)
-        for child in org.children.filter(status=OrgStatus.ACTIVE).exclude(kind=OrgKind.GROUP).order_by("name")
+        for child in org.children.filter(status=OrgStatus.ACTIVE)
+        .exclude(kind=OrgKind.GROUP)
+        .order_by(F("code").asc(nulls_last=True), "name", "pk")
     }
     if not children:
         return []
@@ -158,10 +160,7 @@ def child_rows(org: Org, period: Period, *, today: dt.date | None = None) -> lis
     proposals = Proposal.objects.filter(session__in=in_period.values("pk")).exclude(state=ProposalState.DRAFT)
     _bucket(_grouped(proposals, "session__org__path", Count("pk")), org, children, "congress.proposals")
     entries = LedgerEntry.objects.filter(
-        paid_on__gte=period.start,
-        paid_on__lte=period.end,
-        attributed_org__path__under=under,
-        kind=LedgerKind.HARDSHIP_AID,
+        counted_q(period.start, period.end), attributed_org__path__under=under, kind=LedgerKind.HARDSHIP_AID
     )
     fen = _grouped(entries, "attributed_org__path", fen_sum())
     _bucket(fen, org, children, "care.hardship_aid.amount")
@@ -245,8 +244,9 @@ def _by_month(
 
 def chart_data(org: Org, period: Period, children: list[ChildRow]) -> dict[str, Any]:
     """The series of the dashboard's charts (JSON-ready): trend by month, breakdowns, children."""
-    from gonghui.care.enums import LedgerKind, VisitState
+    from gonghui.care.enums import CARE_TOTAL_KINDS, LedgerKind, VisitState
     from gonghui.care.models import LedgerEntry, VisitMember, fen_sum, from_fen
+    from gonghui.care.queries import counted_q
     from gonghui.congress.enums import ProposalCategory, ProposalState
     from gonghui.congress.models import Proposal
 
@@ -258,9 +258,16 @@ def chart_data(org: Org, period: Period, children: list[ChildRow]) -> dict[str, 
     ).exclude(state=ProposalState.DRAFT)
     by_month = proposals.annotate(m=TruncMonth("submitted_at")).order_by().values("m").annotate(n=Count("pk"))
     entries = LedgerEntry.objects.filter(
-        paid_on__gte=period.start, paid_on__lte=period.end, attributed_org__path__under=org.path
+        counted_q(period.start, period.end), attributed_org__path__under=org.path
     )
-    paid = entries.annotate(m=TruncMonth("paid_on")).order_by().values("m").annotate(t=fen_sum())
+    # 帮扶慰问支出 by month: the kinds of care.total, a reversal in the month of the payout it reverses.
+    paid = (
+        entries.filter(kind__in=CARE_TOTAL_KINDS)
+        .annotate(m=TruncMonth(Coalesce("reverses__paid_on", "paid_on")))
+        .order_by()
+        .values("m")
+        .annotate(t=fen_sum())
+    )
     visits = VisitMember.objects.filter(
         visit__state=VisitState.RECORDED,
         visit__visited_on__gte=period.start,

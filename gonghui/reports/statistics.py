@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,6 +42,8 @@ class Item:
     keys: tuple[str, ...]  # the fact keys summed into the figure
     # A rate: the fact key of the rate and the (numerator, denominator) items' keys for unit rows.
     ratio: tuple[str, str] | None = None
+    # A total (合计): the codes of the lines it sums (a test holds it to their sum).
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,15 @@ SECTIONS: tuple[Section, ...] = (
         Item("20", L("助学金额"), L("元"), ("care.student_aid.amount",)),
         Item("21", L("走访慰问职工"), L("人次"), ("care.condolence.times",)),
         Item("22", L("发放慰问金"), L("元"), ("care.condolence.amount",)),
-        Item("23", L("帮扶慰问支出合计"), L("元"), ("care.total",)),
+        # 合计 is the sum of its lines 18, 20 and 22 (care.total is defined so).
+        Item("23", L("帮扶慰问支出合计"), L("元"), ("care.total",), parts=("18", "20", "22")),
+        Item("29", L("组织捐款活动募集善款"), L("元"), ("care.donation.amount",)),
+        Item("30", L("参与捐款"), L("人次"), ("care.donation.donors",)),
+        Item("31", L("组织职工体检"), L("人"), ("care.health.checkup.attended",)),
+        Item("32", L("女职工妇科检查"), L("人"), ("care.health.women.attended",)),
+        Item("33", L("体检费用"), L("元"), ("care.health.checkup.amount", "care.health.women.amount")),
+        Item("34", L("职工疗休养"), L("人次"), ("care.recuperation.times",)),
+        Item("35", L("疗休养费用"), L("元"), ("care.recuperation.amount",)),
     )),
     Section(L("四、宣传教育和职工文体"), (
         Item("24", L("开展文体活动"), L("次"), ("activities.held",)),
@@ -262,7 +272,7 @@ def _voting(org: Org, period: Period) -> dict[str, Rows]:
 
 
 def _care(org: Org, period: Period) -> dict[str, Rows]:
-    from gonghui.care.enums import FileState, LedgerKind, VisitState
+    from gonghui.care.enums import CARE_TOTAL_KINDS, FileState, LedgerKind, VisitState
     from gonghui.care.models import HardshipFile, VisitMember, fen_sum
     from gonghui.care.queries import entries_in
 
@@ -278,7 +288,7 @@ def _care(org: Org, period: Period) -> dict[str, Rows]:
             "care.condolence.amount": fen_sum(
                 filter=Q(kind=LedgerKind.CONDOLENCE, visit_member__isnull=False)
             ),
-            "care.total": fen_sum(),
+            "care.total": fen_sum(filter=Q(kind__in=CARE_TOTAL_KINDS)),
         },
     )  # fmt: skip
     files = HardshipFile.objects.filter(member__org__path__under=org.path, opened_on__lte=period.end).exclude(
@@ -346,7 +356,9 @@ def unit_rows(org: Org, period: Period) -> list[UnitRow]:
         unit.pk: UnitRow(unit)
         for unit in Org.objects.filter(path__under=org.path, kind__in=UNIT_KINDS, status=OrgStatus.ACTIVE)
         .exclude(pk=org.pk)
-        .order_by("path")
+        # By code then name (a union without a code after those with one), not by path as text
+        # (where /1/10/ sorts before /1/9/).
+        .order_by(F("code").asc(nulls_last=True), "name", "pk")
     }
     rest = UnitRow(None)
     owner: dict[str, UnitRow] = {}
@@ -391,6 +403,21 @@ def _cell_value(value: Number | None) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 
 
+def _print_setup(sheet: Any, *, header_row: int, landscape: bool) -> None:
+    """A4, fitted to one page wide (as many pages tall as needed), centred, the rows from the
+    title to the header repeated on every printed page, the page number in the footer."""
+    sheet.set_paper(9)  # A4
+    if landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)
+    sheet.center_horizontally()
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.repeat_rows(0, header_row)
+    sheet.set_footer("&C" + _("第 &P 页，共 &N 页"))
+
+
 def workbook(result: Table, *, filled_by: str, today: dt.date) -> bytes:
     """Sheet 1 the union's table; sheet 2 (a superior union) one row per unit and a total row."""
     import io
@@ -412,8 +439,13 @@ def workbook(result: Table, *, filled_by: str, today: dt.date) -> bytes:
     span = f"{period.start:%Y-%m-%d} — {period.end:%Y-%m-%d}"
 
     sheet = book.add_worksheet(_("统计表"))
-    sheet.set_column(0, 0, 40)
-    sheet.set_column(1, 3, 12)
+    # Printed on A4 portrait: name 30 + code 7 + unit 9 + value 16 characters fit the width, so
+    # the value column is on the page; fit to one page wide, the title and header on every page.
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 1, 7)
+    sheet.set_column(2, 2, 9)
+    sheet.set_column(3, 3, 16)
+    _print_setup(sheet, header_row=4, landscape=False)
     sheet.merge_range(0, 0, 0, 3, _("%(year)s年度基层工会统计表") % {"year": result.year}, title)
     sheet.write(1, 0, _("填报单位：%(org)s") % {"org": result.org.name})
     sheet.write(2, 0, _("统计年度：%(label)s（%(span)s）") % {"label": period.label, "span": span})
@@ -435,6 +467,7 @@ def workbook(result: Table, *, filled_by: str, today: dt.date) -> bytes:
         units = book.add_worksheet(_("下级基层工会"))
         units.set_column(0, 0, 30)
         units.set_column(1, len(items), 14)
+        _print_setup(units, header_row=2, landscape=True)
         units.write(
             0, 0, _("%(org)s %(label)s 基层工会统计汇总") % {"org": result.org.name, "label": period.label}
         )
