@@ -15,6 +15,7 @@ ten times the SQL.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -70,6 +71,44 @@ def session_name(session: CongressSession) -> str:
     return f"第{ordinal(term.number)}届第{ordinal(session.number)}次{SHORT_KIND.get(term.kind, '教代会')}"
 
 
+def unit_name(org: Any) -> str:
+    """The unit whose congress it is (第一中学), not its union (第一中学工会)."""
+    return org.short_name or org.name.removesuffix("工会")
+
+
+def congress_name(session: CongressSession) -> str:
+    """第一中学第六届第二次教代会: the congress is the unit's, called by its union."""
+    return f"{unit_name(session.org)}{session_name(session)}"
+
+
+# An agenda item is often entered as the motion itself ("审议《学校工作报告》"); the resolution
+# names the document: the verb goes and the title marks are not doubled.
+MOTION_VERBS = re.compile(
+    r"^(听取并审议|听取和审议|审议并通过|审议通过|讨论通过|讨论并通过|审议|讨论|表决|听取)"
+)
+
+
+def document_title(title: str) -> str:
+    """The document an agenda item names: 审议《学校工作报告》 -> 学校工作报告; title marks
+    inside it become 〈〉 (《关于修订〈奖励办法〉的说明》)."""
+    text = MOTION_VERBS.sub("", title.strip()).strip(' ：:“”"')
+    if _wrapped(text):
+        text = text[1:-1]
+    return text.replace("《", "〈").replace("》", "〉") or title.strip()
+
+
+def _wrapped(text: str) -> bool:
+    """Is the whole of `text` one 《…》 (its first mark closes at its end)?"""
+    if not (text.startswith("《") and text.endswith("》")):
+        return False
+    depth = 0
+    for position, char in enumerate(text):
+        depth += (char == "《") - (char == "》")
+        if depth == 0 and position < len(text) - 1:
+            return False
+    return True
+
+
 def rate_text(part: int, whole: int) -> str:
     value = percent(part, whole)
     return "—" if value is None else f"{value:.1f}%"
@@ -80,13 +119,14 @@ def rate_text(part: int, whole: int) -> str:
 
 def _result_text(item: AgendaItem) -> str:
     votes = f"赞成{item.votes_for}票，反对{item.votes_against}票，弃权{item.votes_abstain}票"
+    title = document_title(item.title)
     if item.result == ItemResult.PASSED:
-        return f"大会审议通过《{item.title}》（{votes}）。"
+        return f"大会审议通过《{title}》（{votes}）。"
     if item.result == ItemResult.FAILED:
-        return f"《{item.title}》未获通过（{votes}），不得执行。"
+        return f"《{title}》未获通过（{votes}），不得执行。"
     if item.result == ItemResult.REVISE:
-        return f"《{item.title}》经大会审议，须修改后再议（{votes}），修改前不得执行。"
-    return f"《{item.title}》尚待表决。"
+        return f"《{title}》经大会审议，须修改后再议（{votes}），修改前不得执行。"
+    return f"《{title}》尚待表决。"
 
 
 def session_resolution_docx(session: CongressSession) -> bytes:
@@ -96,18 +136,20 @@ def session_resolution_docx(session: CongressSession) -> bytes:
     present = session.attendances.count()
     items = list(session.items.order_by("order", "id"))
     document = _new_document()
-    _title(document, f"{org.name}{session_name(session)}决议（草案）")
+    congress = congress_name(session)
+    _title(document, f"{congress}决议（草案）")
     place = f"在{session.place}" if session.place else ""
     _body(
         document,
-        f"{org.name}{session_name(session)}于{chinese_date(session.date)}{place}召开。"
+        f"{congress}于{chinese_date(session.date)}{place}召开。"
         f"本届代表{delegates}人，出席会议{present}人。大会审议了下列议题，表决结果如下：",
     )
     for index, item in enumerate(items, start=1):
         _body(document, f"{index}. {_result_text(item)}")
     if not items:
         _body(document, "本次会议未安排表决议题。")
-    _body(document, "大会号召全体教职工，认真贯彻落实大会精神，为推动本单位高质量发展而共同努力。")
+    staff = "全体教职工" if term.kind == CongressKind.STAFF else "全体职工"
+    _body(document, f"大会号召{staff}，认真贯彻落实大会精神，为推动本单位高质量发展而共同努力。")
     _signature(document, org.name, session.date)
     return _save(document)
 

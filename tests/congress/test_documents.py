@@ -139,7 +139,7 @@ def test_the_resolution_lists_the_items_with_their_results(session, chair):
     document = opened(session_resolution_docx(session))
     text = text_of(document)
 
-    assert document.paragraphs[0].text == "第一中学工会第六届第一次教代会决议（草案）"
+    assert document.paragraphs[0].text == "第一中学第六届第一次教代会决议（草案）"
     assert "本届代表3人，出席会议3人" in text
     assert "1. 大会审议通过《学校年度工作计划》（赞成3票，反对0票，弃权0票）。" in text
     assert "2. 《绩效工资发放办法》未获通过（赞成1票，反对2票，弃权0票），不得执行。" in text
@@ -148,3 +148,45 @@ def test_the_resolution_lists_the_items_with_their_results(session, chair):
 
 def test_dates_have_no_leading_zeros():
     assert chinese_date(dt.date(2026, 3, 5)) == "2026年3月5日"
+
+
+# --- issue 12 §4: the resolution names the unit's congress and each document once ---------------
+
+
+def test_the_resolution_is_titled_after_the_units_congress_not_the_union(session):
+    text = text_of(opened(session_resolution_docx(session)))
+    title = text.splitlines()[0]
+
+    assert title == "第一中学第六届第一次教代会决议（草案）"
+    assert "工会第六届" not in text
+    assert "第一中学第六届第一次教代会于" in text and "号召全体教职工" in text
+
+
+def test_a_motion_entered_as_a_sentence_names_its_document_once(session, chair):
+    for delegate in [DelegateFactory(term=session.term) for _ in range(3)]:
+        services.session_check_in(actor=None, session=session, delegate=delegate, by_self=False)
+    titles = ["审议《学校工作报告》", "听取并审议《关于修订《教职工奖励办法》的说明》", "《财务工作报告》"]
+    for order, title in enumerate(titles, start=1):
+        item = AgendaItem.objects.create(session=session, order=order, title=title)
+        services.item_record_result(actor=chair, item=item, votes_for=3, votes_against=0, votes_abstain=0)
+
+    text = text_of(opened(session_resolution_docx(session)))
+
+    assert "1. 大会审议通过《学校工作报告》（赞成3票" in text
+    assert "2. 大会审议通过《关于修订〈教职工奖励办法〉的说明》（" in text
+    assert "3. 大会审议通过《财务工作报告》（" in text
+    assert "《审议" not in text and "》》" not in text and "《《" not in text
+
+
+def test_a_workers_congress_resolution_is_a_zhidaihui_calling_on_all_workers(tree, chair):
+    from gonghui.congress.enums import CongressKind
+
+    from .factories import TermFactory
+
+    term = TermFactory(org=tree.school1, number=3, kind=CongressKind.WORKERS)
+    workers = SessionFactory(term=term, status=SessionStatus.IN_SESSION)
+
+    text = text_of(opened(session_resolution_docx(workers)))
+
+    assert text.splitlines()[0] == "第一中学第三届第一次职代会决议（草案）"
+    assert "号召全体职工" in text and "教职工" not in text

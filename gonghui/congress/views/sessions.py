@@ -595,7 +595,7 @@ def _docx(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def session_resolution(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _officer_session(request, pk)
-    name = f"{documents.session_name(session)}决议（草案）.docx"
+    name = f"{documents.congress_name(session)}决议（草案）.docx"
     return _docx(documents.session_resolution_docx(session), name)
 
 
