@@ -26,7 +26,7 @@ urlpatterns = [
     path("imports/job/<uuid:key>/", imports.import_status, name="import_status"),
     path("imports/job/<uuid:key>/apply/", imports.import_apply, name="import_apply"),
     path("imports/job/<uuid:key>/errors.xlsx", imports.import_errors, name="import_errors"),
-    path("imports/<slug:kind>/", imports.import_start, name="import_start"),
-    path("imports/<slug:kind>/template.xlsx", imports.import_template, name="import_template"),
+    path("imports/new/", imports.import_start, name="import_start"),
+    path("imports/template.xlsx", imports.import_template, name="import_template"),
     path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),
 ]

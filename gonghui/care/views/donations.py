@@ -191,14 +191,14 @@ def donation_use_add(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _import_query(campaign: DonationCampaign) -> str:
-    return urlencode({"campaign": campaign.pk, "union": campaign.org_id})
+    return urlencode({"kind": "care-donations", "campaign": campaign.pk, "union": campaign.org_id})
 
 
 @login_required
 def donation_template(request: AuthedRequest, pk: int) -> HttpResponse:
     """The drive's import template, from the import framework (core.imports)."""
     campaign = _campaign(request, pk, rules.CAMPAIGN_CHANGE)
-    url = reverse("core:import_template", kwargs={"kind": "care-donations"})
+    url = reverse("core:import_template")
     return redirect(f"{url}?{_import_query(campaign)}")
 
 
@@ -207,7 +207,7 @@ def donation_import(request: AuthedRequest, pk: int) -> HttpResponse:
     """Donations are imported through the import framework (upload, errors naming the cell, error
     sheet, preview, all or nothing); this address, linked from the drive, leads there."""
     campaign = _campaign(request, pk, rules.CAMPAIGN_CHANGE)
-    url = reverse("core:import_start", kwargs={"kind": "care-donations"})
+    url = reverse("core:import_start")
     return redirect(f"{url}?{_import_query(campaign)}")
 
 

@@ -379,6 +379,10 @@ def error_file(*, job: ImportJob) -> bytes:
     )
 
 
+def upload_exists(job: ImportJob) -> bool:
+    return bool(job.file_path) and _path(job).is_file()
+
+
 def prune_uploads(*, days: int = 7) -> int:
     """Delete uploaded files of jobs older than `days` (they hold personal data in clear text)."""
     cutoff = timezone.now() - dt.timedelta(days=days)

@@ -36,7 +36,5 @@ def import_button(context: Any, key: str, css: str = "btn btn-outline-dark", **o
     request = context.get("request")
     if kind is None or request is None or not may_start(request.user, kind, options):
         return ""
-    url = reverse("core:import_start", kwargs={"kind": key})
-    if options:
-        url += "?" + urlencode(options)
+    url = f"{reverse('core:import_start')}?{urlencode({'kind': key, **options})}"
     return format_html('<a class="{}" href="{}" data-import="{}">{}</a>', css, url, key, _("批量导入"))

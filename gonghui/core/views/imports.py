@@ -39,8 +39,9 @@ class UploadForm(BootstrapMixin, forms.Form):
         self.fields["union"].queryset = unions  # type: ignore[attr-defined]
 
 
-def _kind(request: AuthedRequest, key: str) -> ImportKind:
-    kind = kinds.get(key)
+def _kind(request: AuthedRequest) -> ImportKind:
+    """The kind named by ?kind= (a query parameter: the kind is no object of any union)."""
+    kind = kinds.get(request.GET.get("kind", ""))
     if kind is None:
         raise Http404
     return kind
@@ -57,6 +58,8 @@ def _unions(request: AuthedRequest, kind: ImportKind) -> Any:
         deny(request.user, request=request, what=f"imports.{kind.key}", action="change")
     ids = {fixed.pk} if fixed is not None else {s.org_id for s in user_scopes(request.user)}
     orgs = Org.objects.filter(pk__in=ids).order_by("path")
+    if fixed is None and request.user.is_superuser:
+        orgs = Org.objects.order_by("path")
     allowed = [
         o.pk
         for o in orgs
@@ -68,12 +71,12 @@ def _unions(request: AuthedRequest, kind: ImportKind) -> Any:
 
 
 def _options(request: AuthedRequest) -> dict[str, Any]:
-    return {k: v for k, v in request.GET.items() if k not in ("union", "page")}
+    return {k: v for k, v in request.GET.items() if k not in ("union", "page", "kind")}
 
 
 @login_required
-def import_start(request: AuthedRequest, kind: str) -> HttpResponse:
-    import_kind = _kind(request, kind)
+def import_start(request: AuthedRequest) -> HttpResponse:
+    import_kind = _kind(request)
     unions = _unions(request, import_kind)
     scope = current_scope(request)
     wanted = request.GET.get("union") or (scope.org_id if scope else None)
@@ -88,7 +91,7 @@ def import_start(request: AuthedRequest, kind: str) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             return redirect("core:import_status", key=job.key)
-    template_query = urlencode({**options, "union": initial.pk if initial else ""})
+    template_query = urlencode({"kind": import_kind.key, **options, "union": initial.pk if initial else ""})
     recent = visible(
         ImportJob.objects.filter(kind=import_kind.key, actor=request.user), request.user, "change"
     )[:10]
@@ -98,15 +101,15 @@ def import_start(request: AuthedRequest, kind: str) -> HttpResponse:
 
 
 @login_required
-def import_template(request: AuthedRequest, kind: str) -> HttpResponse:
-    import_kind = _kind(request, kind)
+def import_template(request: AuthedRequest) -> HttpResponse:
+    import_kind = _kind(request)
     unions = _unions(request, import_kind)
     union = unions.filter(pk=request.GET.get("union") or 0).first() or unions.first()
     try:
         options = import_kind.clean_options(actor=request.user, org=union, options=_options(request))
     except DomainError as error:
         messages.error(request, str(error))
-        return redirect("core:import_start", kind=kind)
+        return redirect(start_url(import_kind.key, union=union.pk))
     content = jobs.template_for(kind=import_kind, org=union, actor=request.user, options=options)
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename=import-{import_kind.key}-template.xlsx"
@@ -114,9 +117,9 @@ def import_template(request: AuthedRequest, kind: str) -> HttpResponse:
 
 
 def _job(request: AuthedRequest, key: Any) -> ImportJob:
-    jobs_of_user = visible(ImportJob.objects.select_related("org"), request.user, "change").filter(
-        actor=request.user
-    )
+    jobs_of_user = visible(ImportJob.objects.select_related("org"), request.user, "change")
+    if not request.user.is_superuser:  # a job (its errors, its file) is its uploader's alone
+        jobs_of_user = jobs_of_user.filter(actor=request.user)
     return get_from(jobs_of_user, request.user, request=request, key=key)
 
 
@@ -129,9 +132,13 @@ def import_status(request: AuthedRequest, key: Any) -> HttpResponse:
     return render_page(request, "core/imports/status.html", context, partial="job-status")
 
 
+def start_url(kind: str, **options: Any) -> str:
+    """The upload page of an import kind (options: the union, a drive, …)."""
+    return f"{reverse('core:import_start')}?{urlencode({'kind': kind, **options})}"
+
+
 def _again_url(job: ImportJob) -> str:
-    query = urlencode({**(job.options or {}), "union": job.org_id})
-    return f"{reverse('core:import_start', kwargs={'kind': job.kind})}?{query}"
+    return start_url(job.kind, **(job.options or {}), union=job.org_id)
 
 
 @login_required
@@ -148,7 +155,7 @@ def import_apply(request: AuthedRequest, key: Any) -> HttpResponse:
 @login_required
 def import_errors(request: AuthedRequest, key: Any) -> HttpResponse:
     job = _job(request, key)
-    if not job.file_path:
+    if not jobs.upload_exists(job):
         messages.error(request, _("上传的文件已按规定删除，请重新上传。"))
         return redirect("core:import_status", key=job.key)
     response = HttpResponse(jobs.error_file(job=job), content_type=XLSX)
