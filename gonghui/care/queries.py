@@ -248,7 +248,7 @@ def my_care(user: Any) -> dict[str, Any]:
     """What a member received and applied for: applications (not draft) and payments; never
     the hardship file's internals."""
     if user is None or not user.is_authenticated:
-        return {"applications": [], "entries": []}
+        return {"applications": [], "entries": [], "can_apply": False}
     applications = list(
         AssistanceApplication.objects.filter(member__user=user)
         .exclude(state=ApplicationState.DRAFT)
@@ -259,7 +259,13 @@ def my_care(user: Any) -> dict[str, Any]:
         .select_related("reverses")
         .order_by("-paid_on", "-pk")[:100]
     )
-    return {"applications": applications, "entries": entries, "total": sum((e.amount for e in entries), ZERO)}
+    return {
+        "applications": applications,
+        "entries": entries,
+        "total": sum((e.amount for e in entries), ZERO),
+        # Only an account with a current member record of its own may apply (else the form is a 403).
+        "can_apply": own_member(user) is not None,
+    }
 
 
 # --- donation drives and health campaigns ------------------------------------------------------

@@ -24,7 +24,7 @@ from gonghui.core.access import (
     scopes_for,
     visible,
 )
-from gonghui.core.drilldown import Drilldown
+from gonghui.core.drilldown import Drilldown, Linker
 from gonghui.core.enums import OrgKind, OrgStatus
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
@@ -220,8 +220,16 @@ def member_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_change": can(request.user, "change", member),
         "can_reveal": can(request.user, "reveal", member),
         "status_form": StatusForm(initial={"date": timezone.localdate()}),
+        "roll_url": _roll_url(request.user, union),
     }
     return render(request, "members/detail.html", context)
+
+
+def _roll_url(user: Any, union: Org) -> str:
+    """Back to the union's roll where the viewer may open it; a group leader, whose roll is their
+    group, goes back to the roll they have; "" when the viewer has no roll at all."""
+    roll = reverse("members:list")
+    return Linker(user)(f"{roll}?union={union.pk}") or (roll if scopes_for(user, MEMBER_VIEW_ROLES) else "")
 
 
 @login_required

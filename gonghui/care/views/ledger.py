@@ -108,6 +108,13 @@ def totals(request: AuthedRequest) -> HttpResponse:
             "drill": banner(request, drill, rows),
             "entries": page["rows"],
             "entries_total": rows.total(),
+            # An entry links to its application only where the viewer may open it (the 经审 and
+            # a superior officer without the 生活 portfolio see totals, not applications).
+            "openable_applications": set(
+                queries.visible_applications(request.user)
+                .filter(pk__in=[e.application_id for e in page["rows"] if e.application_id])
+                .values_list("pk", flat=True)
+            ),
         }
     return render_page(request, "care/totals.html", context)
 

@@ -112,6 +112,8 @@ def home(request: AuthedRequest) -> HttpResponse:
         "union": union,
         "terms": terms,
         "may_change": may_change,
+        # The delegate roll (代表) is an officers' page: members and delegates are not linked to it.
+        "is_officer": union is not None and in_scope(request.user, union, OFFICER_ROLES),
         "term_form": term_form,
         "session_form": session_form,
     }

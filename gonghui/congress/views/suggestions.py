@@ -161,6 +161,8 @@ def suggestion_list(request: AuthedRequest) -> HttpResponse:
         # One COUNT, only when a figure sent the user here.
         "drill": drill.banner(request, rows_qs.count()) if drill.active else None,
         "may_review": _may_review(user),
+        # Only a member of a union may submit (the form is a 403 otherwise, e.g. a county officer).
+        "may_submit": member_unions(user).exists(),
     }
     return render(request, "congress/suggestion_list.html", context)
 

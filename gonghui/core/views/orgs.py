@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import nav, queries, services
+from .. import drilldown, nav, queries, services
 from ..access import can, get_for_user, in_scope, require_roles, visible
 from ..enums import OrgKind, OrgStatus
 from ..errors import DomainError
@@ -43,9 +43,13 @@ def org_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     org = get_for_user(Org, request.user, pk, request=request)
     children = Paginator(queries.children_of(org), 100).get_page(request.GET.get("page"))
     user = request.user
+    ancestors = queries.ancestors(org)
+    for ancestor in ancestors:  # a crumb links only where the viewer may go (a group leader's county)
+        ancestor.linkable = can(user, "view", ancestor)  # type: ignore[attr-defined]
+    linker = drilldown.Linker(user)
     context = {
         "org": org,
-        "ancestors": queries.ancestors(org),
+        "ancestors": ancestors,
         "children": children,
         "can_change": can(user, "change", org),
         "can_move": can(user, "move", org) and org.parent_id is not None,
@@ -54,7 +58,8 @@ def org_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         if in_scope(user, org, AuditEvent.access.roles_for("view"))
         else [],
         "groups_missing_leader": queries.groups_without_leader(org)[:20] if can(user, "change", org) else [],
-        "org_links": nav.org_links(org.kind, org.pk),
+        # An area's page for this union (e.g. 会员名册) only where the viewer may open it.
+        "org_links": [(label, url) for label, url in nav.org_links(org.kind, org.pk) if linker(url)],
     }
     return render(request, "core/org_detail.html", context)
 
