@@ -32,6 +32,8 @@ class CongressConfig(AppConfig):
         from .views import proposals, suggestions
 
         facts.register("congress", congress_facts.year_facts)
+        from . import suggestion_imports  # noqa: F401  (registers the suggestion import kind)
+
         # A figure links to a list only for those who see all its records there: a delegate's
         # proposal list holds only the published ones, a member's suggestion list their own.
         # The pages refuse the same viewers (403), so a link is shown exactly where it opens.
