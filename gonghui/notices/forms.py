@@ -34,11 +34,19 @@ class NoticeForm(BootstrapMixin, forms.Form):
         help_text=_("按工作日计算，节假日顺延，调休上班日计入。"),
     )  # fmt: skip
     contact = forms.CharField(label=_("联系人及电话"), max_length=120, required=False)
+    # Names, not ids: matched among the chosen union's members in the view (notices.queries).
+    people = forms.CharField(
+        label=_("公示涉及人员(可选)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一个姓名或手机号，须为发布工会的会员；公示发布时将通知本人。"),
+    )
 
     def __init__(self, *args: Any, unions: QuerySet[Org] | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if unions is None:  # editing: the union stays
+        if unions is None:  # editing: the union and the people stay
             del self.fields["union"]
+            del self.fields["people"]
         else:
             self.fields["union"].queryset = unions  # type: ignore[attr-defined]
 

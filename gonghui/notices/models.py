@@ -68,6 +68,10 @@ class Notice(models.Model):
     finalised_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
     # Recorded when the notice becomes final: was any objection upheld (异议成立)?
     any_upheld = models.BooleanField(_("有异议成立"), default=False)
+    # The people the notice concerns (on its list): each is told when it is published.
+    people = models.ManyToManyField(
+        "members.Member", blank=True, related_name="+", verbose_name=_("公示涉及人员")
+    )
 
     access: ClassVar[AccessPolicy] = AccessPolicy(org_field="org", view=NOTICE_VIEW_ROLES, change=PANEL_ROLES)
 

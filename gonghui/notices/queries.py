@@ -103,3 +103,28 @@ def notices_about(subject: Any) -> QuerySet[Notice]:
     return Notice.objects.filter(subject_type=subject_type, subject_id=subject.pk).order_by(
         "-starts_on", "-id"
     )
+
+
+def match_people(org: Org, text: str) -> tuple[list[Any], list[str]]:
+    """Members of `org`'s subtree named in a pasted list (one name or mobile per line) and the
+    lines that match nobody or more than one person. Only the union's own members can match."""
+    from gonghui.members.queries import members_in
+
+    lines = list(dict.fromkeys("".join(line.split()) for line in text.splitlines()))
+    lines = [line for line in lines if line]
+    if not lines:
+        return [], []
+    candidates = members_in(org).filter(Q(name__in=lines) | Q(mobile__in=lines)).select_related("org", "user")
+    by_key: dict[str, list[Any]] = {}
+    for member in candidates:
+        for key in {member.name, member.mobile} - {""}:
+            by_key.setdefault(key, []).append(member)
+    found: dict[int, Any] = {}
+    unmatched = []
+    for line in lines:
+        hits = by_key.get(line, [])
+        if len(hits) == 1:
+            found[hits[0].pk] = hits[0]
+        else:
+            unmatched.append(line)
+    return list(found.values()), unmatched

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -46,6 +46,9 @@ from .enums import (
 from .models import DEFAULT_DAYS, MAX_DAYS, PANEL_ROLES, Notice, Objection
 from .queries import is_member
 from .signals import notice_finalized
+
+if TYPE_CHECKING:
+    from gonghui.members.models import Member
 
 # The fields of a draft the panel may edit (notice_update).
 EDITABLE = ("title", "body", "kind", "contact", "starts_on", "days")
@@ -90,8 +93,10 @@ def notice_create(
     starts_on: dt.date | None = None,
     days: int = DEFAULT_DAYS,
     contact: str = "",
+    people: Iterable[Member] = (),
 ) -> Notice:
-    """Draft a notice of `org` about `subject` (any saved record, or None).
+    """Draft a notice of `org` about `subject` (any saved record, or None), concerning `people`
+    (members of the union, told when it is published).
 
     The period begins on `starts_on` (default today) and lasts `days` working days; a start on a
     weekend or holiday counts from the next working day. `actor` None is the system (another
@@ -118,15 +123,22 @@ def notice_create(
     )
     if subject is not None:
         notice.subject = subject
+    people = list(people)
+    strangers = [m for m in people if not m.org.path.startswith(org.path)]
+    if strangers:
+        raise DomainError(_("公示涉及的人员须是本工会的会员。"))
     notice.full_clean()
     notice.save()
+    if people:
+        notice.people.set(people)
     audit(
         action="notices.notice_create",
         actor=actor,
         org=org,
         obj=notice,
         after={**snapshot(notice, ["title", "kind", "starts_on", "ends_on", "days"]),
-               "subject": f"{notice.subject_type_id}:{notice.subject_id}" if subject is not None else ""},
+               "subject": f"{notice.subject_type_id}:{notice.subject_id}" if subject is not None else "",
+               "people": len(people)},
     )  # fmt: skip
     return notice
 
@@ -176,6 +188,9 @@ def notice_publish(*, actor: User | None, notice: Notice, today: dt.date | None 
                      starts_on=notice.starts_on.isoformat(), ends_on=notice.ends_on.isoformat())  # fmt: skip
     notice.published_by, notice.published_at = actor, timezone.now()
     notice.save(update_fields=["published_by", "published_at"])
+    concerned = [m.user for m in notice.people.select_related("user")]
+    _notify(concerned, _("您在公示名单中：%(title)s") % {"title": notice.title}, notice,
+            body=_("公示期至%(end)s，如有异议可在公示期内提出。") % {"end": notice.ends_on.isoformat()})  # fmt: skip
     return notice
 
 

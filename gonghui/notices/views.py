@@ -159,10 +159,17 @@ def notice_create(request: AuthedRequest) -> HttpResponse:
     form = NoticeForm(request.POST or None, unions=unions, initial={"starts_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        people, unmatched = queries.match_people(data["union"], data.get("people") or "")
         try:
+            if unmatched:
+                raise DomainError(
+                    _("以下人员不是本工会会员或有重名，请核对：%(names)s")
+                    % {"names": "、".join(unmatched[:20])}
+                )
             notice = services.notice_create(
                 actor=request.user, org=data["union"], title=data["title"], body=data["body"],
                 kind=data["kind"], starts_on=data["starts_on"], days=data["days"], contact=data["contact"],
+                people=people,
             )  # fmt: skip
         except DomainError as error:
             form.add_error(None, str(error))

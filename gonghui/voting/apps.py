@@ -8,11 +8,11 @@ class VotingConfig(AppConfig):
     verbose_name = _("选举与投票")
 
     def ready(self) -> None:
-        from gonghui.core import drilldown, facts, nav
+        from gonghui.core import drilldown, facts, nav, todos
         from gonghui.core.demo import register_extension
         from gonghui.core.enums import Role
 
-        from . import demo, services
+        from . import demo, notify, services
         from . import facts as voting_facts
         from .views import polls
 
@@ -31,6 +31,7 @@ class VotingConfig(AppConfig):
             )
         )
         register_extension(demo.add_voting)
+        todos.register(notify.pending_votes)  # the home page's 待投票 card
         try:  # the notices app (公示) may not be installed yet
             from gonghui.notices.signals import notice_finalized
         except ImportError:

@@ -34,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -50,7 +51,7 @@ from gonghui.core.facts import percent
 from gonghui.core.models import Org, User
 from gonghui.members.models import Member
 
-from . import counting, rules, sealing
+from . import counting, notify, rules, sealing
 from .enums import (
     DEFAULT_DIMENSIONS,
     POLL_TRANSITIONS,
@@ -245,6 +246,7 @@ def poll_set_state(*, actor: User | None, poll: Poll, to: str) -> Poll:
         _check_can_open(poll)
         poll.opened_at = now
         fields.append("opened_at")
+        transaction.on_commit(partial(notify.poll_opened, poll.pk))  # voters are told (in-app)
     elif to == PollState.CLOSED:
         poll.closed_at = now
         poll.ballots_at_close = ballots_counted(poll)
@@ -849,14 +851,18 @@ def award_publish_notice(*, actor: User | None, poll: Poll, days: int = 5) -> An
     _require_released(poll)
     if poll.notice_id is not None:
         raise DomainError(_("该评优结果已经公示。"))
-    winners = [row.name for row in poll_tally(poll).counted.elected]  # type: ignore[union-attr]
+    elected = poll_tally(poll).counted.elected  # type: ignore[union-attr]
+    winners = [row.name for row in elected]
+    option_ids = [int(row.key[1:]) for row in elected if row.key.startswith("o")]
+    chosen = poll.options.filter(pk__in=option_ids, member__isnull=False).select_related("member__org")
+    people = [o.member for o in chosen if o.member is not None]  # told when the notice is published
     if not winners:
         raise DomainError(_("没有当选人选，无需公示。"))
     body = _("经推荐、资格审查和投票，拟评选以下同志为“%(award)s”(%(level)s)：%(names)s。公示期间如有异议，请向工会反映。") % {
         "award": poll.award_name, "level": poll.get_award_level_display(), "names": "、".join(winners),
     }  # fmt: skip
     notice = notice_create(actor=actor, org=poll.org, kind="award", body=body, subject=poll, days=days,
-                           title=_("关于“%(award)s”评选结果的公示") % {"award": poll.award_name})  # fmt: skip
+                           people=people, title=_("关于“%(award)s”评选结果的公示") % {"award": poll.award_name})  # fmt: skip
     notice = notice_publish(actor=actor, notice=notice)
     poll.notice_id = notice.pk
     poll.save(update_fields=["notice_id"])

@@ -19,12 +19,13 @@ from .base import AuthedRequest, current_scope
 def home(request: AuthedRequest) -> HttpResponse:
     scope = current_scope(request)
     context: dict = {"scope": scope, "notifications": queries.my_notifications(request.user)[:5]}
+    # Every home page shows the to-dos apps register (a member's 待投票 among them).
+    context["todos"] = todos_for(request.user, scope)
     if scope is None:
         return render(request, "core/home_member.html", context)
     # The scope comes from the user's own role rows, so this lookup is inside their scope.
     org = get_object_or_404(Org, pk=scope.org_id)
     context["org"] = org
-    context["todos"] = todos_for(request.user, scope)
     context["headlines"] = headlines(org, Period.calendar_year(timezone.localdate().year))
     if scope.role == Role.SUPERIOR_ADMIN:
         context["children"] = queries.child_overview(org)
