@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from gonghui.care import queries as care_queries
-from gonghui.care.enums import CampaignState, LedgerKind, Occasion, VisitState
+from gonghui.care.enums import CampaignKind, CampaignState, LedgerKind, Occasion, VisitState
 from gonghui.care.models import DonationCampaign, HealthCampaign, Visit
 from gonghui.congress.documents import SHORT_KIND
 from gonghui.congress.enums import SessionStatus
@@ -88,41 +88,64 @@ def default_guiding_ideas(org: Org, year: int) -> str:
 
 # --- 工作目标: targets carried from the figures ---------------------------------------------------
 
-# (fact key, section, wording, the target for a current value)
+# (fact key, section, the measure, the target for a current value). A target below 100% reads
+# "达到95%以上"; 100% is the most there is: "达到100%", never "100%以上".
 TARGETS: list[tuple[str, str, str, Any]] = [
-    ("congress.answer_rate", PlanSection.DEMOCRACY, N_("提案答复率达到%(target)s%%"), lambda v: 100),
-    ("congress.on_time_rate", PlanSection.DEMOCRACY, N_("提案按期答复率达到%(target)s%%"), lambda v: 100),
-    ("congress.satisfaction_rate", PlanSection.DEMOCRACY, N_("提案办理满意率达到%(target)s%%以上"),
-     lambda v: 95 if v < 95 else 100),
-    ("voting.turnout", PlanSection.ELECTIONS, N_("选举和评议参投率达到%(target)s%%以上"),
-     lambda v: 95 if v < 95 else 100),
-    ("care.donation.rate", PlanSection.CARE, N_("捐款活动参与率达到%(target)s%%以上"),
-     lambda v: 90 if v < 90 else 100),
-    ("care.health.checkup.rate", PlanSection.CARE, N_("职工体检受检率达到%(target)s%%"),
-     lambda v: 100),
-    ("members.join_rate", PlanSection.MEMBERS, N_("职工入会率达到%(target)s%%以上"),
-     lambda v: 95 if v < 95 else 100),
+    ("congress.answer_rate", PlanSection.DEMOCRACY, N_("提案答复率"), lambda v: 100),
+    ("congress.on_time_rate", PlanSection.DEMOCRACY, N_("提案按期答复率"), lambda v: 100),
+    ("congress.satisfaction_rate", PlanSection.DEMOCRACY, N_("提案办理满意率"), lambda v: 95 if v < 95 else 100),
+    ("voting.turnout", PlanSection.ELECTIONS, N_("选举和评议参投率"), lambda v: 95 if v < 95 else 100),
+    ("care.donation.rate", PlanSection.CARE, N_("捐款活动参与率"), lambda v: 90 if v < 90 else 100),
+    ("care.health.checkup.rate", PlanSection.CARE, N_("职工体检受检率"), lambda v: 100),
+    ("members.join_rate", PlanSection.MEMBERS, N_("职工入会率"), lambda v: 95 if v < 95 else 100),
 ]  # fmt: skip
+
+
+def target_text(measure: str, target: int) -> str:
+    if target < 100:
+        return _("%(measure)s达到%(target)s%%以上") % {"measure": measure, "target": target}
+    return _("%(measure)s达到%(target)s%%") % {"measure": measure, "target": target}
 
 
 def targets(facts: dict[str, dict[str, Any]]) -> list[DraftItem]:
     found: list[DraftItem] = []
-    for key, section, wording, rule in TARGETS:
+    for key, section, measure, rule in TARGETS:
         fact = facts.get(key)
         if fact is None or fact.get("value") is None:
             continue
         value = float(fact["value"])
         target = rule(value)
-        found.append(DraftItem(section, _(wording) % {"target": target}, key,
+        found.append(DraftItem(section, target_text(_(measure), target), key,
                                drafting.fmt_percent(value), str(target), "%"))  # fmt: skip
     files = facts.get("care.files.open")
     if files is not None and files.get("value"):
         overdue = (facts.get("care.files.overdue") or {}).get("value") or 0
         found.append(DraftItem(
-            PlanSection.CARE, _("困难职工档案按期复核率达到100%"), "care.files.overdue",
+            PlanSection.CARE, target_text(_("困难职工档案按期复核率"), 100), "care.files.overdue",
             _("逾期%(n)s份") % {"n": drafting.fmt_int(overdue)}, "100", "%",
         ))  # fmt: skip
     return found
+
+
+RATE = re.compile(r"[\u4e00-\u9fff]{2}率")
+SETS_A_TARGET = re.compile(r"达到\d+(\.\d+)?%")
+
+
+def _rates(text: str) -> set[str]:
+    """The rates a text names, by their last word: 提案按期答复率 and 答复率 are both 答复率."""
+    return set(RATE.findall(text))
+
+
+def without_set_targets(task: str, goals: list[DraftItem]) -> str:
+    """`task` without the clauses that set a target for a figure the goals already set (the
+    summary's "满意率达到90%以上" beside the goal "满意率达到95%以上" would be two targets)."""
+    covered = set().union(*(_rates(goal.text) for goal in goals)) if goals else set()
+    kept = [
+        clause
+        for clause in task.split("，")
+        if not (SETS_A_TARGET.search(clause) and _rates(clause) and _rates(clause) <= covered)
+    ]
+    return "，".join(kept)
 
 
 # --- 主要任务: the summary's list, sorted into sections -----------------------------------------
@@ -190,10 +213,12 @@ def calendar(org: Org, start: dt.date, end: dt.date) -> list[DraftMonth]:
             "term": ordinal(term.number), "kind": SHORT_KIND.get(term.kind, _("教代会")),
             "n": ordinal(last[session.term_id] + offset[session.term_id]),
         }, f"congress.session:{session.pk}"))  # fmt: skip
+    # Elections (换届, 补选) follow the committee's term, not the year: next year's plan does not
+    # repeat them. Evaluations and awards come round every year.
     polls = Poll.objects.filter(
         org=org, state__in=[PollState.CLOSED, PollState.RELEASED],
         closed_at__date__gte=start, closed_at__date__lte=end,
-    ).order_by("closed_at", "pk")  # fmt: skip
+    ).exclude(kind=PollKind.ELECTION).order_by("closed_at", "pk")  # fmt: skip
     for poll in polls:
         assert poll.closed_at is not None
         wording = POLL_WORDS.get(poll.kind, POLL_WORDS[PollKind.SIMPLE])
@@ -219,8 +244,12 @@ def calendar(org: Org, start: dt.date, end: dt.date) -> list[DraftMonth]:
         months.append(
             DraftMonth(aid.paid_on.month, _("开展金秋助学活动，资助困难职工子女"), "care.student_aid")
         )
+    # Only the yearly 博爱一日捐 comes round again; a one-off appeal (爱心捐款 for a colleague, a
+    # disaster) is not planned for next year.
     drives = (
-        DonationCampaign.objects.filter(org=org, starts_on__gte=start, starts_on__lte=end)
+        DonationCampaign.objects.filter(
+            org=org, kind=CampaignKind.CHARITY_DAY, starts_on__gte=start, starts_on__lte=end
+        )
         .exclude(state=CampaignState.DRAFT)
         .order_by("starts_on", "pk")
     )
@@ -249,8 +278,12 @@ def draft(org: Org, year: int, *, summary: Summary | None = None) -> PlanDraft:
         period = Period.calendar_year(year)
         facts = drafting.collect_facts(org, period, subtree=False)
         fact_map = {row["key"]: row for row in drafting.fact_rows(facts)}
-    items = targets(fact_map)
-    items += [DraftItem(section_of(text), text) for text in tasks(summary, org, period, facts)]
+    goals = targets(fact_map)
+    items = list(goals)
+    for text in tasks(summary, org, period, facts):
+        task = without_set_targets(text, goals)
+        if task:
+            items.append(DraftItem(section_of(task), task))
     return PlanDraft(
         plan_title(org, year + 1),
         guiding_ideas_for(org, year + 1),
