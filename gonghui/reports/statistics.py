@@ -465,13 +465,20 @@ def workbook(result: Table, *, filled_by: str, today: dt.date) -> bytes:
     if result.units:
         items = result.unit_items
         units = book.add_worksheet(_("下级基层工会"))
-        units.set_column(0, 0, 30)
-        units.set_column(1, len(items), 14)
+        units.set_column(0, 0, 24)
+        # Narrow value columns under wrapped headers, so a county's ~20 items print legibly on
+        # one landscape A4 page width.
+        units.set_column(1, len(items), 9)
+        units.set_row(2, 48)
         _print_setup(units, header_row=2, landscape=True)
         units.write(
             0, 0, _("%(org)s %(label)s 基层工会统计汇总") % {"org": result.org.name, "label": period.label}
         )
-        units.write_row(2, 0, [_("单位名称"), *(f"{item.label}({item.unit})" for item in items)], header)
+        wrapped = book.add_format(
+            {"bold": True, "bg_color": "#1F4E78", "font_color": "#FFFFFF", "border": 1, "align": "center",
+             "valign": "vcenter", "text_wrap": True, "font_size": 9}
+        )  # fmt: skip
+        units.write_row(2, 0, [_("单位名称"), *(f"{item.label}({item.unit})" for item in items)], wrapped)
         units.freeze_panes(3, 1)
         line = 3
         for row in result.units:
