@@ -190,3 +190,33 @@ def test_a_workers_congress_resolution_is_a_zhidaihui_calling_on_all_workers(tre
 
     assert text.splitlines()[0] == "第一中学第三届第一次职代会决议（草案）"
     assert "号召全体职工" in text and "教职工" not in text
+
+
+def test_the_second_sessions_report_counts_a_proposal_submitted_through_the_pages(
+    term, proposer, cosigners, chair, client_for
+):
+    """Issue 12 §4 ("收到提案0件"): a delegate files a proposal for 第二次会议 on the pages, both
+    co-signers confirm, it is submitted; the chair's report of that session counts it."""
+    from django.urls import reverse
+
+    SessionFactory(term=term, status=SessionStatus.CLOSED, date=today() - dt.timedelta(days=300))
+    second = SessionFactory(term=term, date=today() + dt.timedelta(days=10))
+    author = client_for(proposer.user)
+    created = author.post(reverse("congress:proposal_create"), {
+        "session": second.pk, "title": "关于增设教工之家的提案", "category": ProposalCategory.TEACHING,
+        "reason": "教职工缺少活动场所。", "measures": "建议利用闲置教室改建。",
+        "cosigners": [c.pk for c in cosigners],
+    })  # fmt: skip
+    assert created.status_code == 302
+    proposal = second.proposals.get()
+    for cosigner in cosigners:
+        client_for(cosigner.user).post(reverse("congress:proposal_confirm", args=[proposal.pk]))
+    author.post(reverse("congress:proposal_submit", args=[proposal.pk]))
+    proposal.refresh_from_db()
+    assert proposal.state == ProposalState.SUBMITTED
+
+    response = client_for(chair).get(reverse("congress:session_proposal_report", args=[second.pk]))
+    text = text_of(opened(response.content))
+
+    assert "第六届第二次教代会共收到代表提案1件" in text
+    assert "收到代表提案0件" not in text
