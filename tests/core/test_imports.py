@@ -205,3 +205,13 @@ def test_a_new_kind_plugs_into_the_registry_and_gets_the_whole_pipeline(
         assert (event.actor, event.after["file"], event.after["rows"]) == (chair, "导入.xlsx", 2)
     finally:
         kinds._REGISTRY.pop("test-attendance", None)
+
+
+def test_the_untouched_template_imports_nothing_its_example_row_is_skipped(
+    tree, officer, django_capture_on_commit_callbacks
+):
+    kind = kinds.get("care-visits")
+    assert kind is not None
+    template = jobs.template_for(kind=kind, org=tree.county, actor=officer)
+    job = run_upload(django_capture_on_commit_callbacks, officer, "care-visits", tree.county, template)
+    assert job.state == ImportJob.State.FAILED and job.message == "文件中没有数据行。"

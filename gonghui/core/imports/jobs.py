@@ -228,11 +228,14 @@ def scan(job: ImportJob, *, actor: User | None, report: Any = None) -> Scan:
     kind.prepare(ctx, allowed)
     result.ctx = ctx
     items = list(positions.items())
+    example = _example_texts(kind, job.org, job.options or {})
     for number, cells in sheet.rows:
         width = len(cells)
         values = {key: cells[pos] if pos < width else None for key, pos in items}
         if all(v is None or v == "" for v in values.values()):
             continue
+        if number == sheet.header_row + 1 and all(text_of(values[k]) == example.get(k, "") for k in values):
+            continue  # the template's example row, left in place
         result.total_rows += 1
         if result.total_rows > kind.max_rows:
             sheet.close()
@@ -253,6 +256,14 @@ def scan(job: ImportJob, *, actor: User | None, report: Any = None) -> Scan:
     if not result.total_rows:
         result.fatal = _("文件中没有数据行。")
     return result
+
+
+def _example_texts(kind: ImportKind, org: Org, options: dict[str, Any]) -> dict[str, str]:
+    """The template's example row as text, by column key."""
+    texts = {c.key: text_of(c.example) for c in kind.all_columns()}
+    texts.update({UNION_KEY: org.name})
+    texts.update({k: text_of(v) for k, v in kind.example(org, options).items()})
+    return texts
 
 
 def _progress(job_id: int, done: int, total: int | None = None) -> None:
