@@ -475,9 +475,9 @@ def paper_census_record(*, actor: User | None, poll: Poll, members: Iterable[Mem
     _require_state(poll, PollState.OPEN, message=_("只有投票进行中才能登记纸质投票。"))
     members = list(members)
     voters = dict(Voter.objects.filter(poll=poll, member__in=members).values_list("member_id", "paper"))
-    strangers = [m.name for m in members if m.pk not in voters]
-    if strangers:
-        raise DomainError(_("以下人员不在选民名单中：%(names)s") % {"names": "、".join(strangers[:10])})
+    strangers = [m for m in members if m.pk not in voters]
+    if strangers:  # never a name: the caller's list may hold anyone's member
+        raise DomainError(_("有%(n)s人不在选民名单中。") % {"n": len(strangers)})
     coded = [m.name for m in members if voters[m.pk]]
     if coded:
         raise DomainError(

@@ -262,3 +262,21 @@ def test_my_polls_take_a_fixed_number_of_queries(tree, client_for, django_assert
 def test_a_member_creating_a_poll_is_refused_and_audited(client_for, member, tree):
     assert client_for(member).get(reverse("voting:poll_create")).status_code == 403
     assert AuditEvent.objects.filter(action="access.denied", actor=member, object_type="voting.poll").exists()
+
+
+def test_the_paper_census_takes_no_member_of_another_union_and_names_none(tree, chair, client_for):
+    poll = make_poll(tree.school1, voters=2, state=PollState.OPEN)
+    foreign = voter_member(tree.school2, name="外校会员乙")
+    outside = voter_member(tree.school1, name="本校非选民")  # of the union, not in the electorate
+    client = client_for(chair)
+
+    for ids in ([foreign.pk], [electorate(poll)[0].pk, foreign.pk], [outside.pk], ["999999999"]):
+        response = client.post(reverse("voting:paper_entry", args=[poll.pk]), {"form": "census", "member": ids},
+                               follow=True)  # fmt: skip
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "外校会员乙" not in page and "本校非选民" not in page
+        assert "选民名单" in page
+
+    assert not poll.participations.exists()
+    assert not AuditEvent.objects.filter(action="voting.paper_census").exists()

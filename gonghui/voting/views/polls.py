@@ -20,7 +20,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core.access import can, get_for_user, in_scope, require_roles, scopes_for
+from gonghui.core.access import can, get_for_user, in_scope, require_roles, scopes_for, visible
 from gonghui.core.drilldown import Drilldown
 from gonghui.core.enums import GRASSROOTS_KINDS
 from gonghui.core.errors import DomainError
@@ -406,6 +406,21 @@ def paper_codes(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "voting/codes.html", context)
 
 
+def _census_members(request: AuthedRequest, poll: Poll) -> list[Member]:
+    """The members ticked on the census form, resolved through the access helpers: only members
+    the user may see, and only those in this poll's electorate. Any other id (another union's
+    member, a made-up number) is refused without saying whom it names."""
+    raw = request.POST.getlist("member")
+    ids = {int(v) for v in raw if v.isdigit()}
+    electorate = Voter.objects.filter(poll=poll).values("member_id")
+    members = list(visible(Member.objects.filter(pk__in=ids).filter(pk__in=electorate), request.user))
+    if len(members) != len(ids) or len(ids) != len(raw):
+        raise DomainError(_("所选人员中有不在本次投票选民名单中的，请刷新页面后重新选择。"))
+    if not members:
+        raise DomainError(_("请选择已投纸质票的选民。"))
+    return members
+
+
 @login_required
 def paper_entry(request: AuthedRequest, pk: int) -> HttpResponse:
     """Tellers (计票人): record who voted on paper (the census) and enter counted totals."""
@@ -416,8 +431,7 @@ def paper_entry(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("form") == "census":
-                ids = [int(v) for v in request.POST.getlist("member") if v.isdigit()]
-                members = list(Member.objects.filter(pk__in=ids))
+                members = _census_members(request, poll)
                 n = services.paper_census_record(actor=request.user, poll=poll, members=members)
                 messages.success(request, _("已登记%(n)s人纸质投票。") % {"n": n})
                 return redirect("voting:paper_entry", pk=poll.pk)
