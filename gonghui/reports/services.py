@@ -54,9 +54,11 @@ def summary_generate_job(pk: int) -> None:
         raise
 
 
-@transaction.atomic
 def summary_generate(obj: Summary) -> Summary:
-    """(Re)draft: refresh generated text and figures; edited text is kept as the chair left it."""
+    """(Re)draft: refresh generated text and figures; edited text is kept as the chair left it.
+
+    The figures are read outside a transaction, so each progress step is committed and the
+    polling page's bar moves; the draft is then stored in one transaction."""
 
     def progress(percent: int) -> None:
         Summary.objects.filter(pk=obj.pk).update(progress=max(1, percent))
@@ -64,6 +66,11 @@ def summary_generate(obj: Summary) -> Summary:
     period = drafting.period_for(obj.period_kind, obj.year)
     ideas = GuidingIdeas.objects.filter(org=obj.org).values_list("text", flat=True).first()
     draft = drafting.draft(obj.org, period, subtree=obj.subtree, guiding_ideas=ideas, progress=progress)
+    return _summary_store(obj, draft)
+
+
+@transaction.atomic
+def _summary_store(obj: Summary, draft: Any) -> Summary:
     existing = {p.section: p for p in obj.paragraphs.all()}
     keep: set[int] = set()
     for order, paragraph in enumerate(draft.paragraphs):

@@ -82,3 +82,32 @@ def test_the_pdf_export_link_shows_a_busy_state_while_the_file_is_made(
     link = page[page.index(f'href="{pdf_url}"') :].split(">", 1)[0]
     assert 'data-busy-text="正在生成…"' in link
     assert "reports/busy.js" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_progress_step_is_committed_so_the_polling_page_sees_it_move(tree, chair, monkeypatch):
+    from django.db import connection
+
+    from gonghui.reports import services
+    from gonghui.reports import summary as drafting
+
+    known_year(tree.school1, chair)
+    summary = Summary.objects.create(org=tree.school1, period_kind="calendar", year=YEAR,
+                                     start=dt.date(YEAR, 1, 1), end=dt.date(YEAR, 12, 31), subtree=False,
+                                     title="进度", created_by=chair)  # fmt: skip
+    seen: list[tuple[int, bool]] = []
+    real_collect = drafting.collect_facts
+
+    def watched(org, period, *, subtree, progress=None):
+        def step(percent):
+            progress(percent)
+            seen.append((percent, connection.in_atomic_block))
+
+        return real_collect(org, period, subtree=subtree, progress=step)
+
+    monkeypatch.setattr(drafting, "collect_facts", watched)
+    services.summary_generate(Summary.objects.select_related("org").get(pk=summary.pk))
+
+    assert seen and not any(in_transaction for _percent, in_transaction in seen)
+    summary.refresh_from_db()
+    assert summary.job_state == "done" and summary.paragraphs.exists()
