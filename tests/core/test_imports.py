@@ -215,3 +215,21 @@ def test_the_untouched_template_imports_nothing_its_example_row_is_skipped(
     template = jobs.template_for(kind=kind, org=tree.county, actor=officer)
     job = run_upload(django_capture_on_commit_callbacks, officer, "care-visits", tree.county, template)
     assert job.state == ImportJob.State.FAILED and job.message == "文件中没有数据行。"
+
+
+def test_import_prune_deletes_old_uploads_of_every_kind_and_keeps_the_job(
+    tree, officer, django_capture_on_commit_callbacks, settings
+):
+    from django.core.management import call_command
+
+    MemberFactory(union=tree.school1, name="王困难")
+    content = xlsx(HEADERS, [["第一中学工会", "王困难", "困难帮扶", 100, day(), "病"]])
+    job = run_upload(django_capture_on_commit_callbacks, officer, "care-payouts", tree.county, content)
+    upload = settings.MEDIA_ROOT / job.file_path
+    assert upload.exists()
+    call_command("import-prune", days=7)
+    assert upload.exists()  # a fresh upload stays
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    call_command("import-prune", days=7)
+    job.refresh_from_db()
+    assert not upload.exists() and job.file_path == "" and job.state == ImportJob.State.PREVIEW
