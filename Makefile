@@ -12,7 +12,7 @@ ADDR   ?= 127.0.0.1:8000
 .PHONY: help setup run test test-deps pytest test-pg lint bench lock clean distclean
 
 help:
-	@echo "make run       set up, migrate, load demo data, serve on http://$(ADDR)"
+	@echo "make run       set up, migrate, load demo data, serve on http://$(ADDR) (DEBUG=1 for debug pages)"
 	@echo "make test      lint, then the whole test suite (incl. Playwright e2e) on SQLite"
 	@echo "make test-pg   the whole test suite on PostgreSQL (DATABASE_URL or a throwaway cluster)"
 	@echo "make pytest    the test suite only, no lint (ARGS='tests/core -x' to narrow it)"
@@ -26,11 +26,13 @@ help:
 setup:
 	@bash scripts/setup.sh
 
+# DEBUG stays off (the Chinese error pages; static files through WhiteNoise) unless DEBUG=1 is
+# given; the demo speaks plain HTTP, so its cookies cannot be Secure-only unless SECURE_COOKIES=1.
 run: setup
 	mkdir -p $(VAR)
 	$(PYTHON) manage.py migrate --noinput
 	$(PYTHON) manage.py demo --if-empty
-	$(PYTHON) manage.py runserver $(ADDR)
+	SECURE_COOKIES=$${SECURE_COOKIES:-0} $(PYTHON) manage.py runserver $(ADDR)
 
 # Chromium and CJK fonts from Debian (installed only when running as root).
 test-deps:

@@ -1,10 +1,12 @@
 """Gonghui settings: one file, driven by environment variables.
 
-Defaults give the zero-setup demo (SQLite in ./var). Production and CI set DATABASE_URL,
-SECRET_KEY, GONGHUI_FIELD_KEY and DEBUG=0.
+Defaults give the zero-setup demo (SQLite in ./var), with DEBUG off so users meet the Chinese
+error pages; DEBUG=1 turns on Django's debug pages for development. Production sets
+DATABASE_URL, SECRET_KEY and GONGHUI_FIELD_KEY.
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -25,7 +27,8 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: with DEBUG on, a member meets Django's English pages (a 404 lists every URL).
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
@@ -54,6 +57,8 @@ if GONGHUI_ADMIN:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (ours and the npm assets below) are served with DEBUG off too.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,6 +126,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# An expired or missing CSRF token gets the Chinese page, not Django's English one.
+CSRF_FAILURE_VIEW = "gonghui.core.views.errors.csrf_failure"
 
 GONGHUI_LOCKOUT_ATTEMPTS = env_int("GONGHUI_LOCKOUT_ATTEMPTS", 5)
 GONGHUI_LOCKOUT_SECONDS = env_int("GONGHUI_LOCKOUT_SECONDS", 15 * 60)
@@ -150,6 +157,12 @@ STATICFILES_DIRS = [
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
 STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
+# WhiteNoise serves them through the staticfiles finders (app static/ and node_modules above), so
+# the demo needs no collectstatic step; files are re-read on change only with DEBUG on.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+# Without collectstatic, STATIC_ROOT does not exist; the finders serve everything, so that is fine.
+warnings.filterwarnings("ignore", message=r"No directory at: .*staticfiles", category=UserWarning)
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 

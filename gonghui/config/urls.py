@@ -16,5 +16,7 @@ if settings.GONGHUI_ADMIN:
 
     urlpatterns.append(path("django-admin/", admin.site.urls))
 
+handler400 = "gonghui.core.views.errors.bad_request"
 handler403 = "gonghui.core.views.errors.permission_denied"
 handler404 = "gonghui.core.views.errors.not_found"
+handler500 = "gonghui.core.views.errors.server_error"
