@@ -32,6 +32,7 @@ from gonghui.members.models import Member
 from gonghui.members.queries import members_in
 
 from . import rules
+from .dates import not_future, paid_by_today
 from .enums import (
     CAMPAIGN_TRANSITIONS,
     CampaignKind,
@@ -198,7 +199,7 @@ def donation_add(
     was_asked = member is not None and campaign.asked.filter(pk=member.pk).exists()
     donation = Donation(
         campaign=campaign, member=member, donor_name=(member.name if member else donor_name.strip())[:60],
-        was_asked=was_asked, amount=amount, donated_on=donated_on, entered_by=actor,
+        was_asked=was_asked, amount=amount, donated_on=not_future(donated_on, _("捐款日期")), entered_by=actor,
     )  # fmt: skip
     try:
         with transaction.atomic():
@@ -343,7 +344,8 @@ def health_campaign_create(
     if amount:
         ledger_record(
             actor=actor, org=org, kind=LedgerKind.HEALTH, category=SpendingCategory.HEALTH, amount=amount,
-            method=method, paid_on=paid_on or starts_on, payee_name=campaign.provider, source=campaign,
+            method=method, paid_on=paid_on or paid_by_today(starts_on), payee_name=campaign.provider,
+            source=campaign,
             note=f"{campaign.title}（{len(ids)}人）"[:200],
         )  # fmt: skip
     return campaign
@@ -356,6 +358,7 @@ def health_attend(
     """Mark many eligible members as attended at once; members already marked are skipped, so
     a repeated request changes nothing. Returns the number newly marked."""
     _require(actor, campaign.org, _("您无权登记参检情况。"))
+    not_future(attended_on, _("参检日期"))
     wanted = {int(pk) for pk in member_ids}
     eligible = set(campaign.eligible.filter(pk__in=wanted).values_list("pk", flat=True))
     if wanted - eligible:
@@ -410,7 +413,8 @@ def trip_create(
           after={"participants": len(people), "cost": str(cost)})  # fmt: skip
     ledger_record(
         actor=actor, org=org, kind=LedgerKind.RECUPERATION, category=SpendingCategory.RECUPERATION,
-        amount=cost, method=method, paid_on=paid_on or starts_on, payee_name=trip.provider, source=trip,
+        amount=cost, method=method, paid_on=paid_on or paid_by_today(starts_on), payee_name=trip.provider,
+        source=trip,
         note=f"{trip.title}（{len(people)}人）"[:200],
     )  # fmt: skip
     return trip

@@ -30,6 +30,7 @@ from gonghui.members import services as member_services
 from gonghui.members.models import Member
 
 from . import approvals, rules
+from .dates import not_future
 from .enums import (
     APPLICATION_CATEGORY,
     APPLICATION_TRANSITIONS,
@@ -117,6 +118,7 @@ def ledger_record(
         raise DomainError(_("类别或支出科目无效。"))
     if method not in PaymentMethod.values:
         raise DomainError(_("请选择发放方式。"))
+    not_future(paid_on, _("发放日期"))
     entry = LedgerEntry(
         org=org,
         attributed_org=_attributed_org(org, member),
@@ -264,7 +266,7 @@ def hardship_file_open(
     _require(actor, rules.FILE_CHANGE, union, _("您无权为该会员建立困难职工档案。"))
     if HardshipFile.objects.filter(member=member, state=FileState.OPEN).exists():
         raise DomainError(_("该会员已有在档的困难职工档案。"))
-    opened_on = opened_on or timezone.localdate()
+    opened_on = not_future(opened_on or timezone.localdate(), _("建档日期"))
     unknown = set(data) - set(FILE_FIELDS)
     if unknown:
         raise TypeError(f"unknown hardship file fields: {sorted(unknown)}")

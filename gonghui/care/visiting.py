@@ -36,6 +36,7 @@ from gonghui.members.enums import CURRENT_STATUSES
 from gonghui.members.models import Member
 
 from . import approvals, rules
+from .dates import not_future
 from .enums import OCCASION_CATEGORY, VISIT_TRANSITIONS, LedgerKind, LifeEventKind, Occasion, VisitState
 from .models import (
     ZERO,
@@ -298,6 +299,8 @@ def visit_record(
         raise DomainError(_("该慰问已经发放登记，不能重复发放。"))
     if visit.state != VisitState.APPROVED:
         raise DomainError(_("慰问尚未批准，不能发放。"))
+    # A visit recorded as made has happened: its day (which the figures count) is not ahead.
+    not_future(visit.visited_on, _("慰问日期"))
     paid_on = paid_on or timezone.localdate()
     category = OCCASION_CATEGORY[visit.occasion]
     note = str(Occasion(visit.occasion).label)
@@ -364,7 +367,7 @@ def life_event_report(
         raise DomainError(_("请选择事由。"))
     report = LifeEventReport(
         org=member_services.union_of(member.org), member=member, kind=kind,
-        event_on=event_on or timezone.localdate(), place=place.strip()[:100], note=note.strip()[:200],
+        event_on=not_future(event_on or timezone.localdate(), _("日期")), place=place.strip()[:100], note=note.strip()[:200],
         reported_by=actor,
     )  # fmt: skip
     report.save()

@@ -57,9 +57,9 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
     unions_held = sessions.values("org").distinct().count()
     proposals = Proposal.objects.filter(session__in=in_period.values("pk"))
     c = proposal_counts(proposals)
+    # By the day each was put forward (set by the user), not when it was entered.
     suggestions = _in(Suggestion.objects.all(), org, subtree).filter(
-        submitted_at__gte=day_start(period.start),
-        submitted_at__lt=day_start(period.end + dt.timedelta(days=1)),
+        submitted_on__gte=period.start, submitted_on__lte=period.end
     )
     s = suggestions.aggregate(total=Count("pk"), adopted=Count("pk", filter=Q(state__in=ADOPTED_STATES)))
     sessions_url = drilldown.url("congress:sessions", org, period, subtree=subtree, held=1)

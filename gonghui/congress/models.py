@@ -470,6 +470,9 @@ class Suggestion(models.Model):
     )
     reward = models.CharField(_("奖励"), max_length=200, blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
+    # The day it was put forward, which the figures count (a suggestion of last year entered in
+    # October is last year's): set by the user, today by default, never in the future.
+    submitted_on = models.DateField(_("提出日期"), default=timezone.localdate)
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     access: ClassVar[AccessPolicy] = AccessPolicy(
@@ -484,7 +487,10 @@ class Suggestion(models.Model):
         verbose_name = _("合理化建议")
         verbose_name_plural = _("合理化建议")
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["org", "submitted_at"], name="congress_sugg_org_at_idx")]
+        indexes = [
+            models.Index(fields=["org", "submitted_at"], name="congress_sugg_org_at_idx"),
+            models.Index(fields=["org", "submitted_on"], name="congress_sugg_org_on_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -812,17 +812,24 @@ def suggestion_submit(
     body: str,
     anonymous: bool = False,
     campaign: SuggestionCampaign | None = None,
+    submitted_on: dt.date | None = None,
 ) -> Suggestion:
-    """Anyone with a role in the union (or in one of its union groups) submits, named or anonymous."""
+    """Anyone with a role in the union (or in one of its union groups) submits, named or anonymous.
+    `submitted_on` is the day it was put forward (today by default; one entered late keeps its
+    own day, and so its statistical year), never in the future."""
     if actor is None or not member_unions(actor).filter(pk=org.pk).exists():
         raise DomainError(_("只有本工会的会员可以向本工会提出合理化建议。"))
+    day = submitted_on or timezone.localdate()
+    if day > timezone.localdate():
+        raise DomainError(_("提出日期不能晚于今天。"))
     if campaign is not None and campaign.org_id != org.pk:
         raise DomainError(_("该征集活动不属于本工会。"))
-    if campaign is not None and not (campaign.start <= timezone.localdate() <= campaign.end):
+    if campaign is not None and not (campaign.start <= day <= campaign.end):
         raise DomainError(_("该征集活动不在进行中。"))
     suggestion = Suggestion(
-        org=org, campaign=campaign, submitter=actor, anonymous=anonymous, title=title, body=body
-    )
+        org=org, campaign=campaign, submitter=actor, anonymous=anonymous, title=title, body=body,
+        submitted_on=day,
+    )  # fmt: skip
     suggestion.full_clean(exclude=["submitter"])
     suggestion.save()
     audit(action="congress.suggestion_submit", actor=None if anonymous else actor, org=org, obj=suggestion)

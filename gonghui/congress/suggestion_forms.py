@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import BootstrapMixin
@@ -51,6 +52,13 @@ class SuggestionForm(BootstrapMixin, forms.Form):
     anonymous = forms.BooleanField(
         label=_("匿名"), required=False, help_text=_("勾选后，审查人看不到您的姓名；您本人仍可查看。")
     )
+    submitted_on = forms.DateField(
+        label=_("提出日期"),
+        widget=DATE,
+        required=False,
+        help_text=_("补录以前提出的建议时，填写当时的日期；统计按此日期计入年度。留空为今天。"),
+        error_messages={"invalid": _("请填写有效的日期。")},
+    )
 
     def __init__(
         self, *args: Any, unions: QuerySet[Org], campaigns: QuerySet[SuggestionCampaign], **kwargs: Any
@@ -58,9 +66,17 @@ class SuggestionForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["union"].queryset = unions  # type: ignore[attr-defined]
         self.fields["campaign"].queryset = campaigns  # type: ignore[attr-defined]
+        self.fields["submitted_on"].initial = timezone.localdate()
+        self.fields["submitted_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         if len(unions) == 1:
             self.fields["union"].initial = unions[0].pk
             self.fields["union"].widget = forms.HiddenInput()
+
+    def clean_submitted_on(self) -> Any:
+        day = self.cleaned_data["submitted_on"] or timezone.localdate()
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("提出日期不能晚于今天。"))
+        return day
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

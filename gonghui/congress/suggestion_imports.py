@@ -119,7 +119,8 @@ class SuggestionImport(ImportKind):
             rows.append(Suggestion(
                 org=item.union, title=item.title, body=item.body, anonymous=False, state=item.state,
                 review_note=item.review_note, benefit=item.benefit, benefit_amount=item.benefit_amount,
-                reward=item.reward, submitted_at=moment, reviewed_at=moment if item.state in DECIDED else None,
+                reward=item.reward, submitted_at=moment, submitted_on=item.submitted_on,
+                reviewed_at=moment if item.state in DECIDED else None,
             ))  # fmt: skip
         Suggestion.objects.bulk_create(rows, batch_size=1000)
         return len(rows)

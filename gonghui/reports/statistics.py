@@ -184,12 +184,6 @@ def _grouped(queryset: QuerySet[Any], path_field: str, **values: Any) -> dict[st
     return {key: [(row[path_field], row[key]) for row in rows] for key in values}
 
 
-def _day_start(day: dt.date) -> dt.datetime:
-    from gonghui.congress.facts import day_start
-
-    return day_start(day)
-
-
 def _members(org: Org, period: Period) -> dict[str, Rows]:
     from gonghui.members.enums import Employment, MemberStatus
     from gonghui.members.models import Member
@@ -231,9 +225,7 @@ def _congress(org: Org, period: Period) -> dict[str, Rows]:
         },
     )  # fmt: skip
     suggestions = Suggestion.objects.filter(
-        org__path__under=org.path,
-        submitted_at__gte=_day_start(period.start),
-        submitted_at__lt=_day_start(period.end + dt.timedelta(days=1)),
+        org__path__under=org.path, submitted_on__gte=period.start, submitted_on__lte=period.end
     )
     rows |= _grouped(
         suggestions, "org__path",

@@ -63,7 +63,10 @@ def union_records(org, officer):
         (day_start(NEXT_DAY), SuggestionState.ADOPTED),
     ):
         suggestion = SuggestionFactory(org=org, state=state, reviewer=officer)
-        Suggestion.objects.filter(pk=suggestion.pk).update(submitted_at=when)
+        # The figures count the day put forward (submitted_on), here the day of `when`.
+        Suggestion.objects.filter(pk=suggestion.pk).update(
+            submitted_at=when, submitted_on=timezone.localdate(when)
+        )
         made.setdefault("suggestions", []).append(suggestion)
     return made
 

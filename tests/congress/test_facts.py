@@ -129,7 +129,8 @@ def school1(tree, chair) -> Union:
     SuggestionFactory(org=tree.school1, anonymous=True)
     old = SuggestionFactory(org=tree.school1, state=SuggestionState.ADOPTED, reviewer=chair)
     Suggestion.objects.filter(pk=old.pk).update(
-        submitted_at=timezone.make_aware(dt.datetime(THIS_YEAR.start.year - 1, 12, 31, 12))
+        submitted_at=timezone.make_aware(dt.datetime(THIS_YEAR.start.year - 1, 12, 31, 12)),
+        submitted_on=dt.date(THIS_YEAR.start.year - 1, 12, 31),
     )
     return union
 

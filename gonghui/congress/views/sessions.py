@@ -6,7 +6,6 @@ Thin, like every view here: objects come through core.access, writes through con
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +33,7 @@ from gonghui.members.queries import members_in
 
 from .. import documents, services
 from ..enums import ADOPTED_STATES, REGISTERED_STATES, ItemResult, ProposalState, SessionStatus, VoteChoice
-from ..facts import day_start, year_facts
+from ..facts import year_facts
 from ..models import (
     CONGRESS_CHANGE_ROLES,
     CONGRESS_VIEW_ROLES,
@@ -175,9 +174,9 @@ def _union_rows(org: Org, period: Period) -> list[UnionRow]:
     suggestions = (
         Suggestion.objects.filter(
             org__path__under=org.path,
-            # A range on the timestamp (an index range), not __date (computed per row).
-            submitted_at__gte=day_start(period.start),
-            submitted_at__lt=day_start(period.end + dt.timedelta(days=1)),
+            # By the day put forward, as congress.facts counts them.
+            submitted_on__gte=period.start,
+            submitted_on__lte=period.end,
         )
         .values("org__path")
         .annotate(n=Count("pk"), adopted=Count("pk", filter=Q(state__in=ADOPTED_STATES)))

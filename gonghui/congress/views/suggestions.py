@@ -128,7 +128,7 @@ def suggestion_list(request: AuthedRequest) -> HttpResponse:
     drill = Drilldown.from_request(request)  # the guard registered for this page applies
     # The figures card follows the drill-down too: the union and period a figure was computed for.
     suggestions: QuerySet[Suggestion] = drill.narrow(
-        visible(Suggestion.objects.all(), user), date_field="submitted_at", is_datetime=True
+        visible(Suggestion.objects.all(), user), date_field="submitted_on"
     )
     campaigns = visible(SuggestionCampaign.objects.select_related("org"), user).order_by("-start", "pk")
     form = SuggestionFilterForm(request.GET or None, campaigns=campaigns)
@@ -142,7 +142,7 @@ def suggestion_list(request: AuthedRequest) -> HttpResponse:
         rows_qs = rows_qs.filter(state__in=ADOPTED_STATES)
     number = _page_number(request)
     start = (number - 1) * PAGE_SIZE
-    rows = list(rows_qs.order_by("-submitted_at", "-id")[start : start + PAGE_SIZE + 1])
+    rows = list(rows_qs.order_by("-submitted_on", "-submitted_at", "-id")[start : start + PAGE_SIZE + 1])
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     for row in rows:
@@ -179,7 +179,7 @@ def suggestion_create(request: AuthedRequest) -> HttpResponse:
         try:
             suggestion = services.suggestion_submit(
                 actor=request.user, org=data["union"], title=data["title"], body=data["body"],
-                anonymous=data["anonymous"], campaign=data["campaign"],
+                anonymous=data["anonymous"], campaign=data["campaign"], submitted_on=data["submitted_on"],
             )  # fmt: skip
         except DomainError as error:
             form.add_error(None, str(error))
