@@ -111,3 +111,9 @@ def test_each_progress_step_is_committed_so_the_polling_page_sees_it_move(tree, 
     assert seen and not any(in_transaction for _percent, in_transaction in seen)
     summary.refresh_from_db()
     assert summary.job_state == "done" and summary.paragraphs.exists()
+
+
+def test_the_summary_form_starts_on_the_union_the_user_works_in(tree, chair, client_for):
+    page = client_for(chair).get(reverse("reports:summary_list")).content.decode()
+
+    assert f'<option value="{tree.school1.pk}" selected>' in page

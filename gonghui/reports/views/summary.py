@@ -35,7 +35,11 @@ def _orgs(user: Any) -> Any:
 
 @login_required
 def summary_list(request: AuthedRequest) -> HttpResponse:
-    form = SummaryCreateForm(request.POST or None, orgs=_orgs(request.user))
+    orgs = _orgs(request.user)
+    # The union the user is working in (header switcher) is chosen already: one click generates.
+    scope = request.current_scope.get()
+    initial = {"org": scope.org_id} if scope and orgs.filter(pk=scope.org_id).exists() else {}
+    form = SummaryCreateForm(request.POST or None, orgs=orgs, initial=initial)
     if request.method == "POST" and form.is_valid():
         obj = services.summary_create(
             actor=request.user,
