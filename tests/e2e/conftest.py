@@ -44,11 +44,24 @@ CHROMIUM_ARGS = [
 expect.set_options(timeout=10_000)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: a long browser walk run in the SQLite suite only (not again on PostgreSQL)"
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark every test under tests/e2e with `e2e` (so `-m "not e2e"` skips the browser)."""
+    """Mark every test under tests/e2e with `e2e` (so `-m "not e2e"` skips the browser); on
+    PostgreSQL (scripts/test-pg.sh) leave out the `sqlite_only` walks, which the SQLite suite ran
+    on the same pages (they check the browser's view of the pages, not the database)."""
     for item in items:
         if E2E_DIR in Path(item.path).parents:
             item.add_marker(pytest.mark.e2e)
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres", "pgsql")):
+        left_out = [item for item in items if item.get_closest_marker("sqlite_only")]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if not item.get_closest_marker("sqlite_only")]
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
