@@ -188,6 +188,20 @@ POLL_WORDS: dict[str, str] = {
 }
 
 
+# A poll's title often already says what it is ("中层干部民主测评"): then it is not said twice.
+POLL_ENDINGS: dict[str, tuple[str, ...]] = {
+    PollKind.EVALUATION: ("测评", "评议"),
+    PollKind.ELECTION: ("选举",),
+    PollKind.SIMPLE: ("投票", "表决"),
+}
+
+
+def poll_line(kind: str, title: str) -> str:
+    if title.endswith(POLL_ENDINGS.get(kind, ())):
+        return _("组织开展“%(title)s”") % {"title": title}
+    return _(POLL_WORDS.get(kind, POLL_WORDS[PollKind.SIMPLE])) % {"title": title}
+
+
 def _next_year_title(title: str, year: int) -> str:
     return title.replace(str(year), str(year + 1))
 
@@ -221,9 +235,8 @@ def calendar(org: Org, start: dt.date, end: dt.date) -> list[DraftMonth]:
     ).exclude(kind=PollKind.ELECTION).order_by("closed_at", "pk")  # fmt: skip
     for poll in polls:
         assert poll.closed_at is not None
-        wording = POLL_WORDS.get(poll.kind, POLL_WORDS[PollKind.SIMPLE])
-        months.append(DraftMonth(poll.closed_at.month, _(wording) % {
-            "title": _next_year_title(poll.title, year)}, f"voting.{poll.kind}:{poll.pk}"))  # fmt: skip
+        line = poll_line(poll.kind, _next_year_title(poll.title, year))
+        months.append(DraftMonth(poll.closed_at.month, line, f"voting.{poll.kind}:{poll.pk}"))
     visits = Visit.objects.filter(
         org=org, occasion__in=list(FESTIVALS), visited_on__gte=start, visited_on__lte=end,
         state__in=[VisitState.APPROVED, VisitState.RECORDED],

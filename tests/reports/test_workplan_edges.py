@@ -37,10 +37,10 @@ def _drive(union, kind, title, month):
                                     state=CampaignState.CLOSED)  # fmt: skip
 
 
-def _closed_poll(union, kind, title, **extra):
+def _closed_poll(union, kind, title, *, votes=True, **extra):
     poll = make_poll(union, kind=kind, title=title, options=["张三", "李四"], voters=2, state=PollState.OPEN,
                      **extra)  # fmt: skip
-    for voter in electorate(poll):
+    for voter in electorate(poll) if votes else []:
         voting.ballot_cast(poll=poll, member=voter, choices={"selected": [option_ids(poll)["张三"]]})
     voting.poll_set_state(actor=None, poll=poll, to=PollState.CLOSED)
     return poll
@@ -98,3 +98,13 @@ def test_each_figure_has_one_target_in_the_plan(tree, chair):
         targets_of.setdefault(measure, set()).add(value)
     assert targets_of and all(len(values) == 1 for values in targets_of.values()), targets_of
     assert "100%以上" not in text
+
+
+def test_a_poll_whose_title_says_what_it_is_is_not_named_twice(tree, chair):
+    known_year(tree.school1, chair, day=dt.date(YEAR, 1, 15))
+    _closed_poll(tree.school1, PollKind.EVALUATION, "中层干部民主测评", votes=False)
+
+    text = _text(services.workplan_generate(actor=chair, org=tree.school1, year=YEAR))
+
+    assert "组织开展“中层干部民主测评”" in text and "民主测评”民主测评" not in text
+    assert workplan.poll_line(PollKind.EVALUATION, "班子述职") == "组织“班子述职”民主测评"
