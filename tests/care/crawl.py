@@ -167,4 +167,6 @@ FOREIGN_OBJECTS.update({
         "visit_detail", "visit_approve", "visit_record", "visit_cancel", "visit_photo_add",
     )},
     "care:visit_photo": _school2_visit_photo,
+    # The visit form's member picker: a member of another union is not found (404).
+    "care:visit_member_pick": lambda tree, p: _school2_member(tree).pk,
 })  # fmt: skip

@@ -144,7 +144,8 @@ def visit_create(request: AuthedRequest) -> HttpResponse:
             "occasion": occasion if occasion in Occasion.values else "",
             "members": [pk for pk in request.GET.getlist("member") if pk.isdigit()]
             + [str(member) for member, _kind in reports],
-            "org": request.GET.get("org") or None,
+            # One union to record for: chosen already (the picker searches in it).
+            "org": request.GET.get("org") or (few[0].pk if len(few := list(unions[:2])) == 1 else None),
             "reports": ",".join(pk for pk in request.GET.getlist("report") if pk.isdigit()),
         }
         form = VisitForm(initial=initial, unions=unions, members=members)
