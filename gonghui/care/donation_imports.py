@@ -64,7 +64,7 @@ class DonationImport(ImportKind):
     notes = ("5. 每名会员在一次捐款活动中只登记一次；已登记过的会员会被指出。",)
     preview_headers = ("姓名", "金额(元)", "捐款日期")
 
-    def may_import(self, user: Any, org: Org) -> bool:
+    def may_import(self, user: Any, org: Org | str) -> bool:
         return rules.may(user, rules.CAMPAIGN_CHANGE, org)
 
     def org_of(self, options: dict[str, Any]) -> Org | None:

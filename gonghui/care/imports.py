@@ -155,7 +155,7 @@ class PayoutImport(ImportKind):
     )
     preview_headers = ("工会", "姓名", "类别", "金额(元)", "发放日期", "发放方式")
 
-    def may_import(self, user: Any, org: Org) -> bool:
+    def may_import(self, user: Any, org: Org | str) -> bool:
         return rules.may(user, IMPORT_HISTORY, org)
 
     def list_url(self, job: ImportJob) -> str:
@@ -288,7 +288,7 @@ class VisitImport(ImportKind):
     )
     preview_headers = ("工会", "姓名", "慰问事由", "慰问日期", "慰问金(元)", "慰问品")
 
-    def may_import(self, user: Any, org: Org) -> bool:
+    def may_import(self, user: Any, org: Org | str) -> bool:
         return rules.may(user, IMPORT_HISTORY, org)
 
     def list_url(self, job: ImportJob) -> str:

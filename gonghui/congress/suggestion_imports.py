@@ -71,7 +71,7 @@ class SuggestionImport(ImportKind):
     notes = ("5. 导入的是已提出的建议及其办理结果（审查、实施、奖励），按“提出日期”计入统计年度。",)
     preview_headers = ("工会", "标题", "提出日期", "办理状态")
 
-    def may_import(self, user: Any, org: Org) -> bool:
+    def may_import(self, user: Any, org: Org | str) -> bool:
         return in_scope(user, org, SUGGESTION_REVIEW_ROLES)
 
     def accepts_union(self, org: Org) -> bool:

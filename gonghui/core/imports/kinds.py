@@ -168,7 +168,8 @@ class ImportKind:
     max_rows: ClassVar[int] = 20000
 
     # --- who and where ---
-    def may_import(self, user: Any, org: Org) -> bool:
+    def may_import(self, user: Any, org: Org | str) -> bool:
+        """Whether `user` may import rows into `org` (an Org, or its path: no query)."""
         raise NotImplementedError
 
     def accepts_union(self, org: Org) -> bool:
