@@ -401,9 +401,13 @@ def transfer_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def transfer_list(request: AuthedRequest) -> HttpResponse:
     require_roles(request.user, MEMBER_VIEW_ROLES, request=request, what="members.transfer")
+    outgoing = list(queries.transfers_out(request.user)[:200])
+    # 撤回 only where the user may change the transfer (a viewing role sees it, cannot withdraw it).
+    may_cancel = visible(Transfer.objects.filter(pk__in=[t.pk for t in outgoing]), request.user, "change")
     context = {
         "incoming": queries.incoming_transfers(request.user)[:200],
-        "outgoing": queries.transfers_out(request.user)[:200],
+        "outgoing": outgoing,
+        "cancellable": set(may_cancel.values_list("pk", flat=True)),
         "reject_form": RejectForm(),
     }
     return render(request, "members/transfers.html", context)
