@@ -88,6 +88,7 @@ def test_a_county_chair_imports_last_years_suggestions_dated_in_last_year(
     assert rows["校车路线"].org == tree.school2 and rows["校车路线"].review_note == "经费不足"
     assert {timezone.localtime(s.submitted_at).year for s in rows.values()} == {LAST_YEAR}
     assert timezone.localtime(rows["图书角"].submitted_at).date() == dt.date(LAST_YEAR, 12, 30)
+    assert rows["图书角"].submitted_on == dt.date(LAST_YEAR, 12, 30)  # the day the figures count
     event = AuditEvent.objects.get(action="congress.suggestion_import")
     assert event.actor == county_chair and event.after["rows"] == 3 and event.after["unions"] == 2
 
