@@ -37,6 +37,7 @@ from gonghui.core.errors import DomainError
 from gonghui.core.imports import bulk
 from gonghui.core.imports.jobs import read_upload, store_upload
 from gonghui.core.imports.sheet import header_key
+from gonghui.core.imports.workbook import ERROR_COLUMN, HELP_SHEET_NAME  # noqa: F401  (public names)
 from gonghui.core.models import Org, User
 from gonghui.core.tasks import run_in_background
 

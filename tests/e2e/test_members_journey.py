@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from playwright.sync_api import Dialog, Download, Page, expect
 
 from gonghui.core.models import AuditEvent, User
@@ -107,8 +108,8 @@ def test_chair_imports_with_errors_fixes_them_finds_reveals_and_exports(
     expect(page.locator("#member-table tbody tr")).to_have_count(2)
 
     # The template: a real .xlsx with our headers (required ones starred) and the example row.
-    page.get_by_role("link", name="Excel导入").click()
-    expect(page.locator("main h1")).to_have_text("Excel导入会员")
+    page.get_by_role("link", name="批量导入").click()
+    expect(page.locator("main h1")).to_have_text("批量导入会员")
     template, template_path = downloaded(page, page.locator("#template-link"), tmp_path)
     assert template.suggested_filename == "member-import-template.xlsx"
     assert template_path.read_bytes().startswith(b"PK\x03\x04")
@@ -163,9 +164,13 @@ def test_chair_imports_with_errors_fixes_them_finds_reveals_and_exports(
     body = error_rows[1:]
     assert [r[0] for r in body] == ["赵敏", "周芷若", "宋青书"]
     explanations = [r[-1] for r in body]
-    assert explanations[0].startswith("第6行 身份证号：身份证号校验位错误")
-    assert explanations[1].startswith("第7行 工会小组：本工会没有名为“物理组工会小组”")
-    assert explanations[2].startswith("第8行 入会日期：入会日期不能晚于今天")
+    letter = {h.rstrip("*"): get_column_letter(i) for i, h in enumerate(TEMPLATE_HEADERS, start=1)}
+    # Each error names its row, the column's letter and header, and the reason.
+    assert explanations[0].startswith(f"第6行 {letter['身份证号']}列 身份证号：身份证号校验位错误")
+    assert explanations[1].startswith(
+        f"第7行 {letter['工会小组']}列 工会小组：本工会没有名为“物理组工会小组”"
+    )
+    assert explanations[2].startswith(f"第8行 {letter['入会日期']}列 入会日期：入会日期不能晚于今天")
     # The chair may see full numbers, so the error file carries them: that is on record.
     assert AuditEvent.objects.filter(action="member.import_errors", actor=chair).count() == 1
 
@@ -175,7 +180,7 @@ def test_chair_imports_with_errors_fixes_them_finds_reveals_and_exports(
     records[5]["join_date"] = "2020/09/01"
     fixed_file = fill(template_path, records, tmp_path / "会员名单-修正.xlsx")
     page.get_by_role("link", name="修正后重新上传").click()
-    expect(page.locator("main h1")).to_have_text("Excel导入会员")
+    expect(page.locator("main h1")).to_have_text("批量导入会员")
     expect(page.get_by_role("link", name="会员名单.xlsx")).to_be_visible()  # the earlier job is listed
     page.locator("#id_file").set_input_files(fixed_file)
     page.get_by_role("button", name="上传并校验").click()
