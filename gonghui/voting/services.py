@@ -453,6 +453,8 @@ def paper_codes_issue(*, actor: User | None, poll: Poll, voters: Sequence[Voter]
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     _require_state(poll, PollState.DRAFT, message=_("纸质随机码须在投票开始前打印。"))
     chosen = [v for v in voters if v.poll_id == poll.pk and not v.paper]
+    if not chosen:
+        raise DomainError(_("没有需要打印随机码的选民。"))
     codes: list[str] = []
     rows = []
     for voter in chosen:

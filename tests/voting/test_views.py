@@ -280,3 +280,16 @@ def test_the_paper_census_takes_no_member_of_another_union_and_names_none(tree, 
 
     assert not poll.participations.exists()
     assert not AuditEvent.objects.filter(action="voting.paper_census").exists()
+
+
+def test_paper_codes_are_not_printed_for_another_polls_voters(tree, chair, client_for):
+    poll = make_poll(tree.school1, voters=2)
+    theirs = make_poll(tree.school2, voters=1)
+
+    response = client_for(chair).post(
+        reverse("voting:paper_codes", args=[poll.pk]), {"voter": [theirs.voters.get().pk]}
+    )
+
+    assert response.status_code == 200 and "不在本次投票选民名单中" in response.content.decode()
+    assert not poll.paper_codes.exists() and not theirs.paper_codes.exists()
+    assert not AuditEvent.objects.filter(action="voting.paper_codes").exists()

@@ -384,12 +384,12 @@ def paper_codes(request: AuthedRequest, pk: int) -> HttpResponse:
     codes: list[str] = []
     if request.method == "POST":
         chosen = request.POST.getlist("voter")
-        wanted = (
-            candidates.filter(pk__in=[int(v) for v in chosen if v.isdigit()])
-            if chosen
-            else candidates.filter(member__user__isnull=True)
-        )
+        ids = {int(v) for v in chosen if v.isdigit()}
+        wanted = candidates.filter(pk__in=ids) if chosen else candidates.filter(member__user__isnull=True)
         try:
+            if chosen and (len(ids) != len(chosen) or wanted.count() != len(ids)):
+                # An id of another poll's voter (or of nobody) is refused, never skipped silently.
+                raise DomainError(_("所选人员中有不在本次投票选民名单中的，请刷新页面后重新选择。"))
             codes = [
                 services.pretty_code(c)
                 for c in services.paper_codes_issue(actor=request.user, poll=poll, voters=list(wanted))
