@@ -233,3 +233,24 @@ def test_import_prune_deletes_old_uploads_of_every_kind_and_keeps_the_job(
     call_command("import-prune", days=7)
     job.refresh_from_db()
     assert not upload.exists() and job.file_path == "" and job.state == ImportJob.State.PREVIEW
+
+
+def test_a_large_file_reports_its_progress_while_it_is_checked(
+    tree, chair, django_capture_on_commit_callbacks, monkeypatch
+):
+    seen: list[tuple[int, int | None]] = []
+    original = jobs._progress
+
+    def spy(job_id: int, done: int, total: int | None = None) -> None:
+        seen.append((done, total))
+        original(job_id, done, total)
+
+    monkeypatch.setattr(jobs, "_progress", spy)
+    kinds.register(_Attendance())
+    try:
+        content = xlsx(["姓名*", "日期*"], [[f"会员{i}", "2026/03/08"] for i in range(450)])
+        job = run_upload(django_capture_on_commit_callbacks, chair, "test-attendance", tree.school1, content)
+    finally:
+        kinds._REGISTRY.pop("test-attendance", None)
+    assert seen == [(0, 450), (200, None), (400, None)]  # the page polls these (processed / total rows)
+    assert (job.state, job.total_rows, job.processed_rows) == (ImportJob.State.PREVIEW, 450, 450)
