@@ -9,7 +9,7 @@ PYTHON := $(BIN)/python
 VAR    := $(or $(GONGHUI_VAR_DIR),var)
 ADDR   ?= 127.0.0.1:8000
 
-.PHONY: help setup run test test-deps pytest test-pg lint bench lock clean distclean
+.PHONY: help setup run test test-deps pytest test-pg lint bench lighthouse lock clean distclean
 
 help:
 	@echo "make run       set up, migrate, load demo data, serve on http://$(ADDR) (DEBUG=1 for debug pages)"
@@ -18,6 +18,7 @@ help:
 	@echo "make pytest    the test suite only, no lint (ARGS='tests/core -x' to narrow it)"
 	@echo "make lint      ruff check, ruff format --check, mypy, djlint"
 	@echo "make bench     benchmark scenarios (bench/)"
+	@echo "make lighthouse Lighthouse scores of home, member list, dashboard (phone, desktop)"
 	@echo "make setup     create/refresh .venv and node_modules (run by the targets above)"
 	@echo "make lock      regenerate requirements.lock from pyproject.toml"
 	@echo "make clean     remove caches and build leftovers (keeps .venv, node_modules, var/)"
@@ -64,6 +65,10 @@ lint: setup
 
 bench: setup
 	$(PYTHON) -m bench.run $(ARGS)
+
+# The bench scenario `lighthouse` alone, without bench.run's large database (bench/lighthouse.py).
+lighthouse: setup test-deps
+	$(PYTHON) -m bench.lighthouse
 
 lock: setup
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev -o requirements.lock --python $(PYTHON)
