@@ -41,6 +41,7 @@ def test_the_polled_page_brings_the_finished_summary_without_a_reload(
     assert 'hx-trigger="every 1s"' in waiting and 'hx-target="#summary-body"' in waiting
     assert waiting.lstrip().startswith('<div id="summary-body">')
     assert CARE_TEXT not in waiting
+    assert "导出PDF" not in waiting and "生成下一年工作计划" not in waiting  # nothing to export yet
 
     for callback in job:
         callback()
