@@ -139,7 +139,7 @@ class NamePool:
         for name in names:
             entry = cache.get(name)
             if entry is None:
-                entry = cache[name] = Name(name, pinyin.full(name), pinyin.initials(name))
+                entry = cache[name] = Name(name, pinyin.sort_key(name), pinyin.initials(name))
             result.append(entry)  # duplicates kept: common names stay common
         return result
 
