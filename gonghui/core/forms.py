@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .audit_text import area_choices
 from .enums import Outcome, Portfolio, Role
 from .models import Org, User
 
@@ -110,7 +111,8 @@ class RoleAssignForm(BootstrapMixin, forms.Form):
 
 class AuditFilterForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("操作人"), required=False)
-    action = forms.CharField(label=_("操作"), required=False)
+    # An area of work (组织, 会员 …), matched as the prefix of the event codes users never see.
+    action = forms.ChoiceField(label=_("类别"), required=False)
     outcome = forms.ChoiceField(label=_("结果"), required=False, choices=[("", _("全部")), *Outcome.choices])
     date_from = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -118,3 +120,7 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
     date_to = forms.DateField(
         label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("全部")), *area_choices()]  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 
 from .access import _minimal, scopes_for, visible
+from .audit_text import area_codes
 from .enums import OrgKind, OrgStatus, Role
 from .models import AuditEvent, Notification, Org, RoleAssignment
 
@@ -128,7 +129,8 @@ def audit_events(user: Any, filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     if filters.get("q"):
         queryset = queryset.filter(actor_label__contains=filters["q"])
     if filters.get("action"):
-        queryset = queryset.filter(action__startswith=filters["action"])
+        area = filters["action"]
+        queryset = queryset.filter(Q(action__startswith=area) | Q(action__in=sorted(area_codes(area))))
     if filters.get("outcome"):
         queryset = queryset.filter(outcome=filters["outcome"])
     if filters.get("date_from"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 
-from .. import queries
+from .. import audit_text, queries
 from ..access import require_roles
 from ..forms import AuditFilterForm
 from ..models import AuditEvent
@@ -25,7 +25,7 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     rows = list(events[(page_number - 1) * per_page : page_number * per_page + 1])
     context = {
         "form": form,
-        "events": rows[:per_page],
+        "events": audit_text.describe(rows[:per_page]),
         "page_number": page_number,
         "has_next": len(rows) > per_page,
         "querystring": _querystring_without_page(request),

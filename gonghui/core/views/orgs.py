@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import drilldown, nav, queries, services
+from .. import audit_text, drilldown, nav, queries, services
 from ..access import can, get_for_user, in_scope, require_roles, visible
 from ..enums import OrgKind, OrgStatus
 from ..errors import DomainError
@@ -54,7 +54,7 @@ def org_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_change": can(user, "change", org),
         "can_move": can(user, "move", org) and org.parent_id is not None,
         "can_see_roles": in_scope(user, org, RoleAssignment.access.roles_for("view")),
-        "history": queries.org_history(org).select_related("actor")[:20]
+        "history": audit_text.describe(queries.org_history(org).select_related("actor")[:20])
         if in_scope(user, org, AuditEvent.access.roles_for("view"))
         else [],
         "groups_missing_leader": queries.groups_without_leader(org)[:20] if can(user, "change", org) else [],

@@ -1,0 +1,68 @@
+"""The congress app's audit events in Chinese (see core.audit_text)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from gonghui.core.audit_text import Key, register
+
+from .enums import VoteChoice
+
+register(
+    area=("congress", _("教代会/职代会")),
+    events={
+        "congress.term_create": _("建立一届教代会/职代会"),
+        "congress.term_update": _("修改届次设置"),
+        "congress.session_create": _("建立会议"),
+        "congress.party_approval": _("登记党组织批复"),
+        "congress.session_state": _("变更会议状态"),
+        "congress.delegate_elect": _("选举代表"),
+        "congress.delegation_create": _("新建代表团"),
+        "congress.delegation_update": _("修改代表团"),
+        "congress.delegation_delete": _("删除代表团"),
+        "congress.delegate_assign": _("调整代表所属代表团"),
+        "congress.check_in": _("代表签到"),
+        "congress.item_create": _("新增议程"),
+        "congress.item_result": _("登记表决结果"),
+        "congress.item_named_vote_open": _("开始记名表决"),
+        "congress.item_vote": _("代表表决"),
+        "congress.item_revise": _("修改议程后重新表决"),
+        "congress.proposal_create": _("提交提案"),
+        "congress.proposal_state": _("办理提案"),
+        "congress.proposal_reassign_request": _("申请改派提案"),
+        "congress.proposal_publish": _("公开提案"),
+        "congress.suggestion_submit": _("提出合理化建议"),
+        "congress.suggestion_state": _("办理合理化建议"),
+        "congress.campaign_create": _("发起合理化建议征集"),
+        "congress.suggestion_import": _("批量导入合理化建议"),
+    },
+    keys={
+        "number": _("届次/次数"),
+        "replaces": Key(_("替补"), model="congress.delegate"),
+        "delegates": Key(_("代表"), model="congress.delegate"),
+        "delegation": Key(_("代表团"), model="congress.delegation"),
+        "delegate": Key(_("代表"), model="congress.delegate"),
+        "by_self": _("本人签到"),
+        "result": _("表决结果"),
+        "for": _("赞成"),
+        "against": _("反对"),
+        "abstain": _("弃权"),
+        "named": _("记名表决"),
+        "choice": Key(_("表决意见"), choices=VoteChoice),
+        "of": Key(_("原议程"), model="congress.agendaitem"),
+        "published": _("公开"),
+        "start": _("开始日期"),
+        "end": _("结束日期"),
+        "session": Key(_("会议"), model="congress.congresssession"),
+        "rating": _("满意度"),
+        "implementation": _("落实情况"),
+        "note": _("说明"),
+        "departments": Key(_("承办部门"), model="core.user"),
+        "deadline": _("答复期限"),
+        "round": _("答复轮次"),
+        "congress.suggestion_import:kind": Key(_("类别"), hidden=True),
+        "file": _("文件"),
+        "rows": _("导入行数"),
+        "total_rows": _("总行数"),
+        "states": _("各状态条数"),
+        "unions": _("涉及工会数"),
+    },
+)
