@@ -316,10 +316,12 @@ class VisitImport(ImportKind):
         if visited_on is not None and visited_on >= before:
             row.error("visited_on", _("只能导入已结束期间（%(day)s以前）的慰问；本月的慰问请在系统中登记审批。")
                       % {"day": before.strftime("%Y/%m/%d")})  # fmt: skip
+        before = len(row.errors)
         amount = row.money("amount", required=False, allow_zero=True) or ZERO
+        amount_unreadable = len(row.errors) > before
         gift = row.text("gift", max_length=100)
         gift_value = row.money("gift_value", required=False, allow_zero=True) or ZERO
-        if not amount and not gift and "amount" not in {e["column"] for e in row.errors}:
+        if not amount and not gift and not amount_unreadable:
             row.error("amount", _("请填写慰问金或慰问品。"))
         visitor_names = row.text("visitor_names", max_length=200)
         method = row.choice("method", METHODS, default=PaymentMethod.CASH)

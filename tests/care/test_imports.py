@@ -228,16 +228,16 @@ def test_a_visit_file_with_errors_writes_nothing_and_names_each_cell(
     content = xlsx(VISIT_HEADERS, [
         ["第一中学工会", "王困难", None, "住院", day, 500, None, None, None],
         ["第一中学工会", "王困难", None, "看望", "2026/13/40", None, None, None, None],
+        ["第一中学工会", "王困难", None, "住院", day, "五百", None, None, None],
     ])  # fmt: skip
     job = run_upload(
         django_capture_on_commit_callbacks, county_care_officer, "care-visits", tree.county, content
     )
-    assert job.error_rows == 1
-    assert {(e["letter"], e["column"]) for e in job.errors} == {
-        ("D", "慰问事由"),
-        ("E", "慰问日期"),
-        ("F", "慰问金(元)"),
-    }
+    assert job.error_rows == 2
+    third = [(e["letter"], e["column"]) for e in job.errors if e["row"] == 3]
+    assert third == [("D", "慰问事由"), ("E", "慰问日期"), ("F", "慰问金(元)")]
+    fourth = [e["message"] for e in job.errors if e["row"] == 4]
+    assert fourth == ["应为金额数字，如 500 或 500.50。"]  # an unreadable amount is one error, not two
     sheet = error_rows(job)
     assert (
         sheet[1][-1] is None and "第3行 D列 慰问事由" in sheet[2][-1]

@@ -194,12 +194,19 @@ def error_sheet(
     sheet.write_string(0, len(headers), ERROR_COLUMN, error_header)
     sheet.set_column(len(headers), len(headers), 60)
     sheet.freeze_panes(1, 0)
+    sheet.set_paper(9)  # A4, landscape, every column on one page wide
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0)
     out_row = 0
     for row, cells in rows:
         row_errors = by_row.get(row, [])
         if only_errors and not row_errors:
             continue
         out_row += 1
+        explanation = "；".join(error_message(e) for e in row_errors)
+        if explanation:  # wrapped in a 60-wide column: about 28 Chinese characters a line
+            sheet.set_row(out_row, 15 * max(1, -(-len(explanation) // 28)))
         bad_positions = {e.get("position") for e in row_errors}
         for position, cell in enumerate(cells[: len(headers)]):
             formats = bad if position in bad_positions else plain
@@ -216,7 +223,7 @@ def error_sheet(
                 sheet.write_datetime(out_row, position, cell, formats["date"])
             else:
                 sheet.write_string(out_row, position, str(cell), formats["text"])
-        if row_errors:
-            sheet.write_string(out_row, len(headers), "；".join(error_message(e) for e in row_errors), wrap)
+        if explanation:
+            sheet.write_string(out_row, len(headers), explanation, wrap)
     book.close()
     return buffer.getvalue()
