@@ -448,3 +448,247 @@ def test_no_plain_url_answers_500_to_any_persona(persona, tree, personas):
                 failures.append(f"{method.upper()} {url} ({route}) -> {status}")
 
     assert failures == []
+
+
+# --- POST bodies: another union's ids in the forms of one's own pages -------------------------
+#
+# Every id a form sends (a <select>, a checkbox, a radio button or a hidden field whose value is a
+# number) is replaced, one field at a time, by the ids of school 2's objects that the registries
+# above create (FOREIGN_OBJECTS: members, unions, polls, notices, …), and the form is posted as the
+# school-1 chair. The answer must not be a server error, must name nothing of school 2, and
+# nothing may be written. The forms come from every page without parameters and from the chair's
+# own object pages listed in OWN_PAGES (URL name -> a function returning the id of a school-1
+# object), which apps extend in tests/<app>/crawl.py.
+
+
+def _school1_member(tree: Tree, p: Personas) -> int:
+    existing = Member.objects.filter(org=tree.school1, name="第一中学会员").first()
+    if existing is not None:
+        return existing.pk
+    birth = dt.date(1986, 5, 13)
+    data = {"name": "第一中学会员", "sex": Sex.MALE, "birth_date": birth,
+            "id_number": idcard.make("110101", birth, 135), "mobile": "13700001111"}  # fmt: skip
+    return members.member_create(actor=None, union=tree.school1, data=data).pk
+
+
+OWN_PAGES: dict[str, Fill] = {
+    "core:org_detail": lambda tree, p: tree.school1.pk,
+    "core:org_create": lambda tree, p: tree.school1.pk,
+    "core:org_edit": lambda tree, p: tree.school1_group_a.pk,
+    "core:org_move": lambda tree, p: tree.school1_group_a.pk,
+    "core:org_roles": lambda tree, p: tree.school1.pk,
+    "members:detail": _school1_member,
+    "members:edit": _school1_member,
+    "members:status": _school1_member,
+    "members:transfer_create": _school1_member,
+}
+
+
+def _app_own_pages() -> None:
+    import importlib
+    import pathlib
+
+    for crawl_file in sorted(pathlib.Path(__file__).parent.glob("*/crawl.py")):
+        module = importlib.import_module(f"tests.{crawl_file.parent.name}.crawl")
+        OWN_PAGES.update(getattr(module, "OWN_PAGES", {}))
+
+
+_app_own_pages()
+ID_VALUE = re.compile(r"^\d+$")
+
+
+@dataclass
+class PostForm:
+    page: str
+    action: str
+    fields: list[tuple[str, str]]  # (name, value) as the browser would send them untouched
+    id_fields: list[str]  # names whose values are object ids
+
+
+def post_forms(page_url: str, html: str) -> list[PostForm]:
+    """The POST forms of a page, with the values a browser would submit and the id fields."""
+    from urllib.parse import urljoin
+
+    import lxml.html
+
+    found: list[PostForm] = []
+    if not html.strip():
+        return found
+    document = lxml.html.fromstring(html)
+    for form in document.iter("form"):
+        if (form.get("method") or "get").lower() != "post":
+            continue
+        fields: list[tuple[str, str]] = []
+        ids: list[str] = []
+        for element in form.iter("input", "select", "textarea"):
+            name = element.get("name")
+            if not name or name == "csrfmiddlewaretoken":
+                continue
+            if element.tag == "select":
+                options = [o.get("value", o.text_content()) for o in element.iter("option")]
+                chosen = [
+                    o.get("value", o.text_content())
+                    for o in element.iter("option")
+                    if o.get("selected") is not None
+                ]
+                fields += [(name, v) for v in (chosen or options[:1])]
+                if any(ID_VALUE.match(v or "") for v in options):
+                    ids.append(name)
+                continue
+            kind = (element.get("type") or "text").lower()
+            value = element.get("value") or (element.text or "" if element.tag == "textarea" else "")
+            if kind in ("checkbox", "radio"):
+                if ID_VALUE.match(value):
+                    ids.append(name)
+                if element.get("checked") is not None:
+                    fields.append((name, value))
+            elif kind in ("submit", "button", "file", "image", "reset"):
+                continue
+            else:
+                if kind == "hidden" and ID_VALUE.match(value):
+                    ids.append(name)
+                fields.append((name, value))
+        action = urljoin(page_url, form.get("action") or page_url)
+        if ids:
+            found.append(PostForm(page_url, action, fields, list(dict.fromkeys(ids))))
+    return found
+
+
+def foreign_ids(tree: Tree, personas: Personas) -> list[int]:
+    """One id of each kind of school-2 object the crawl's registries make (and the union's own)."""
+    values: list[Any] = [tree.school2.pk, tree.school2_group.pk, _school2_member(tree, personas)]
+    for route in REGISTERED_ROUTES:
+        value = fill(route, tree, personas)
+        values += list(value.values()) if isinstance(value, dict) else [value]
+    return sorted({v for v in values if isinstance(v, int)})
+
+
+def foreign_marks(tree: Tree) -> list[str]:
+    """Text that only school 2's data holds: its units' names and its members' names."""
+    orgs = Org.objects.filter(path__startswith=tree.school2.path).values_list("name", flat=True)
+    people = Member.objects.filter(org__path__startswith=tree.school2.path).values_list("name", flat=True)
+    return sorted({*orgs, *people, "第二小学"})
+
+
+def own_pages(tree: Tree, personas: Personas) -> list[str]:
+    urls = [plain_url(r) for r in PLAIN_ROUTES if r.name and not r.name.endswith(("logout", "login"))]
+    for route in OBJECT_ROUTES:
+        if route.name in OWN_PAGES:
+            urls.append(url_for(route, OWN_PAGES[route.name](tree, personas)))
+    return urls
+
+
+@dataclass
+class Crawled:
+    forms: list[PostForm]  # each form once (the page header's forms repeat on every page)
+    offered: dict[tuple[str, str], set[str]]  # (action, field) -> every value a page offered
+    page_text: dict[str, str]  # page url -> its text (a form's page may name what it offers)
+
+
+def chair_forms(client: Client, urls: list[str]) -> Crawled:
+    """The POST forms with id fields on these pages."""
+    import lxml.html
+
+    forms: dict[tuple, PostForm] = {}
+    offered: dict[tuple[str, str], set[str]] = {}
+    texts = {}
+    for url in urls:
+        response = client.get(url)
+        html = "text/html" in response.get("Content-Type", "")
+        if response.status_code == 200 and html and response.content.strip():
+            texts[url] = response.content.decode()
+            document = lxml.html.fromstring(texts[url])
+            for form in post_forms(url, texts[url]):
+                forms.setdefault((form.action, tuple(sorted(form.id_fields))), form)
+            for element in document.iter("input", "option"):
+                owner = element.getparent() if element.tag == "option" else element
+                name = owner.get("name") if owner is not None else None
+                form_element = next((a for a in element.iterancestors("form")), None)
+                if name and form_element is not None:
+                    from urllib.parse import urljoin
+
+                    action = urljoin(url, form_element.get("action") or url)
+                    offered.setdefault((action, name), set()).add(element.get("value") or "")
+    return Crawled(list(forms.values()), offered, texts)
+
+
+def separate_id_ranges() -> None:
+    """Give each table its own range of new ids (table n: n × 1,000,000 on), so an id of an object
+    made after this names nothing in any other table: a foreign id sent in a field can then only
+    be refused, never mistaken for one of the user's own objects of another kind."""
+    from django.apps import apps
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for number, model in enumerate(apps.get_models(), 1):
+            if model._meta.pk.get_internal_type() not in ("AutoField", "BigAutoField"):
+                continue
+            table, base = model._meta.db_table, number * 1_000_000
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, %s), %s)", [table, model._meta.pk.column, base]
+                )
+            else:
+                cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+                cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, base])
+
+
+def is_code_list(values: set[str]) -> bool:
+    """A code table (民族 01–56, 政治面貌 01–13): zero-padded numbers, not object ids."""
+    return any(len(v) > 1 and v.startswith("0") for v in values)
+
+
+def test_the_body_crawl_finds_id_fields_in_the_chairs_forms(tree, personas):
+    crawled = chair_forms(client_as(personas.chair), own_pages(tree, personas))
+
+    actions = {f.action.split("?")[0] for f in crawled.forms}
+    assert reverse("voting:paper_entry", args=[OWN_PAGES["voting:paper_entry"](tree, personas)]) in actions
+    assert reverse("voting:electorate", args=[OWN_PAGES["voting:electorate"](tree, personas)]) in actions
+    assert reverse("notices:create") in actions
+
+
+def test_no_form_takes_another_unions_ids_in_its_body(tree, personas):
+    """An id of school 2's is refused like a missing one: no server error, nothing of school 2's
+    in the answer (beyond what the form's own page already offered, e.g. a transfer's target
+    unions), and nothing written."""
+    client = client_as(personas.chair)
+    separate_id_ranges()
+    school2_units = [OrgFactory(name=f"第二小学{n}组工会小组", parent=tree.school2).pk for n in (1, 2)]
+    candidates = sorted(
+        {*foreign_ids(tree, personas), *school2_units} - {tree.school2.pk, tree.school2_group.pk}
+    )
+    crawled = chair_forms(client, own_pages(tree, personas))
+    marks = foreign_marks(tree)
+    written = AuditEvent.objects.filter(actor=personas.chair, outcome=Outcome.SUCCESS)
+    failures = []
+    tried = 0
+    for form in crawled.forms:
+        shown = {m for m in marks if m in crawled.page_text[form.page]}
+        for field in form.id_fields:
+            offered = crawled.offered.get((form.action, field), set())
+            if is_code_list(offered):
+                continue
+            for foreign in candidates:
+                if str(foreign) in offered:
+                    continue  # offered by the page itself (a transfer's target union)
+                data: dict[str, list[str]] = {}
+                for name, value in form.fields:
+                    if name != field:
+                        data.setdefault(name, []).append(value)
+                data[field] = [str(foreign)]
+                before = written.count()
+                response = client.post(form.action, data, follow=True)
+                tried += 1
+                text = response.content.decode(errors="replace")
+                leaked = [m for m in marks if m in text and m not in shown]
+                where = f"{form.page} -> POST {form.action} {field}={foreign}"
+                if response.status_code >= 500:
+                    failures.append(f"{where}: {response.status_code}")
+                if leaked:
+                    failures.append(f"{where}: shows {leaked}")
+                if written.count() != before:
+                    new = written.order_by("-pk").values_list("action", flat=True)[: written.count() - before]
+                    failures.append(f"{where}: wrote {list(new)}")
+
+    assert tried > 20
+    assert failures == [], "\n".join(failures)

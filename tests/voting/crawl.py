@@ -55,3 +55,56 @@ FOREIGN_OBJECTS: dict = {
         "receipts", "result_document", "result_pdf", "award_notice",
     )
 } | {"voting:option_report": _school2_report}  # fmt: skip
+
+
+# The chair's own polls, whose forms the body crawl posts with school 2's ids (OWN_PAGES).
+
+
+def _school1_draft(tree: Any, p: Any) -> int:
+    from gonghui.voting.models import Poll
+
+    from .factories import make_poll, voter_member
+
+    existing = Poll.objects.filter(org=tree.school1, title="第一中学评优(准备中)").first()
+    if existing is not None:
+        return existing.pk
+    poll = make_poll(
+        tree.school1, kind="evaluation", title="第一中学评优(准备中)", voters=2, scale="dimensions"
+    )
+    from gonghui.voting import services
+
+    services.rater_group_add(actor=None, poll=poll, name="教师", weight=1)
+    voter_member(tree.school1)  # a member outside the electorate, to be added
+    return poll.pk
+
+
+def _school1_award(tree: Any, p: Any) -> int:
+    from gonghui.voting.models import Poll
+
+    from .factories import make_poll
+
+    existing = Poll.objects.filter(org=tree.school1, title="第一中学优秀工会工作者评选").first()
+    if existing is not None:
+        return existing.pk
+    return make_poll(tree.school1, kind="award", title="第一中学优秀工会工作者评选", voters=1).pk
+
+
+def _school1_open(tree: Any, p: Any) -> int:
+    from gonghui.voting.enums import PollState
+    from gonghui.voting.models import Poll
+
+    from .factories import make_poll
+
+    existing = Poll.objects.filter(org=tree.school1, title="第一中学工会委员会选举(投票中)").first()
+    if existing is not None:
+        return existing.pk
+    return make_poll(tree.school1, title="第一中学工会委员会选举(投票中)", voters=3, state=PollState.OPEN).pk
+
+
+OWN_PAGES: dict = {
+    "voting:poll_detail": _school1_draft,
+    "voting:electorate": _school1_draft,
+    "voting:paper_codes": _school1_draft,
+    "voting:nominate": _school1_award,
+    "voting:paper_entry": _school1_open,
+}
