@@ -49,6 +49,8 @@ class PollForm(BootstrapMixin, forms.ModelForm):
                 PollKind.ELECTION: _("应选人数"), PollKind.AWARD: _("评选名额"), PollKind.SIMPLE: _("每人最多可选")
             }  # fmt: skip
             self.fields["choose_max"].label = labels[kind]
+            # The control's accessible name follows its visible label (BootstrapMixin set the old one).
+            self.fields["choose_max"].widget.attrs["aria-label"] = str(labels[kind])
         for name in ("opens_at", "closes_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M"]  # type: ignore[attr-defined]
         self.kind = kind

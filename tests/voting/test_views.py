@@ -293,3 +293,15 @@ def test_paper_codes_are_not_printed_for_another_polls_voters(tree, chair, clien
     assert response.status_code == 200 and "不在本次投票选民名单中" in response.content.decode()
     assert not poll.paper_codes.exists() and not theirs.paper_codes.exists()
     assert not AuditEvent.objects.filter(action="voting.paper_codes").exists()
+
+
+def test_the_seats_field_is_named_by_its_visible_label_for_screen_readers():
+    from gonghui.voting.forms import PollForm
+
+    for kind, label in (
+        (PollKind.ELECTION, "应选人数"),
+        (PollKind.AWARD, "评选名额"),
+        (PollKind.SIMPLE, "每人最多可选"),
+    ):
+        field = PollForm(kind=kind).fields["choose_max"]
+        assert field.label == label and field.widget.attrs["aria-label"] == label
