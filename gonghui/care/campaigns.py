@@ -344,7 +344,8 @@ def health_campaign_create(
     if amount:
         ledger_record(
             actor=actor, org=org, kind=LedgerKind.HEALTH, category=SpendingCategory.HEALTH, amount=amount,
-            method=method, paid_on=paid_on or paid_by_today(starts_on), payee_name=campaign.provider,
+            method=method or PaymentMethod.TRANSFER, paid_on=paid_on or paid_by_today(starts_on),
+            payee_name=campaign.provider,
             source=campaign,
             note=f"{campaign.title}（{len(ids)}人）"[:200],
         )  # fmt: skip

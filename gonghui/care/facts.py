@@ -182,8 +182,10 @@ def visit_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]
     """Condolence visits (慰问) recorded in the period: people and person-times (visited members
     of recorded visits, counted where the member belongs), cash by occasion from the ledger
     (reversals net out), and the value of gifts given without cash (not in the ledger)."""
-    from .enums import Occasion, VisitState
+    from . import occasions
+    from .enums import VisitState
     from .models import VisitMember
+    from .occasion_models import VisitOccasion
 
     rows = VisitMember.objects.filter(
         visit__state=VisitState.RECORDED,
@@ -211,9 +213,11 @@ def visit_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]
     times = sum(r["times"] for r in by_occasion.values())
     people = rows.values("member_id").distinct().count()
     visits = rows.values("visit_id").distinct().count()
-    festivals = [Occasion.SPRING_FESTIVAL.value, Occasion.CHONGYANG.value]
+    # 节日: the occasions flagged festival in the occasion table (the union's own ones too);
     # 离退休老同志: retired members only (a serving member visited at 春节 is not one).
-    festival_rows = rows.filter(visit__occasion__in=festivals, member__status=MemberStatus.RETIRED)
+    festival_rows = rows.filter(
+        visit__occasion__in=occasions.codes_flagged("festival"), member__status=MemberStatus.RETIRED
+    )
     retirees = festival_rows.values("member_id").distinct().count()
     festival_visits = festival_rows.values("visit_id").distinct().count()
     amount = sum((c[0] for c in cash.values()), from_fen(0))
@@ -233,22 +237,28 @@ def visit_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]
              headline=True),
         Fact("care.condolence.gift_value", "慰问品价值", gifts, "元", period, recorded),
         Fact("care.condolence.festival_retirees", "节日走访慰问离退休老同志", retirees, "人", period,
-             url("care:visits", state=VisitState.RECORDED.value, occasion=festivals, retired="1"),
+             url("care:visits", state=VisitState.RECORDED.value, flag="festival", retired="1"),
              festival_visits),
     ]  # fmt: skip
-    for occasion in Occasion:
-        row = by_occasion.get(occasion.value)
-        if row is None and occasion.value not in cash:
-            continue
-        key = f"care.condolence.{occasion.value}"
+    # Each occasion recorded or paid in the period, in the table's order, named by its row.
+    recorded_codes = [*by_occasion, *cash]
+    names = (
+        {o.code: o for o in VisitOccasion.objects.filter(code__in=recorded_codes).order_by("order", "pk")}
+        if recorded_codes
+        else {}
+    )
+    for code, occasion in names.items():
+        row = by_occasion.get(code)
+        key = f"care.condolence.{code}"
         n = row["times"] if row else 0
-        cash_total, entries = cash.get(occasion.value, (from_fen(0), 0))
+        cash_total, entries = cash.get(code, (from_fen(0), 0))
+        flags = {flag: getattr(occasion, flag) for flag in occasions.FLAGS}
         facts += [
-            Fact(f"{key}.times", f"{occasion.label}慰问", n, "人次", period,
-                 url("care:visits", state=VisitState.RECORDED.value, occasion=occasion.value),
-                 row["visits"] if row else 0, extra={"occasion": occasion.value}),
-            Fact(f"{key}.amount", f"{occasion.label}慰问金", cash_total, "元", period,
-                 url("care:totals", kind=LedgerKind.CONDOLENCE.value, occasion=occasion.value), entries,
-                 extra={"occasion": occasion.value}),
+            Fact(f"{key}.times", f"{occasion.name}慰问", n, "人次", period,
+                 url("care:visits", state=VisitState.RECORDED.value, occasion=code),
+                 row["visits"] if row else 0, extra={"occasion": code, **flags}),
+            Fact(f"{key}.amount", f"{occasion.name}慰问金", cash_total, "元", period,
+                 url("care:totals", kind=LedgerKind.CONDOLENCE.value, occasion=code), entries,
+                 extra={"occasion": code, **flags}),
         ]  # fmt: skip
     return facts

@@ -226,7 +226,7 @@ class HealthCampaignForm(BootstrapMixin, forms.Form):
     cost = forms.DecimalField(label=_("费用(元)"), required=False, help_text=_("支付给体检机构的费用，记入帮扶慰问发放记录。"),
                               **MONEY)  # type: ignore[arg-type]  # fmt: skip
     method = forms.ChoiceField(
-        label=_("支付方式"), choices=PaymentMethod.choices, initial=PaymentMethod.TRANSFER
+        label=_("支付方式"), choices=PaymentMethod.choices, initial=PaymentMethod.TRANSFER, required=False
     )
 
     def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:

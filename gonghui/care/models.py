@@ -37,12 +37,12 @@ from .enums import (
     HealthKind,
     LedgerKind,
     LifeEventKind,
-    Occasion,
     PaymentMethod,
     ReviewOutcome,
     SpendingCategory,
     VisitState,
 )
+from .occasion_models import VisitOccasion, occasion_name  # noqa: F401  (VisitOccasion: registered with the app here)
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -389,6 +389,7 @@ class AssistanceApplication(models.Model):
 
 # --- condolence visits (慰问) -------------------------------------------------------------------
 
+
 VISIT_POLICY = APPLICATION_POLICY
 
 
@@ -398,7 +399,7 @@ class CondolenceStandard(models.Model):
     org = models.ForeignKey(
         Org, on_delete=models.CASCADE, related_name="condolence_standards", verbose_name=_("工会")
     )
-    occasion = models.CharField(_("慰问事由"), max_length=20, choices=Occasion.choices)
+    occasion = models.CharField(_("慰问事由"), max_length=20)  # a VisitOccasion code
     amount = models.DecimalField(
         _("慰问金标准(元/人)"), max_digits=12, decimal_places=2, null=True, blank=True,
         validators=[MinValueValidator(ZERO)],
@@ -429,6 +430,10 @@ class CondolenceStandard(models.Model):
     def __str__(self) -> str:
         return f"{self.get_occasion_display()} {self.amount or 0}元"
 
+    def get_occasion_display(self) -> str:
+        # A list annotates `occasion_name` (one query for every row); else one look-up.
+        return getattr(self, "occasion_name", None) or occasion_name(self.occasion)
+
 
 class Visit(models.Model):
     """慰问: one visit of one or many members (a group visit lists them in VisitMember).
@@ -437,7 +442,7 @@ class Visit(models.Model):
     cash leave no ledger entry, their value is kept on the visit (gift_value per person)."""
 
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="care_visits", verbose_name=_("工会"))
-    occasion = models.CharField(_("慰问事由"), max_length=20, choices=Occasion.choices)
+    occasion = models.CharField(_("慰问事由"), max_length=20)  # a VisitOccasion code
     visited_on = models.DateField(_("慰问日期"))
     visitors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="care_visits_made", verbose_name=_("慰问人")
@@ -478,6 +483,10 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visited_on} {self.get_occasion_display()}"
+
+    def get_occasion_display(self) -> str:
+        # A list annotates `occasion_name` (one query for every row); else one look-up.
+        return getattr(self, "occasion_name", None) or occasion_name(self.occasion)
 
 
 class VisitMember(models.Model):

@@ -11,18 +11,34 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.forms import BootstrapMixin
 from gonghui.members.enums import MemberStatus
 
-from .enums import LifeEventKind, Occasion, PaymentMethod
+from . import occasions
+from .enums import LifeEventKind, PaymentMethod, SpendingCategory
 from .forms import DATE, MemberChoiceField
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
 
 
 class CondolenceStandardForm(BootstrapMixin, forms.Form):
-    occasion = forms.ChoiceField(label=_("慰问事由"), choices=Occasion.choices)
+    occasion = forms.ChoiceField(label=_("慰问事由"), choices=())
     amount = forms.DecimalField(label=_("慰问金标准(元/人)"), required=False, **MONEY)
     gift = forms.CharField(label=_("慰问品"), required=False, max_length=100)
     gift_value = forms.DecimalField(label=_("慰问品价值(元/人)"), required=False, **MONEY)
     annual_cap = forms.DecimalField(label=_("每人每年上限(元)"), required=False, **MONEY)
+
+    def __init__(self, *args: Any, union: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["occasion"].choices = occasions.choices_for([union] if union is not None else [])  # type: ignore[attr-defined]
+
+
+class OccasionForm(BootstrapMixin, forms.Form):
+    """A union's own 慰问事由; the flags say how the figures count it."""
+
+    name = forms.CharField(label=_("慰问事由"), max_length=40)
+    category = forms.ChoiceField(label=_("支出科目"), choices=SpendingCategory.choices,
+                                 initial=SpendingCategory.CONDOLENCE)  # fmt: skip
+    festival = forms.BooleanField(label=_("节日慰问（计入节日走访慰问离退休老同志）"), required=False)
+    hospital = forms.BooleanField(label=_("看望住院"), required=False)
+    bereavement = forms.BooleanField(label=_("丧事慰问"), required=False)
 
 
 class VisitForm(BootstrapMixin, forms.Form):
@@ -30,7 +46,7 @@ class VisitForm(BootstrapMixin, forms.Form):
     union matching a filter (e.g. every retiree of the school)."""
 
     org: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("工会"), queryset=None)
-    occasion = forms.ChoiceField(label=_("慰问事由"), choices=Occasion.choices)
+    occasion = forms.ChoiceField(label=_("慰问事由"), choices=())
     visited_on = forms.DateField(label=_("慰问日期"), widget=DATE)
     members: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("慰问对象"), queryset=None, required=False, widget=forms.MultipleHiddenInput
@@ -53,6 +69,9 @@ class VisitForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = unions  # type: ignore[attr-defined]
         self.fields["members"].queryset = members  # type: ignore[attr-defined]
+        # The occasions of the user's unions (the system's, theirs and their superiors'); the
+        # service checks the chosen one is the visiting union's.
+        self.fields["occasion"].choices = [("", "---------"), *occasions.choices_for(unions)]  # type: ignore[attr-defined]
         self.fields["amount_each"].help_text = _("留空则按本工会该事由的标准。")
 
     def report_ids(self) -> list[int]:

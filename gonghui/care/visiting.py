@@ -35,9 +35,16 @@ from gonghui.members import services as member_services
 from gonghui.members.enums import CURRENT_STATUSES
 from gonghui.members.models import Member
 
-from . import approvals, rules
+from . import approvals, occasions, rules
 from .dates import not_future
-from .enums import OCCASION_CATEGORY, VISIT_TRANSITIONS, LedgerKind, LifeEventKind, Occasion, VisitState
+from .enums import (
+    OCCASION_CATEGORY,
+    VISIT_TRANSITIONS,
+    LedgerKind,
+    LifeEventKind,
+    SpendingCategory,
+    VisitState,
+)
 from .models import (
     ZERO,
     CondolenceStandard,
@@ -85,7 +92,7 @@ def condolence_standard_set(
 ) -> CondolenceStandard:
     """Set a union's standard for an occasion (cash per person and/or a gift; optional cap)."""
     _require(actor, rules.STANDARDS_CHANGE, org, _("只有工会主席可以设置慰问标准。"))
-    if occasion not in Occasion.values:
+    if not occasions.is_available(org, occasion):
         raise DomainError(_("请选择慰问事由。"))
     cash, value, cap = _optional_money(amount), _optional_money(gift_value), _optional_money(annual_cap)
     gift = (gift or "").strip()
@@ -143,7 +150,7 @@ def visit_create(
     `amounts` overrides the cash for some members (member pk -> amount). Linked "五必访" reports
     leave the due-list."""
     _require(actor, rules.VISIT_CHANGE, org, _("您无权登记该工会的慰问。"))
-    if occasion not in Occasion.values:
+    if not occasions.is_available(org, occasion):
         raise DomainError(_("请选择慰问事由。"))
     chosen = {m.pk: m for m in members}
     if not chosen:
@@ -302,8 +309,14 @@ def visit_record(
     # A visit recorded as made has happened: its day (which the figures count) is not ahead.
     not_future(visit.visited_on, _("慰问日期"))
     paid_on = paid_on or timezone.localdate()
-    category = OCCASION_CATEGORY[visit.occasion]
-    note = str(Occasion(visit.occasion).label)
+    # The budget line and name come from the occasion's row (the union's own occasions too).
+    occasion = occasions.get(visit.occasion)
+    category = (
+        occasion.category
+        if occasion is not None
+        else OCCASION_CATEGORY.get(visit.occasion, SpendingCategory.CONDOLENCE)
+    )
+    note = occasion.name if occasion is not None else visit.occasion
     entries = []
     for row in visit.visit_members.select_related("member__org").filter(amount__gt=0).order_by("pk"):
         entries.append(

@@ -20,7 +20,7 @@ from gonghui.core.models import Org
 from gonghui.core.views.base import AuthedRequest, page_of, render_page
 
 from .. import queries, rules, services
-from ..enums import ApplicationKind, HealthKind, LedgerKind, Occasion
+from ..enums import ApplicationKind, HealthKind, LedgerKind
 from ..forms import StandardForm
 from ..models import LedgerEntry
 from ..todos import care_todos
@@ -141,9 +141,9 @@ def _drilled_entries(request: AuthedRequest, drill: Drilldown, entries: QuerySet
     health = request.GET.get("health", "")
     if health in HealthKind.values:
         rows = rows.filter(health_campaign__kind=health)
-    occasions = [o for o in request.GET.getlist("occasion") if o in Occasion.values]
-    if occasions:
-        rows = rows.filter(visit_member__visit__occasion__in=occasions)
+    chosen = [o for o in request.GET.getlist("occasion") if o]
+    if chosen:
+        rows = rows.filter(visit_member__visit__occasion__in=chosen)
     return rows.select_related("org", "member", "reverses")
 
 

@@ -23,8 +23,8 @@ from gonghui.core.models import Org
 from gonghui.core.views.base import AuthedRequest, attempt, page_of, render_page
 from gonghui.members.enums import MemberStatus
 
-from .. import approvals, duelists, queries, rules, visiting
-from ..enums import Occasion, VisitState
+from .. import approvals, duelists, occasions, queries, rules, visiting
+from ..enums import VisitState
 from ..models import (
     CondolenceStandard,
     LedgerEntry,
@@ -37,6 +37,7 @@ from ..models import (
 )
 from ..visit_forms import (
     CondolenceStandardForm,
+    OccasionForm,
     PhotoForm,
     ReportForm,
     VisitApproveForm,
@@ -78,10 +79,14 @@ def visit_list(request: AuthedRequest) -> HttpResponse:
             members_q = Q(visit_members__member__org__path__under=drill.org.path)
         else:
             rows = rows.filter(org=drill.org)
-    occasions = [o for o in request.GET.getlist("occasion") if o in Occasion.values]
-    occasion, state = (occasions[0] if occasions else ""), request.GET.get("state", "")
-    if occasions:
-        rows = rows.filter(occasion__in=occasions)
+    chosen = [o for o in request.GET.getlist("occasion") if o]
+    occasion, state = (chosen[0] if chosen else ""), request.GET.get("state", "")
+    if chosen:
+        rows = rows.filter(occasion__in=chosen)
+    flag = request.GET.get("flag", "")
+    if flag in occasions.FLAGS:
+        # The occasions flagged so (节日, 住院, 丧事), whichever union's own they are.
+        rows = rows.filter(occasion__in=occasions.codes_flagged(flag))
     if state in VisitState.values:
         rows = rows.filter(state=state)
     if request.GET.get("retired") == "1":
@@ -94,7 +99,8 @@ def visit_list(request: AuthedRequest) -> HttpResponse:
     drill_banner = banner(request, drill, rows)
     # Cash summed in whole fen (fen_sum): SQLite sums decimals as floats.
     rows = rows.annotate(people=Count("visit_members", filter=members_q),
-                         cash_fen=fen_sum("visit_members__amount", filter=members_q))  # fmt: skip
+                         cash_fen=fen_sum("visit_members__amount", filter=members_q),
+                         occasion_name=occasions.name_subquery())  # fmt: skip
     page = page_of(request, rows.order_by("-visited_on", "-pk"), PAGE_SIZE)
     ids = [v.pk for v in page["rows"]]
     # Only a drill-down lists other unions' visits; their detail pages are not the viewer's.
@@ -104,7 +110,7 @@ def visit_list(request: AuthedRequest) -> HttpResponse:
         visit.openable = visit.pk in openable
     context = {
         **page,
-        "occasions": Occasion.choices,
+        "occasions": occasions.filter_choices(queries.unions_for(request.user, rules.VISIT_VIEW)),
         "states": VisitState.choices,
         "occasion": occasion,
         "state": state,
@@ -141,7 +147,7 @@ def visit_create(request: AuthedRequest) -> HttpResponse:
             occasion = reports[0][1]
         initial = {
             "visited_on": timezone.localdate(),
-            "occasion": occasion if occasion in Occasion.values else "",
+            "occasion": occasion,
             "members": [pk for pk in request.GET.getlist("member") if pk.isdigit()]
             + [str(member) for member, _kind in reports],
             # One union to record for: chosen already (the picker searches in it).
@@ -285,21 +291,35 @@ def condolence_standards(request: AuthedRequest) -> HttpResponse:
     raw = request.GET.get("org") or request.POST.get("org") or ""
     union = next((u for u in unions if str(u.pk) == raw), unions[0] if unions else None)
     may_change = union is not None and rules.may(request.user, rules.STANDARDS_CHANGE, union)
-    form = CondolenceStandardForm(request.POST or None)
-    if request.method == "POST" and union is not None:
-        if not may_change:
-            require_roles(request.user, frozenset(), request=request, what="care.condolencestandard")
-        if form.is_valid():
-            try:
-                visiting.condolence_standard_set(actor=request.user, org=union, **form.cleaned_data)
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, _("慰问标准已保存。"))
-                return redirect(f"{request.path}?org={union.pk}")
+    adding = request.method == "POST" and request.POST.get("action") == "occasion"
+    form = CondolenceStandardForm(
+        request.POST if request.method == "POST" and not adding else None, union=union
+    )
+    occasion_form = OccasionForm(request.POST if adding else None)
+    if request.method == "POST" and union is not None and not may_change:
+        require_roles(request.user, frozenset(), request=request, what="care.condolencestandard")
+    if adding and union is not None and occasion_form.is_valid():
+        try:
+            occasions.occasion_create(actor=request.user, org=union, **occasion_form.cleaned_data)
+        except DomainError as error:
+            occasion_form.add_error(None, str(error))
+        else:
+            messages.success(request, _("慰问事由已添加，下级工会也可使用。"))
+            return redirect(f"{request.path}?org={union.pk}")
+    if request.method == "POST" and not adding and union is not None and form.is_valid():
+        try:
+            visiting.condolence_standard_set(actor=request.user, org=union, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("慰问标准已保存。"))
+            return redirect(f"{request.path}?org={union.pk}")
     current = {s.occasion: s for s in CondolenceStandard.objects.filter(org=union)} if union else {}
-    rows = [(occasion, current.get(occasion.value)) for occasion in Occasion]
-    context = {"unions": unions, "union": union, "rows": rows, "form": form, "may_change": may_change}
+    rows = (
+        [(occasion, current.get(occasion.code)) for occasion in occasions.available(union)] if union else []
+    )
+    context = {"unions": unions, "union": union, "rows": rows, "form": form, "may_change": may_change,
+               "occasion_form": occasion_form}  # fmt: skip
     return render_page(request, "care/visits/standards.html", context)
 
 
