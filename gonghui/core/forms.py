@@ -17,16 +17,21 @@ from .models import Org, User
 mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入正确的11位手机号。"))
 
 
+UNNAMED_WIDGETS = (forms.HiddenInput, forms.CheckboxInput, forms.RadioSelect, forms.MultiWidget)
+
+
 class BootstrapMixin:
-    """Give every widget Bootstrap's classes, so templates stay plain, and its label as its
-    accessible name, so a filter bar that shows a select without a <label> still names it to a
-    screen reader (WCAG 4.1.2)."""
+    """Give every widget Bootstrap's classes, so templates stay plain, and an optional field's
+    label as its accessible name, so a filter bar that shows a select without a <label> still
+    names it to a screen reader (WCAG 4.1.2). Where core/_field.html shows the label, the name
+    is the same text (a required field's label adds " *", so it is left to the <label>); groups
+    of checkboxes or radios are named by their own labels."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
-            if field.label and not isinstance(widget, forms.HiddenInput):
+            if field.label and not field.required and not isinstance(widget, UNNAMED_WIDGETS):
                 widget.attrs.setdefault("aria-label", str(field.label))
             if isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
