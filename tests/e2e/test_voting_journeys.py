@@ -136,6 +136,19 @@ def set_state(page: Page, button: str, state_label: str) -> None:
     expect(page.locator("#poll-state")).to_have_text(state_label)
 
 
+def review_and_release(page: Page) -> None:
+    """计票 → 核对 → 公布: from the closed poll's page to the count, checked, then published."""
+    page.get_by_role("link", name="核对计票结果").click()
+    expect(page.locator("main h1")).to_contain_text("核对计票结果")
+    page.get_by_role("button", name="核对无误").click()
+    expect_message(page, "已更新投票状态。")
+    expect(page.locator("#poll-state")).to_have_text("已核对待公布")
+    page.get_by_role("link", name="公布结果").click()
+    page.get_by_role("button", name="公布结果").click()  # confirm() accepted by Browsers
+    expect_message(page, "已更新投票状态。")
+    expect(page.locator("#poll-state")).to_have_text("已公布结果")
+
+
 def cast(page: Page, *names: str) -> str:
     """Tick `names` on the ballot shown, send it, and return the receipt code."""
     form = page.locator("#ballot-form")
@@ -161,8 +174,8 @@ def docx_rows(path: Path) -> list[list[str]]:
 
 
 def download(page: Page, link: str, target_dir: Path) -> Path:
-    with page.expect_download() as info:
-        page.get_by_role("link", name=link).click()
+    with page.expect_download(timeout=60_000) as info:  # a PDF takes seconds on a loaded machine
+        page.get_by_role("link", name=link).click(timeout=60_000)
     got = info.value
     assert got.failure() is None
     target = target_dir / got.suggested_filename
@@ -187,7 +200,7 @@ def test_a_committee_election_is_set_up_voted_on_phones_closed_released_and_repo
     chair_page = browsers.open()
     login(chair_page, live_server, "chair")
     new_poll(chair_page, "选举")
-    chair_page.get_by_role("textbox", name="名称 *", exact=True).fill(ELECTION)
+    chair_page.get_by_role("textbox", name=re.compile(r"^名称( \*)?$")).fill(ELECTION)
     chair_page.get_by_label("应选人数").fill("2")
     chair_page.get_by_role("button", name="保存").click()
     expect_message(chair_page, f"已建立“{ELECTION}”")
@@ -259,14 +272,16 @@ def test_a_committee_election_is_set_up_voted_on_phones_closed_released_and_repo
     chair_page.reload()
     expect(chair_page.locator("#turnout")).to_contain_text("已投3人 / 应投4人")
     expect(chair_page.get_by_role("link", name="查看结果")).to_have_count(0)
-    set_state(chair_page, "结束投票", "已结束")
-    set_state(chair_page, "公布结果", "已公布结果")
+    set_state(chair_page, "结束投票", "已计票待核对")
+    review_and_release(chair_page)
     chair_page.get_by_role("link", name="查看结果").click()
     expect(chair_page.locator("main h1")).to_contain_text("结果")
     result_rows = chair_page.locator("#result-table tbody tr")
     expect(result_rows).to_have_count(3)
+    # Elected with more than half of the ELECTORATE (4): 3 votes elect, 2 (exactly half) do not.
     expect(result_rows.nth(0)).to_contain_text(re.compile(r"王建国\s*3\s*100\.0%\s*当选"))
-    expect(result_rows.nth(1)).to_contain_text(re.compile(r"李秀兰\s*2\s*66\.7%\s*当选"))
+    expect(result_rows.nth(1)).to_contain_text(re.compile(r"李秀兰\s*2\s*66\.7%"))
+    expect(result_rows.nth(1)).not_to_contain_text("当选")
     expect(result_rows.nth(2)).to_contain_text(re.compile(r"张伟\s*1\s*33\.3%"))
 
     # The result sheet, as DOCX: read back with python-docx.
@@ -280,11 +295,12 @@ def test_a_committee_election_is_set_up_voted_on_phones_closed_released_and_repo
     assert paragraphs[0] == sheet_title
     assert "应参加人数4人，实际参加3人，参与率75.0%。" in text, text
     assert "收回选票3张，其中有效票3张，无效票0张。应选2人。" in text, text
-    assert "当选：王建国、李秀兰。" in text, text
+    assert "当选：王建国。" in text, text
+    assert "得票须超过应到会有选举权人数(4人)的50%，即不少于3票" in text, text
     assert docx_rows(docx_path) == [
         ["序号", "姓名/选项", "得票", "得票率", "结果"],
         ["1", "王建国", "3", "100.0%", "当选"],
-        ["2", "李秀兰", "2", "66.7%", "当选"],
+        ["2", "李秀兰", "2", "66.7%", ""],
         ["3", "张伟", "1", "33.3%", ""],
     ]
 
@@ -294,7 +310,7 @@ def test_a_committee_election_is_set_up_voted_on_phones_closed_released_and_repo
     content = pdf_path.read_bytes()
     pdf_lines = [line.split() for line in pdf_text(content).splitlines()]
     assert ["1", "王建国", "3", "100.0%", "当选"] in pdf_lines, pdf_lines
-    assert ["2", "李秀兰", "2", "66.7%", "当选"] in pdf_lines, pdf_lines
+    assert ["2", "李秀兰", "2", "66.7%"] in pdf_lines, pdf_lines
     fonts = embedded_fonts(content)
     assert any(name.startswith("Noto-Serif-CJK-SC") for name in fonts) and all(fonts.values()), fonts
 
@@ -342,7 +358,7 @@ def test_an_award_selection_goes_through_public_notice_with_an_objection_resolve
     chair_page = browsers.open()
     login(chair_page, live_server, "chair")
     new_poll(chair_page, "评优")
-    chair_page.get_by_role("textbox", name="名称 *", exact=True).fill(AWARD_POLL)
+    chair_page.get_by_role("textbox", name=re.compile(r"^名称( \*)?$")).fill(AWARD_POLL)
     chair_page.get_by_label("奖项名称").fill(AWARD)
     chair_page.get_by_label("奖项级别").select_option(label="校级")
     chair_page.get_by_label("评选名额").fill("1")
@@ -396,8 +412,8 @@ def test_an_award_selection_goes_through_public_notice_with_an_objection_resolve
     # Closed, released: 李秀兰 is selected (2 of 3 valid ballots).
     chair_page.reload()
     expect(chair_page.locator("#turnout")).to_contain_text("已投3人 / 应投4人")
-    set_state(chair_page, "结束投票", "已结束")
-    set_state(chair_page, "公布结果", "已公布结果")
+    set_state(chair_page, "结束投票", "已计票待核对")
+    review_and_release(chair_page)
     chair_page.get_by_role("link", name="查看结果").click()
     expect(chair_page.locator("#result-table tbody tr").first).to_contain_text(
         re.compile(r"李秀兰\s*2\s*66\.7%\s*入选")
@@ -474,5 +490,103 @@ def test_an_award_selection_goes_through_public_notice_with_an_objection_resolve
     rows = [line.split() for line in text.splitlines()]
     assert ["1", "李秀兰", "数学教师", AWARD, "校级", "2"] in rows, text
     assert "结果生效" in text, text
+
+    assert not browsers.script_errors, browsers.script_errors
+
+
+# --- 3. an election whose turnout fails, on a desktop and on a phone ---------------------------
+
+WIDE = {"width": 1366, "height": 900}
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e" / "voting"
+
+
+def shot(page: Page, name: str) -> None:
+    """Keep a full-page screenshot of the step (looked at by a person, not compared)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def no_sideways_scroll(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1366", "390"])
+def test_an_election_with_too_few_voters_is_counted_reviewed_and_published_as_invalid(
+    viewport: dict[str, int],
+    live_server: Any,
+    browsers: Browsers,
+    tree: Tree,
+    chair: Any,
+    members: dict[str, Member],
+    tmp_path: Path,
+) -> None:
+    from tests.voting.factories import make_poll
+
+    width = viewport["width"]
+    # A draft with three candidates and an electorate of seven (the four members with accounts).
+    others = [MemberFactory(union=tree.school1) for _ in range(3)]
+    poll = make_poll(tree.school1, title=ELECTION, options=["王建国", "李秀兰", "张伟"], choose_max=1,
+                     voters=[*members.values(), *others])  # fmt: skip
+
+    # The chair opens it (every voter with an account is told, in-app).
+    chair_page = browsers.open(viewport)
+    login(chair_page, live_server, "chair")
+    chair_page.goto(f"{live_server.url}/voting/{poll.pk}/")
+    expect(chair_page.locator("#poll-rules")).to_contain_text("三分之二")
+    set_state(chair_page, "开始投票", "投票中")
+    shot(chair_page, f"{width}-1-open")
+    no_sideways_scroll(chair_page)
+
+    # One voter finds the 待投票 card on their home page and votes there (1 of 7 take part).
+    voter = browsers.open(viewport)
+    login(voter, live_server, "wangjianguo")
+    card = voter.locator("#todos").get_by_role("link", name=f"待投票：{ELECTION}")
+    expect(card).to_be_visible()
+    expect(voter.locator("main")).to_contain_text(f"请参加投票：{ELECTION}")
+    shot(voter, f"{width}-2-voter-home")
+    card.click()
+    expect(voter.locator("main h1")).to_have_text(ELECTION)
+    cast(voter, "王建国")
+    shot(voter, f"{width}-3-voted")
+    voter.goto(f"{live_server.url}/")
+    expect(voter.locator("main")).not_to_contain_text("待投票")
+
+    # 计票: closing counts; the result is hidden from the voter until published.
+    chair_page.reload()
+    set_state(chair_page, "结束投票", "已计票待核对")
+    hidden = voter.goto(f"{live_server.url}/voting/{poll.pk}/results/")
+    assert hidden is not None and hidden.status == 403
+    expect(voter.locator("main")).not_to_contain_text("王建国")
+
+    # 核对: the chair sees the count, invalid: nobody elected.
+    chair_page.get_by_role("link", name="核对计票结果").click()
+    expect(chair_page.locator("#count-invalid")).to_contain_text("本次投票无效")
+    expect(chair_page.locator("#count-invalid")).to_contain_text("应到会有选举权人数7人，实际参加投票1人")
+    expect(chair_page.locator("#result-table")).not_to_contain_text("当选")
+    shot(chair_page, f"{width}-4-review")
+    no_sideways_scroll(chair_page)
+    chair_page.get_by_role("button", name="核对无误").click()
+    expect(chair_page.locator("#poll-state")).to_have_text("已核对待公布")
+    assert voter.goto(f"{live_server.url}/voting/{poll.pk}/results/").status == 403  # type: ignore[union-attr]
+
+    # 公布: now the voter sees it, and the sheet says the election failed.
+    chair_page.get_by_role("link", name="公布结果").click()
+    chair_page.get_by_role("button", name="公布结果").click()
+    expect(chair_page.locator("#poll-state")).to_have_text("已公布结果")
+    voter.goto(f"{live_server.url}/voting/{poll.pk}/results/")
+    expect(voter.locator("#count-invalid")).to_contain_text("无人当选")
+    expect(voter.locator("#result-table")).not_to_contain_text("当选")
+    shot(voter, f"{width}-5-results")
+    no_sideways_scroll(voter)
+
+    docx_path = download(voter, "结果报告(DOCX)", tmp_path)
+    text = "\n".join(p.text for p in Document(str(docx_path)).paragraphs)
+    assert "实际参加投票1人，未达到规定的参加人数，本次投票无效，无人当选。" in text, text
+    assert "当选：" not in text, text
+    pdf_path = download(voter, "结果报告(PDF)", tmp_path)
+    pdf = pdf_text(pdf_path.read_bytes()).replace("\n", "")
+    assert "本次投票无效，无人当选" in pdf, pdf
+    (SHOTS / f"{width}-result-sheet.pdf").write_bytes(pdf_path.read_bytes())
+    (SHOTS / f"{width}-result-sheet.docx").write_bytes(docx_path.read_bytes())
 
     assert not browsers.script_errors, browsers.script_errors
