@@ -111,3 +111,22 @@ def test_a_drive_of_another_union_cannot_be_imported_into(tree, staff, other_uni
     assert client.get(f"{url}&campaign={campaign.pk}&union={tree.school2.pk}").status_code == 404
     assert client.get(reverse("care:donation_import", args=[campaign.pk])).status_code == 404
     assert not ImportJob.objects.exists()
+
+
+def test_all_or_nothing_a_failure_while_writing_leaves_no_donation(
+    tree, staff, welfare, django_capture_on_commit_callbacks, monkeypatch
+):
+    campaign = _drive(tree)
+    content = xlsx(HEADERS, [["会员0", None, 100, None, None], ["会员1", None, 50, None, None]])
+    job = run_upload(django_capture_on_commit_callbacks, welfare, "care-donations", tree.school1, content,
+                     options={"campaign": campaign.pk})  # fmt: skip
+    original = Donation.objects.bulk_create
+
+    def half_then_fail(objs, **kwargs):
+        original(objs[:1], **kwargs)
+        raise RuntimeError("lost connection")
+
+    monkeypatch.setattr(Donation.objects, "bulk_create", half_then_fail)
+    job = run_apply(django_capture_on_commit_callbacks, welfare, job)
+    assert job.state == ImportJob.State.FAILED and "已全部撤销" in job.message
+    assert not Donation.objects.exists()
