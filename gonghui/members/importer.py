@@ -36,7 +36,7 @@ from gonghui.core.enums import OrgKind, Outcome
 from gonghui.core.errors import DomainError
 from gonghui.core.imports import bulk
 from gonghui.core.imports.jobs import read_upload, store_upload
-from gonghui.core.imports.sheet import header_key
+from gonghui.core.imports.sheet import column_letter, header_key
 from gonghui.core.imports.workbook import ERROR_COLUMN, HELP_SHEET_NAME  # noqa: F401  (public names)
 from gonghui.core.models import Org, User
 from gonghui.core.tasks import run_in_background
@@ -200,9 +200,10 @@ def _scan(job: ImportJob, *, actor: User | None, report: Report | None = None) -
     processed = 0
 
     def add_error(row: int, header: str, message: str) -> None:
-        scan.errors.append(
-            {"row": row, "column": file_header.get(header, header), "message": _scrub(message)}
-        )
+        column = file_header.get(header, header)
+        position = order.get(column, union_pos if header == UNION_HEADER else None)
+        letter = column_letter(position) if position is not None else ""
+        scan.errors.append({"row": row, "letter": letter, "column": column, "message": _scrub(message)})
         scan.error_rows.add(row)
 
     for row, cells in sheet.rows:

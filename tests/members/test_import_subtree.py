@@ -56,7 +56,9 @@ def test_a_county_imports_members_into_its_unions_named_in_the_union_column(
     assert job.state == ImportJob.State.DONE, job.message
     first, second = Member.objects.get(name="甲一"), Member.objects.get(name="乙二")
     assert first.org == tree.school1_group_a and second.org == tree.school2
-    joins = dict(MembershipChange.objects.filter(change_type=ChangeType.JOIN).values_list("member__name", "org"))
+    joins = dict(
+        MembershipChange.objects.filter(change_type=ChangeType.JOIN).values_list("member__name", "org")
+    )
     assert joins == {"甲一": tree.school1.pk, "乙二": tree.school2.pk}
 
 
@@ -71,7 +73,7 @@ def test_a_union_outside_the_importers_scope_is_refused_like_one_that_does_not_e
     job = run(django_capture_on_commit_callbacks, other_union_chair, tree.school2, content)
     assert job.error_rows == 2
     foreign, missing = job.errors
-    assert (foreign["row"], foreign["column"]) == (2, "工会")
+    assert (foreign["row"], foreign["letter"], foreign["column"]) == (2, "A", "工会")
     assert foreign["message"].replace("第一中学工会", "X") == missing["message"].replace("没有这个工会", "X")
     with pytest.raises(Exception, match="仅导入无误的行|修正"):
         importer.import_apply(actor=other_union_chair, job=job, include_valid_only=False)
@@ -95,6 +97,7 @@ def test_the_error_sheet_gives_back_a_float_mangled_id_exactly_as_uploaded(
     content = xlsx(["姓名*", "身份证号*", "手机号"], [["甲一", number_cell, "13800001111"]])
     job = run(django_capture_on_commit_callbacks, chair, tree.school1, content)
     assert job.error_rows == 1 and "文本" in job.errors[0]["message"]
+    assert (job.errors[0]["row"], job.errors[0]["letter"], job.errors[0]["column"]) == (2, "B", "身份证号")
     uploaded = load_workbook(io.BytesIO(content)).active["B2"].value
     sheet = load_workbook(io.BytesIO(importer.error_file(job=job, reveal=True, actor=chair))).active
     given_back = sheet["B2"].value
