@@ -69,6 +69,7 @@ def test_officer_uploads_a_mistake_fixes_it_in_the_error_sheet_previews_and_appl
     page.locator('[data-import="care-payouts"]').click()
     expect(page.locator("h1")).to_contain_text("批量导入帮扶助学发放")
     no_overflow(page)
+    page.screenshot(path=str(SHOTS / f"start-{width}.png"), full_page=True)
 
     template = download(page, page.locator("#template-link"), tmp_path)
     wb = load_workbook(template)
