@@ -96,8 +96,8 @@ def test_the_list_runs_the_same_number_of_queries_for_1_and_3_suggestions(
     client.get(reverse("congress:suggestions"))  # the first request also writes the session
 
     # session, user, role scopes, the page of suggestions, the figures, the campaign filter,
-    # unread notifications
-    with django_assert_num_queries(7):
+    # whether the viewer may submit (提出建议 is shown only then), unread notifications
+    with django_assert_num_queries(8):
         response = client.get(reverse("congress:suggestions"))
     assert response.status_code == 200
 
@@ -336,3 +336,14 @@ def test_a_member_cannot_open_or_create_campaigns(tree, member, client_for):
                        {"union": tree.school1.pk, "name": "活动", "start": "2026-03-01",
                         "end": "2026-04-01"}).status_code == 403  # fmt: skip
     assert not SuggestionCampaign.objects.exists()
+
+
+def test_the_suggest_button_is_shown_only_to_those_who_may_submit(tree, county_officer, member, client_for):
+    create = reverse("congress:suggestion_create")
+
+    county_page = client_for(county_officer).get(reverse("congress:suggestions")).content.decode()
+    member_page = client_for(member).get(reverse("congress:suggestions")).content.decode()
+
+    assert f'href="{create}"' not in county_page  # the form would answer 403 to a county officer
+    assert client_for(county_officer).get(create).status_code == 403
+    assert f'href="{create}"' in member_page
