@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from .access import _minimal, scopes_for, visible
 from .audit_text import area_codes
-from .enums import OrgKind, OrgStatus, Role
+from .enums import OrgKind, OrgStatus, Outcome, Role
 from .models import AuditEvent, Notification, Org, RoleAssignment
 
 
@@ -121,7 +121,11 @@ def roles_at(org: Org) -> QuerySet[RoleAssignment]:
 
 
 def org_history(org: Org) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(object_type="core.org", object_id=str(org.pk)).order_by("-at", "-id")
+    """变更记录: the changes made to the organisation (created, edited, moved, dissolved), not
+    every event that names it (a refused visit, a statistics export: those are in the audit log)."""
+    return AuditEvent.objects.filter(
+        object_type="core.org", object_id=str(org.pk), action__startswith="org.", outcome=Outcome.SUCCESS
+    ).order_by("-at", "-id")
 
 
 def audit_events(user: Any, filters: dict[str, Any]) -> QuerySet[AuditEvent]:

@@ -98,6 +98,8 @@ def test_org_history_reads_as_sentences_with_names_not_ids(tree, county_officer,
     services.org_update(actor=county_officer, org=Org.objects.get(pk=school.pk), name="改名后的工会小组",
                         short_name="", kind="group", unit_type="", code="", workforce=12)  # fmt: skip
     services.org_move(actor=county_officer, org=Org.objects.get(pk=school.pk), new_parent=tree.school2)
+    audit(action="access.denied", outcome=Outcome.DENIED, object_type="core.org", object_id=str(school.pk),
+          detail="change /orgs/1/edit/")  # fmt: skip
 
     content = client_for(county_officer).get(reverse("core:org_detail", args=[school.pk])).content.decode()
 
@@ -107,6 +109,7 @@ def test_org_history_reads_as_sentences_with_names_not_ids(tree, county_officer,
     assert "名称：新设工会小组 → 改名后的工会小组" in history
     assert "工会小组" in history  # the kind's label, not its code
     assert TECHNICAL.findall(history) == []
+    assert "访问被拒绝" not in history  # a refusal is in the audit log, not among the changes
 
 
 def test_role_and_login_events_name_the_role_and_the_failure(tree, chair, client_for) -> None:
