@@ -13,6 +13,7 @@ download's view, access checks and template still run, and other tests open the 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -35,8 +36,8 @@ PERSONAS = ["county", "chair", "committee", "auditor", "women", "welfare", "lead
 
 
 @pytest.fixture(scope="module")
-def demo_data(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> Iterator[None]:
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+def demo_data(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock():
         fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         with override_settings(PASSWORD_HASHERS=fast), mock.patch.object(demo, "SCHOOLS", demo.SCHOOLS[:3]):
             demo.build_demo()
