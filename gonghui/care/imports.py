@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gonghui.core.enums import Role
+from gonghui.core.enums import OrgKind, Role
 from gonghui.core.imports import kinds
 from gonghui.core.imports.kinds import Context, ImportKind, Row
 from gonghui.core.imports.models import ImportJob
@@ -28,18 +29,17 @@ from gonghui.core.models import Org
 from gonghui.members.models import Member
 from gonghui.members.privacy import lookup_hash
 
-from . import rules
+from . import occasions, rules
 from .enums import (
     APPLICATION_CATEGORY,
-    OCCASION_CATEGORY,
     ApplicationKind,
     ApplicationState,
     LedgerKind,
-    Occasion,
     PaymentMethod,
     VisitState,
 )
 from .models import ZERO, AssistanceApplication, LedgerEntry, Visit, VisitMember
+from .occasion_models import VisitOccasion
 
 # Who may enter a past period's records in bulk: those who approve and pay them in the union, and
 # the superior union's care officer (生活 portfolio), who enters a county's year.
@@ -243,16 +243,25 @@ PAYOUTS = kinds.register(PayoutImport())
 # --- condolence visits (慰问) ---------------------------------------------------------------------
 
 
-def occasion_options(org: Org) -> dict[str, str]:
-    """The occasions a union files visits under, label → stored value."""
-    return {str(label): value for value, label in Occasion.choices}
+def occasion_table(unions: list[Org]) -> dict[int, dict[str, VisitOccasion]]:
+    """Each union's 慰问事由 by name (care.occasions: the system's, its own and its superior
+    unions'), for a whole file in one query."""
+    occasions.ensure_system_occasions()
+    path_ids = {u.pk: {int(part) for part in u.path.strip("/").split("/") if part} for u in unions}
+    every_id = set().union(*path_ids.values()) if path_ids else set()
+    rows = list(VisitOccasion.objects.filter(Q(org__isnull=True) | Q(org_id__in=every_id), active=True)
+                .order_by("order", "pk"))  # fmt: skip
+    return {
+        u.pk: {row.name: row for row in rows if row.org_id is None or row.org_id in path_ids[u.pk]}
+        for u in unions
+    }
 
 
 @dataclass
 class _Visit:
     union: Org
     member: _Person
-    occasion: str
+    occasion: VisitOccasion
     visited_on: dt.date
     amount: Decimal
     gift: str
@@ -295,7 +304,10 @@ class VisitImport(ImportKind):
         return reverse("care:visits")
 
     def lists(self, org: Org, options: dict[str, Any]) -> dict[str, list[str]]:
-        return {"occasion": list(occasion_options(org))}
+        """The occasions of the union and of the unions below it (each row is checked against
+        its own union's list)."""
+        unions = list(Org.objects.filter(path__under=org.path).exclude(kind=OrgKind.GROUP))
+        return {"occasion": list(dict.fromkeys(name for _code, name in occasions.choices_for(unions)))}
 
     def example(self, org: Org, options: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -305,20 +317,25 @@ class VisitImport(ImportKind):
     def prepare(self, ctx: Context, unions: list[Org]) -> None:
         load_people(ctx, unions)
         ctx.state["before"] = period_start(ctx.today)
-        ctx.state["occasions"] = {u.pk: occasion_options(u) for u in unions}
+        ctx.state["occasions"] = occasion_table(unions)
 
     def check_row(self, ctx: Context, row: Row) -> _Visit | None:
         assert row.union is not None
         member = find_member(ctx, row)
-        occasion = row.choice("occasion", ctx.state["occasions"].get(row.union.pk, {}), required=True)
+        available: dict[str, VisitOccasion] = ctx.state["occasions"].get(row.union.pk, {})
+        occasion_name = row.text("occasion", required=True)
+        occasion = available.get(occasion_name)
+        if occasion_name and occasion is None:
+            row.error("occasion", _("“%(value)s”不是%(union)s的慰问事由，请从下拉列表中选择。")
+                      % {"value": occasion_name[:40], "union": row.union.name})  # fmt: skip
         visited_on = row.date("visited_on", required=True)
         before: dt.date = ctx.state["before"]
         if visited_on is not None and visited_on >= before:
             row.error("visited_on", _("只能导入已结束期间（%(day)s以前）的慰问；本月的慰问请在系统中登记审批。")
                       % {"day": before.strftime("%Y/%m/%d")})  # fmt: skip
-        before = len(row.errors)
+        errors_before = len(row.errors)
         amount = row.money("amount", required=False, allow_zero=True) or ZERO
-        amount_unreadable = len(row.errors) > before
+        amount_unreadable = len(row.errors) > errors_before
         gift = row.text("gift", max_length=100)
         gift_value = row.money("gift_value", required=False, allow_zero=True) or ZERO
         if not amount and not gift and not amount_unreadable:
@@ -326,13 +343,13 @@ class VisitImport(ImportKind):
         visitor_names = row.text("visitor_names", max_length=200)
         method = row.choice("method", METHODS, default=PaymentMethod.CASH)
         notes = row.text("notes", max_length=2000)
-        if row.errors or member is None or visited_on is None:
+        if row.errors or member is None or visited_on is None or occasion is None:
             return None
         return _Visit(union=row.union, member=member, occasion=occasion, visited_on=visited_on, amount=amount,
                       gift=gift, gift_value=gift_value, visitor_names=visitor_names, method=method, notes=notes)  # fmt: skip
 
     def preview_of(self, item: _Visit) -> list[str]:
-        return [item.union.name, item.member.name, str(Occasion(item.occasion).label),
+        return [item.union.name, item.member.name, item.occasion.name,
                 item.visited_on.strftime("%Y/%m/%d"), f"{item.amount:.2f}", item.gift]  # fmt: skip
 
     def write(self, ctx: Context, items: list[_Visit]) -> int:
@@ -340,7 +357,7 @@ class VisitImport(ImportKind):
         member each, and a ledger entry for each member's cash."""
         now = timezone.now()
         visits = [
-            Visit(org=item.union, occasion=item.occasion, visited_on=item.visited_on, visitor_names=item.visitor_names,
+            Visit(org=item.union, occasion=item.occasion.code, visited_on=item.visited_on, visitor_names=item.visitor_names,
                   gift=item.gift, gift_value=item.gift_value, notes=item.notes, state=VisitState.RECORDED,
                   recorded_by=ctx.actor, created_at=now, approved_by=ctx.actor, approved_at=now,
                   paid_on=item.visited_on, method=item.method)
@@ -357,9 +374,9 @@ class VisitImport(ImportKind):
             attributed = item.member.org_id if item.member.path.startswith(item.union.path) else item.union.pk
             entries.append(LedgerEntry(
                 org=item.union, attributed_org_id=attributed, kind=LedgerKind.CONDOLENCE,
-                category=OCCASION_CATEGORY[item.occasion], amount=item.amount, method=item.method,
+                category=item.occasion.category, amount=item.amount, method=item.method,
                 paid_on=item.visited_on, payer=ctx.actor, member_id=item.member.pk,
-                payee_name=item.member.name[:60], visit_member=visited, note=str(Occasion(item.occasion).label),
+                payee_name=item.member.name[:60], visit_member=visited, note=item.occasion.name,
             ))  # fmt: skip
         LedgerEntry.objects.bulk_create(entries, batch_size=1000)
         return len(visits)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from gonghui.care.enums import ApplicationKind, ApplicationState, LedgerKind
 from gonghui.care.imports import period_start
@@ -279,3 +281,36 @@ def test_all_or_nothing_a_visit_import_failing_midway_leaves_nothing(
     job = run_apply(capture, county_care_officer, job)
     assert job.state == ImportJob.State.FAILED
     assert not Visit.objects.exists() and not LedgerEntry.objects.exists()
+
+
+def test_visits_take_each_unions_own_occasions_and_charge_their_budget_line(
+    tree, people, county_care_officer, django_capture_on_commit_callbacks
+):
+    from gonghui.care import occasions
+    from gonghui.care.enums import SpendingCategory
+    from gonghui.care.models import Visit
+    from gonghui.core.imports import jobs, kinds
+
+    own = occasions.occasion_create(actor=None, org=tree.school1, name="三八节", category=SpendingCategory.FESTIVAL,
+                                    festival=True)  # fmt: skip
+    kind = kinds.get("care-visits")
+    assert kind is not None
+    template = load_workbook(
+        io.BytesIO(jobs.template_for(kind=kind, org=tree.county, actor=county_care_officer))
+    )
+    assert "三八节" in [c.value for c in template["选项"]["B"]]  # the county's template lists its unions' own
+    day = last_month(5).strftime("%Y/%m/%d")
+    content = xlsx(VISIT_HEADERS, [
+        ["第一中学工会", "王困难", None, "三八节", day, 200, None, None, None],
+        ["第二小学工会", "赵二小", None, "三八节", day, 200, None, None, None],
+    ])  # fmt: skip
+    capture = django_capture_on_commit_callbacks
+    job = run_upload(capture, county_care_officer, "care-visits", tree.county, content)
+    assert [(e["row"], e["letter"]) for e in job.errors] == [(3, "D")]  # not an occasion of 第二小学
+    assert "第二小学工会" in job.errors[0]["message"]
+    content = xlsx(VISIT_HEADERS, [["第一中学工会", "王困难", None, "三八节", day, 200, None, None, None]])
+    job = run_apply(capture, county_care_officer, run_upload(capture, county_care_officer, "care-visits",
+                                                              tree.county, content))  # fmt: skip
+    assert job.state == ImportJob.State.DONE
+    assert Visit.objects.get().occasion == own.code
+    assert LedgerEntry.objects.get().category == SpendingCategory.FESTIVAL
