@@ -90,7 +90,7 @@ def test_welfare_officer_visits_birthdays_files_aid_chair_approves_member_sees_i
     expect(birthdays).not_to_contain_text("钱老师")
     birthdays.get_by_label("全选").check()
     birthdays.get_by_role("button", name="为选中人员登记慰问").click()
-    expect(officer.locator("#visit-selected")).to_contain_text("王老师")
+    expect(officer.locator("#visit-selected-list")).to_contain_text("王老师")
     expect(officer.locator("#id_occasion")).to_have_value("birthday")
     officer.locator("#id_gift").fill("生日蛋糕卡")
     officer.locator("#id_notes").fill("到语文组送生日祝福")
