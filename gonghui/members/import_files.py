@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.audit import audit
@@ -150,3 +151,20 @@ def _cell_text(cell: Any) -> str:
     if isinstance(cell, dt.date):
         return cell.strftime("%Y/%m/%d")
     return rows.text_of(cell)
+
+
+def prune_uploads(*, days: int = 7) -> int:
+    """Delete uploaded files of jobs older than `days`: they hold full ID numbers in clear text.
+
+    The job row (counts, errors without personal data) stays; only its error file can no longer
+    be downloaded.
+    """
+    cutoff = timezone.now() - dt.timedelta(days=days)
+    removed = 0
+    for job in ImportJob.objects.filter(created_at__lt=cutoff).exclude(file_path=""):
+        path = _job_path(job)
+        if path.exists():
+            path.unlink()
+            removed += 1
+        ImportJob.objects.filter(pk=job.pk).update(file_path="")
+    return removed

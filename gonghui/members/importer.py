@@ -44,7 +44,6 @@ from gonghui.core.tasks import run_in_background
 from . import rows
 from .enums import (
     ChangeType,
-    Employment,
 )
 from .import_files import (  # noqa: F401  (the import's public names stay importable from here)
     CHOICE_LISTS,
@@ -56,9 +55,11 @@ from .import_files import (  # noqa: F401  (the import's public names stay impor
     _open,
     build_template,
     error_file,
+    prune_uploads,
     read_rows,
 )
 from .import_targets import Targets
+from .import_updates import changes_of as _changes
 from .models import MEMBER_CHANGE_ROLES, ImportJob, Member, MembershipChange
 from .privacy import lookup_hash, mask_id
 from .services import duplicate_message, set_identity, set_name
@@ -71,37 +72,11 @@ LOOKUP_CHUNK = 1000
 WRITE_BATCH = 1000
 
 
-# Fields an update may change, by the column that carries them. Sex and birth date come from the
-# ID number (which matched), status changes go through the status machine, never through import.
-UPDATE_FIELDS_BY_KEY: dict[str, tuple[str, ...]] = {
-    "name": ("name", "name_pinyin", "name_initials"),
-    "ethnicity": ("ethnicity",),
-    "mobile": ("mobile",),
-    "political": ("political",),
-    "education": ("education",),
-    "position": ("position",),
-    "join_date": ("join_date",),
-    "card_number": ("card_number",),
-    "employment": ("employment",),
-    "group": ("org",),
-    "hardship_level": ("hardship_level",),
-    "hardship_cert_no": ("hardship_cert_no",),
-    "single_parent": ("single_parent",),
-    "model_worker_level": ("model_worker_level",),
-}
-ALWAYS_UPDATED = ("sex", "birth_date")
-
 _LONG_DIGITS = re.compile(r"\d{7,}[\dXx]?")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[Ee]\+\d+")  # 4.30121E+17, as Excel displays a long number
 
 
-# --- template -----------------------------------------------------------------------------------
-
-
-# --- reading ------------------------------------------------------------------------------------
-
-
-# --- upload -------------------------------------------------------------------------------------
+# --- upload (the template, reading and the error file: import_files) ------------------------------
 
 
 def import_start(*, actor: User, union: Org, upload: Any) -> ImportJob:
@@ -276,26 +251,6 @@ def _scan(job: ImportJob, *, actor: User | None, report: Report | None = None) -
         scan.planned.append(planned)
     scan.errors.sort(key=lambda e: (e["row"], order.get(e["column"], 0)))
     return scan
-
-
-def _changes(member: Member, data: dict[str, Any], present: set[str]) -> dict[str, Any]:
-    """The fields of `member` the row changes (only columns the file has; blanks keep dates/groups)."""
-    wanted: dict[str, Any] = {name: data[name] for name in ALWAYS_UPDATED}
-    for key in present:
-        for name in UPDATE_FIELDS_BY_KEY.get(key, ()):
-            if name in ("name_pinyin", "name_initials"):
-                continue
-            if name == "org":
-                if data["group"] is not None:
-                    wanted["org_id"] = data["group"].pk
-            elif name == "join_date":
-                if data["join_date"] is not None:
-                    wanted["join_date"] = data["join_date"]
-            else:
-                wanted[name] = data[name]
-    if "migrant" in present and "employment" not in present and data["employment"] == Employment.MIGRANT:
-        wanted["employment"] = Employment.MIGRANT
-    return {name: value for name, value in wanted.items() if getattr(member, name) != value}
 
 
 def _summary(scan: _Scan) -> str:
@@ -526,23 +481,3 @@ def _write(
 # Module names the tests patch: the fast writers shared by every import (core.imports.bulk).
 _insert = bulk.insert
 _update = bulk.update
-
-
-# --- error file ---------------------------------------------------------------------------------
-
-
-def prune_uploads(*, days: int = 7) -> int:
-    """Delete uploaded files of jobs older than `days`: they hold full ID numbers in clear text.
-
-    The job row (counts, errors without personal data) stays; only its error file can no longer
-    be downloaded.
-    """
-    cutoff = timezone.now() - dt.timedelta(days=days)
-    removed = 0
-    for job in ImportJob.objects.filter(created_at__lt=cutoff).exclude(file_path=""):
-        path = _job_path(job)
-        if path.exists():
-            path.unlink()
-            removed += 1
-        ImportJob.objects.filter(pk=job.pk).update(file_path="")
-    return removed
