@@ -634,8 +634,11 @@ def separate_id_ranges() -> None:
 
 
 def is_code_list(values: set[str]) -> bool:
-    """A code table (民族 01–56, 政治面貌 01–13): zero-padded numbers, not object ids."""
-    return any(len(v) > 1 and v.startswith("0") for v in values)
+    """A code table (民族 01–56, 政治面貌 01–13: zero-padded numbers) or a yes/no flag (0/1):
+    numbers that are not object ids."""
+    return any(len(v) > 1 and v.startswith("0") for v in values) or (
+        bool(values) and values <= {"0", "1", ""}
+    )
 
 
 def test_the_body_crawl_finds_id_fields_in_the_chairs_forms(tree, personas):

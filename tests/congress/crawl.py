@@ -154,3 +154,46 @@ FOREIGN_OBJECTS: dict = {
     "congress:proposal_implement": _school2_proposal,
     "congress:proposal_publish": _school2_proposal,
 }
+
+
+# The school-1 chair's own congress pages, whose forms the body crawl (tests/test_crawl.py) posts
+# with school 2's ids: a term's delegates and delegations, a session, a proposal being reviewed.
+
+
+def _school1_session(tree: Any, p: Any) -> int:
+    from gonghui.congress.enums import SessionStatus
+    from gonghui.congress.models import CongressSession
+
+    from .factories import SessionFactory, TermFactory
+
+    existing = CongressSession.objects.filter(term__org=tree.school1, term__number=4).first()
+    if existing is not None:
+        return existing.pk
+    return SessionFactory(term=TermFactory(org=tree.school1, number=4), status=SessionStatus.IN_SESSION).pk
+
+
+def _school1_term(tree: Any, p: Any) -> int:
+    from gonghui.congress.models import CongressSession
+
+    return CongressSession.objects.get(pk=_school1_session(tree, p)).term_id
+
+
+def _school1_proposal(tree: Any, p: Any) -> int:
+    from gonghui.congress.enums import ProposalState
+    from gonghui.congress.models import CongressSession, Proposal
+
+    from .factories import ProposalFactory, department_user
+
+    existing = Proposal.objects.filter(org=tree.school1, title="第一中学待审查的提案").first()
+    if existing is not None:
+        return existing.pk
+    department_user(tree.school1)
+    session = CongressSession.objects.get(pk=_school1_session(tree, p))
+    return ProposalFactory(session=session, title="第一中学待审查的提案", state=ProposalState.SUBMITTED).pk
+
+
+OWN_PAGES: dict = {
+    "congress:term_delegates": _school1_term,
+    "congress:session_detail": _school1_session,
+    "congress:proposal_detail": _school1_proposal,
+}
