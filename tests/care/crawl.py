@@ -170,3 +170,29 @@ FOREIGN_OBJECTS.update({
     # The visit form's member picker: a member of another union is not found (404).
     "care:visit_member_pick": lambda tree, p: _school2_member(tree).pk,
 })  # fmt: skip
+
+
+# The school-1 chair's own care pages, whose forms the body crawl (tests/test_crawl.py) posts with
+# school 2's ids: the fillers above, run with the two schools' places swapped (so the objects are
+# school 1's, the chair approving where school 2's chair did).
+
+
+def _own(filler: Any) -> Any:
+    def run(tree: Any, p: Any) -> int:
+        import dataclasses
+
+        mirrored = dataclasses.replace(tree, school1=tree.school2, school1_group_a=tree.school2_group,
+                                       school2=tree.school1, school2_group=tree.school1_group_a)  # fmt: skip
+        return filler(mirrored, dataclasses.replace(p, other_union_chair=p.chair))
+
+    return run
+
+
+OWN_PAGES: dict = {
+    "care:file_detail": _own(_school2_file),
+    "care:application_detail": _own(_school2_application),
+    "care:donation_detail": _own(_school2_campaign),
+    "care:health_detail": _own(_school2_health),
+    "care:trip_detail": _own(_school2_trip),
+    "care:visit_detail": _own(_school2_visit),
+}
