@@ -75,7 +75,7 @@ def test_a_union_outside_the_importers_scope_is_refused_like_one_that_does_not_e
     foreign, missing = job.errors
     assert (foreign["row"], foreign["letter"], foreign["column"]) == (2, "A", "工会")
     assert foreign["message"].replace("第一中学工会", "X") == missing["message"].replace("没有这个工会", "X")
-    with pytest.raises(Exception, match="仅导入无误的行|修正"):
+    with pytest.raises(Exception, match=r"仅导入无误的行|修正"):
         importer.import_apply(actor=other_union_chair, job=job, include_valid_only=False)
     assert not Member.objects.exists()
 
@@ -104,3 +104,18 @@ def test_the_error_sheet_gives_back_a_float_mangled_id_exactly_as_uploaded(
     assert isinstance(given_back, int | float) and given_back == uploaded  # the same number, not another ID
     assert sheet["C2"].value == "13800001111"  # text stays the same text
     assert sheet["D2"].value.startswith("第2行 B列 身份证号：")
+
+
+def test_a_county_chair_starts_the_import_at_the_county_and_its_template_has_the_union_column(
+    tree, county_chair, client_for
+):
+    from django.urls import reverse
+
+    client = client_for(county_chair)
+    page = client.get(reverse("members:import")).content.decode()
+    assert f'value="{tree.county.pk}"' in page and "工会”列" in page
+    response = client.get(reverse("members:import_template") + f"?union={tree.county.pk}")
+    ws = load_workbook(io.BytesIO(response.content))["会员信息"]
+    assert ws["A1"].value == "工会" and ws["B1"].value == "姓名*"
+    school = client.get(reverse("members:import_template") + f"?union={tree.school1.pk}")
+    assert load_workbook(io.BytesIO(school.content))["会员信息"]["A1"].value == "姓名*"  # a school's has none
