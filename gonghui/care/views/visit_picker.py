@@ -39,8 +39,8 @@ def visit_member_search(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def visit_member_pick(request: AuthedRequest, pk: int) -> HttpResponse:
-    """One chosen member as a checked box of the form (members=pk)."""
-    _refuse_without(request, rules.VISIT_CHANGE, "care.visit")
+    """One chosen member as a checked box of the form (members=pk). A member the user may not
+    visit answers 404 whoever asks, as a missing one would (no capability: no members)."""
     member = queries.member_choices(request.user, rules.VISIT_CHANGE).filter(pk=pk).first()
     if member is None:
         raise Http404
