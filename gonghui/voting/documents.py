@@ -80,10 +80,19 @@ class ResultSheet:
         self.blocks.append(Block("table", header=header, rows=rows))
 
 
+def sheet_title(title: str, kind_title: str) -> str:
+    """The poll's title and the sheet's kind, without saying a word twice: 换届选举 + 选举结果报告单
+    is 换届选举结果报告单, not 换届选举选举结果报告单."""
+    overlap = max((k for k in range(1, len(kind_title)) if title.endswith(kind_title[:k])), default=0)
+    return title + kind_title[overlap:]
+
+
 def result_sheet(tally: Any, turnout: Any, *, today: dt.date | None = None) -> ResultSheet:
     """What the result document of a released poll says."""
     poll = tally.poll
-    sheet = ResultSheet(f"{poll.title}{KIND_TITLES[poll.kind]}", poll.org.name, today or timezone.localdate())
+    sheet = ResultSheet(
+        sheet_title(poll.title, KIND_TITLES[poll.kind]), poll.org.name, today or timezone.localdate()
+    )
     sheet.p(f"应参加人数{turnout.electorate}人，实际参加{turnout.voted}人，参与率"
             f"{turnout.percent if turnout.percent is not None else '—'}%。")  # fmt: skip
     if tally.counted is not None:

@@ -285,7 +285,7 @@ def test_a_committee_election_is_set_up_voted_on_phones_closed_released_and_repo
     expect(result_rows.nth(2)).to_contain_text(re.compile(r"张伟\s*1\s*33\.3%"))
 
     # The result sheet, as DOCX: read back with python-docx.
-    sheet_title = f"{ELECTION}选举结果报告单"
+    sheet_title = f"{ELECTION}结果报告单"  # not 选举选举
     docx_path = download(chair_page, "结果报告(DOCX)", tmp_path)
     assert docx_path.name == f"{sheet_title}.docx"
     assert docx_path.read_bytes().startswith(b"PK\x03\x04")

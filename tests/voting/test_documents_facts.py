@@ -38,7 +38,7 @@ def test_the_election_result_sheet_lists_votes_and_the_elected(tree):
     content, name = documents.result_docx(services.poll_tally(poll), services.turnout(poll))
     text = _text(content)
 
-    assert name == "第一中学工会委员会选举选举结果报告单.docx"
+    assert name == "第一中学工会委员会选举结果报告单.docx"
     assert "收回选票3张，其中有效票3张" in text and "当选：李四" in text
 
 
@@ -80,3 +80,17 @@ def test_facts_count_polls_turnout_elected_grades_and_awards(tree):
     assert got["voting.turnout"] == 80.0  # 3 of 3 and 1 of 2
     assert got["voting.elected"] == 1
     assert got["voting.awarded.city"] == 1 and got["voting.awarded"] == 1
+
+
+@pytest.mark.parametrize(
+    ("title", "kind", "expected"),
+    [
+        ("第八届委员会换届选举", PollKind.ELECTION, "第八届委员会换届选举结果报告单"),
+        ("工会委员会", PollKind.ELECTION, "工会委员会选举结果报告单"),
+        ("师德标兵评选", PollKind.AWARD, "师德标兵评选结果报告单"),
+        ("“最满意教师”投票", PollKind.SIMPLE, "“最满意教师”投票结果"),
+        ("中层干部民主测评", PollKind.EVALUATION, "中层干部民主测评汇总表"),
+    ],
+)
+def test_the_sheet_title_does_not_say_a_word_twice(title, kind, expected):
+    assert documents.sheet_title(title, documents.KIND_TITLES[kind]) == expected

@@ -64,9 +64,9 @@ def test_the_election_result_pdf_names_the_elected_with_their_votes(tree):
 
     content, name = documents.result_pdf(services.poll_tally(poll), services.turnout(poll))
 
-    assert name == "第一中学工会委员会选举选举结果报告单.pdf"
+    assert name == "第一中学工会委员会选举结果报告单.pdf"
     text = pdf_text(content)
-    assert "第一中学工会委员会选举选举结果报告单" in text
+    assert "第一中学工会委员会选举结果报告单" in text
     assert "应参加人数4人，实际参加4人" in text and "收回选票4张，其中有效票4张，无效票0张。" in text
     assert "当选：李秀兰、王建国。" in text
     rows = [line.split() for line in text.splitlines()]
@@ -89,7 +89,7 @@ def test_the_evaluation_summary_pdf_hides_people_below_the_minimum(tree):
 
     content, name = documents.result_pdf(services.poll_tally(poll), services.turnout(poll))
 
-    assert name == "2026年度民主测评民主测评汇总表.pdf"
+    assert name == "2026年度民主测评汇总表.pdf"
     text = pdf_text(content)
     assert "收回测评表2份" in text
     rows = [line.split() for line in text.splitlines()]
@@ -112,7 +112,7 @@ def test_the_award_pdf_lists_the_selected_and_the_state_of_the_notice(tree):
 
     assert "拟表彰名单" in before and "评选结果尚待公示。" in before
     text = pdf_text(content)
-    assert name == "师德标兵评选评选结果报告单.pdf"
+    assert name == "师德标兵评选结果报告单.pdf"
     assert "入选：甲老师。" in text and "三、表彰名单" in text
     assert ["1", "甲老师", "师德标兵", "县级", "2"] in [line.split() for line in text.splitlines()], text
     assert "公示期满且异议均已处理，结果生效。" in text
