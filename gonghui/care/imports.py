@@ -135,6 +135,7 @@ class PayoutImport(ImportKind):
     title = gettext_lazy("帮扶助学发放")
     sheet_name = "帮扶助学发放"
     audit_action = "care.payout_import"
+    id_columns = ("id_number",)
     columns = (
         Column("name", "姓名", required=True, example="张三", note="受助会员姓名"),
         Column("id_number", "身份证号", text=True, note="重名时必填；请保持文本格式"),
@@ -276,6 +277,7 @@ class VisitImport(ImportKind):
     title = gettext_lazy("慰问记录")
     sheet_name = "慰问记录"
     audit_action = "care.visit_import"
+    id_columns = ("id_number",)
     columns = (
         Column("name", "姓名", required=True, example="张三", note="慰问对象（会员）姓名"),
         Column("id_number", "身份证号", text=True, note="重名时必填；请保持文本格式"),

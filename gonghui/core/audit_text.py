@@ -366,6 +366,9 @@ register(
         "org.dissolve": gettext_lazy("撤销组织"),
     },
 )
+register(area=("import", gettext_lazy("批量导入")), events={
+    "import.errors_revealed": gettext_lazy("下载导入错误说明表(身份证号未打码)"),
+})  # fmt: skip
 register(area=("role", gettext_lazy("角色")), events={
     "role.assign": gettext_lazy("分配角色"),
     "role.revoke": gettext_lazy("撤销角色"),

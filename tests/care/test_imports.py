@@ -314,3 +314,22 @@ def test_visits_take_each_unions_own_occasions_and_charge_their_budget_line(
     assert job.state == ImportJob.State.DONE
     assert Visit.objects.get().occasion == own.code
     assert LedgerEntry.objects.get().category == SpendingCategory.FESTIVAL
+
+
+def test_the_error_sheet_masks_id_numbers_for_who_may_not_read_them_and_audits_a_full_one(
+    tree, people, welfare, chair, django_capture_on_commit_callbacks
+):
+    from gonghui.core.imports import jobs
+
+    number = "43012119850307123X"
+    content = xlsx(HEADERS, [
+        [None, "王困难", number, "困难帮扶", 100, last_month().strftime("%Y/%m/%d"), None, "病", None, None],
+    ])  # fmt: skip
+    job = run_upload(django_capture_on_commit_callbacks, welfare, "care-payouts", tree.school1, content)
+    assert job.error_rows == 1  # the number is not 王困难's
+    masked = load_workbook(io.BytesIO(jobs.error_file(job=job, user=welfare))).active
+    assert masked["C2"].value == "4301**********123X"  # the 生活委员 may not read ID numbers in full
+    assert not AuditEvent.objects.filter(action="import.errors_revealed").exists()
+    full = load_workbook(io.BytesIO(jobs.error_file(job=job, user=chair))).active
+    assert full["C2"].value == number
+    assert AuditEvent.objects.get(action="import.errors_revealed").actor == chair

@@ -380,14 +380,28 @@ def _apply(job_id: int, *, actor_id: int | None = None) -> None:
 # --- error sheet and housekeeping -----------------------------------------------------------------
 
 
-def error_file(*, job: ImportJob) -> bytes:
+def error_file(*, job: ImportJob, user: User | None = None) -> bytes:
     """Every uploaded row, each cell exactly as uploaded, with the error column (row, column
-    letter, column name and cause); the user fixes it and uploads it again."""
+    letter, column name and cause); the user fixes it and uploads it again. The kind's ID-number
+    columns are masked for a `user` the kind does not let see them in full (as the member roll
+    does); a full sheet given to such a column's reader is audited."""
     kind = kind_of(job)
     sheet = _open(job, kind)
-    return error_sheet(
-        sheet_name=kind.sheet_name, headers=sheet.headers, rows=sheet.rows, errors=job.errors or []
-    )
+    positions, _spelled, _missing = _header_map(kind, sheet.headers)
+    masked = [positions[key] for key in kind.id_columns if key in positions]
+    reveal = user is None or kind.may_reveal(user, job.org)
+    content = error_sheet(
+        sheet_name=kind.sheet_name, headers=sheet.headers, rows=sheet.rows, errors=job.errors or [],
+        mask={} if reveal else dict.fromkeys(masked, mask_number), text_of=text_of,
+    )  # fmt: skip
+    if masked and reveal and user is not None:
+        audit(action="import.errors_revealed", actor=user, org=job.org, obj=job, detail="错误说明表(未打码)")
+    return content
+
+
+def mask_number(text: str) -> str:
+    """4301**********1234: an ID number with all but its first and last four characters hidden."""
+    return text if len(text) <= 8 else f"{text[:4]}{'*' * (len(text) - 8)}{text[-4:]}"
 
 
 def upload_exists(job: ImportJob) -> bool:

@@ -6,6 +6,7 @@ AppConfig.ready(), so activities or training attendance plug in later without to
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -131,8 +132,6 @@ class Row:
 
 
 def parse_date_text(text: str) -> dt.date | None:
-    import re
-
     match = re.fullmatch(r"(\d{4})[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?", text) or re.fullmatch(
         r"(\d{4})(\d{2})(\d{2})", text
     )
@@ -166,11 +165,19 @@ class ImportKind:
     union_column: ClassVar[bool] = True  # a 工会 column: name or code of a union in scope
     audit_action: ClassVar[str]
     max_rows: ClassVar[int] = 20000
+    id_columns: ClassVar[tuple[str, ...]] = ()  # masked in the error sheet unless `may_reveal`
 
     # --- who and where ---
     def may_import(self, user: Any, org: Org | str) -> bool:
         """Whether `user` may import rows into `org` (an Org, or its path: no query)."""
         raise NotImplementedError
+
+    def may_reveal(self, user: Any, org: Org) -> bool:
+        """Whether `user` may read the ID numbers of the uploaded rows in full (the error sheet)."""
+        from gonghui.core.access import in_scope
+        from gonghui.core.enums import Role
+
+        return in_scope(user, org, {Role.CHAIR, Role.VICE_CHAIR})
 
     def accepts_union(self, org: Org) -> bool:
         """Whether rows may go to this union (grassroots-like unions for most kinds)."""

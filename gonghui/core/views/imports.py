@@ -158,6 +158,6 @@ def import_errors(request: AuthedRequest, key: Any) -> HttpResponse:
     if not jobs.upload_exists(job):
         messages.error(request, _("上传的文件已按规定删除，请重新上传。"))
         return redirect("core:import_status", key=job.key)
-    response = HttpResponse(jobs.error_file(job=job), content_type=XLSX)
+    response = HttpResponse(jobs.error_file(job=job, user=request.user), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename=import-{job.kind}-errors.xlsx"
     return response
