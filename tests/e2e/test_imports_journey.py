@@ -127,3 +127,19 @@ def test_officer_uploads_a_mistake_fixes_it_in_the_error_sheet_previews_and_appl
     assert AssistanceApplication.objects.count() == 2
     page.locator("#to-list").click()
     expect(page.locator("main")).to_contain_text("王困难")
+
+
+def test_the_template_link_follows_the_union_chosen_in_the_form(
+    page: Page, live_server: Any, tree: Tree
+) -> None:
+    officer = UserFactory(username="county_care_e2e2")
+    RoleAssignmentFactory(
+        user=officer, org=tree.county, role=Role.SUPERIOR_ADMIN, portfolio=Portfolio.WELFARE
+    )
+    RoleAssignmentFactory(user=officer, org=tree.school2, role=Role.COMMITTEE, portfolio=Portfolio.WELFARE)
+    login(page, live_server, officer.username)
+    page.goto(f"{live_server.url}/imports/new/?kind=care-visits")
+    link = page.locator("#template-link")
+    assert f"union={tree.county.pk}" in (link.get_attribute("href") or "")
+    page.locator("select[name=union]").select_option(str(tree.school2.pk))
+    assert f"union={tree.school2.pk}" in (link.get_attribute("href") or "")
