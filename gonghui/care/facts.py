@@ -220,6 +220,12 @@ def visit_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]
     )
     retirees = festival_rows.values("member_id").distinct().count()
     festival_visits = festival_rows.values("visit_id").distinct().count()
+    # 走访慰问离退休老同志: retired members visited on the occasions of visiting retirees.
+    retiree_rows = rows.filter(
+        visit__occasion__in=occasions.codes_flagged("retirees"), member__status=MemberStatus.RETIRED
+    )
+    all_retirees = retiree_rows.values("member_id").distinct().count()
+    retiree_visits = retiree_rows.values("visit_id").distinct().count()
     amount = sum((c[0] for c in cash.values()), from_fen(0))
     gifts = sum((from_fen(r["gifts"]) for r in by_occasion.values()), from_fen(0))
 
@@ -239,6 +245,9 @@ def visit_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]
         Fact("care.condolence.festival_retirees", "节日走访慰问离退休老同志", retirees, "人", period,
              url("care:visits", state=VisitState.RECORDED.value, flag="festival", retired="1"),
              festival_visits),
+        Fact("care.condolence.retirees", "走访慰问离退休老同志", all_retirees, "人", period,
+             url("care:visits", state=VisitState.RECORDED.value, flag="retirees", retired="1"),
+             retiree_visits),
     ]  # fmt: skip
     # Each occasion recorded or paid in the period, in the table's order, named by its row.
     recorded_codes = [*by_occasion, *cash]

@@ -5,8 +5,10 @@ union adds its own (育龄女职工, 三八节, 妇女病…), which its subordi
 and a standard name their occasion by `code` (unique across the table, so a figure can follow a
 code wherever it was recorded). What a figure needs to know about an occasion is a flag on its
 row, not its name: `festival` (节日慰问: the 节日走访慰问离退休老同志 figure counts the retired
-members visited on these), `hospital` (看望住院), `bereavement` (丧事慰问); `category` is the
-budget line its cash is charged to.
+members visited on these), `retirees` (an occasion of visiting retirees, e.g. 重阳: the
+走访慰问离退休老同志 figure counts the retired members visited on these), `hospital` (看望住院),
+`bereavement` (丧事慰问); `category` is the budget line its cash is charged to. Both retiree
+figures count members whose status is 离退休, never a serving member visited on the day.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class VisitOccasion(models.Model):
         _("支出科目"), max_length=20, choices=SpendingCategory.choices, default=SpendingCategory.CONDOLENCE
     )
     festival = models.BooleanField(_("节日慰问"), default=False)
+    retirees = models.BooleanField(_("慰问离退休老同志"), default=False)
     hospital = models.BooleanField(_("看望住院"), default=False)
     bereavement = models.BooleanField(_("丧事慰问"), default=False)
     active = models.BooleanField(_("启用"), default=True)

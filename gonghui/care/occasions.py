@@ -28,10 +28,10 @@ from . import rules
 from .enums import OCCASION_CATEGORY, Occasion, SpendingCategory
 from .occasion_models import VisitOccasion
 
-FLAGS = ("festival", "hospital", "bereavement")
+FLAGS = ("festival", "retirees", "hospital", "bereavement")
 SYSTEM_FLAGS: dict[str, dict[str, bool]] = {
-    Occasion.SPRING_FESTIVAL: {"festival": True},
-    Occasion.CHONGYANG: {"festival": True},
+    Occasion.SPRING_FESTIVAL: {"festival": True, "retirees": True},
+    Occasion.CHONGYANG: {"festival": True, "retirees": True},
     Occasion.HOSPITAL: {"hospital": True},
     Occasion.FUNERAL: {"bereavement": True},
 }
@@ -104,6 +104,7 @@ def occasion_create(
     name: str,
     category: str = SpendingCategory.CONDOLENCE,
     festival: bool = False,
+    retirees: bool = False,
     hospital: bool = False,
     bereavement: bool = False,
 ) -> VisitOccasion:
@@ -120,7 +121,7 @@ def occasion_create(
         raise DomainError(_("“%(name)s”已在本工会的慰问事由中。") % {"name": name})
     row = VisitOccasion(
         org=org, code=f"u{uuid.uuid4().hex[:12]}", name=name, category=category, festival=festival,
-        hospital=hospital, bereavement=bereavement, created_by=actor,
+        retirees=retirees, hospital=hospital, bereavement=bereavement, created_by=actor,
     )  # fmt: skip
     try:
         with transaction.atomic():
@@ -128,6 +129,6 @@ def occasion_create(
     except IntegrityError as error:
         raise DomainError(_("“%(name)s”已在本工会的慰问事由中。") % {"name": name}) from error
     audit(action="care.occasion_create", actor=actor, org=org, obj=row,
-          after={"name": name, "category": category, "festival": festival, "hospital": hospital,
-                 "bereavement": bereavement})  # fmt: skip
+          after={"name": name, "category": category, "festival": festival, "retirees": retirees,
+                 "hospital": hospital, "bereavement": bereavement})  # fmt: skip
     return row

@@ -37,6 +37,7 @@ class OccasionForm(BootstrapMixin, forms.Form):
     category = forms.ChoiceField(label=_("支出科目"), choices=SpendingCategory.choices,
                                  initial=SpendingCategory.CONDOLENCE)  # fmt: skip
     festival = forms.BooleanField(label=_("节日慰问（计入节日走访慰问离退休老同志）"), required=False)
+    retirees = forms.BooleanField(label=_("慰问离退休老同志（计入走访慰问离退休老同志）"), required=False)
     hospital = forms.BooleanField(label=_("看望住院"), required=False)
     bereavement = forms.BooleanField(label=_("丧事慰问"), required=False)
 

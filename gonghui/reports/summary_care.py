@@ -36,7 +36,11 @@ def _visits(c: Context) -> str:
     }
     if f.n("care.condolence.gift_value"):
         text += _("，发放慰问品折合%(n)s元") % {"n": f.s("care.condolence.gift_value")}
-    if f.n("care.condolence.festival_retirees"):
+    if f.n("care.condolence.retirees"):
+        text += _("，走访慰问离退休老同志%(n)s人") % {"n": f.s("care.condolence.retirees")}
+        if f.n("care.condolence.festival_retirees"):
+            text += _("（其中节日走访%(n)s人）") % {"n": f.s("care.condolence.festival_retirees")}
+    elif f.n("care.condolence.festival_retirees"):
         text += _("，节日走访慰问离退休老同志%(n)s人") % {"n": f.s("care.condolence.festival_retirees")}
     occasions = []
     for key, fact in f.by_key.items():

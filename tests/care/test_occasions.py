@@ -91,3 +91,18 @@ def test_the_chair_adds_an_occasion_on_the_standards_page_and_the_visit_form_off
     assert "妇女病" in client.get(url, {"org": tree.school1.pk}).content.decode()
     form = client_for(welfare).get(reverse("care:visit_create")).content.decode()
     assert f'value="{row.code}"' in form and "妇女病" in form
+
+
+def test_the_retiree_figure_follows_the_retirees_flag_and_counts_retired_members_only(tree, chair, welfare):
+    elders = occasions.occasion_create(actor=chair, org=tree.school1, name="老同志生日", retirees=True)
+    visiting.condolence_standard_set(actor=chair, org=tree.school1, occasion=elders.code, amount="100")
+    retiree = MemberFactory(union=tree.school1, status=MemberStatus.RETIRED)
+    teacher = MemberFactory(union=tree.school1)
+    make_visit(tree.school1, [retiree, teacher], occasion=elders.code, amount="100", state=VisitState.RECORDED,
+               approver=welfare)  # fmt: skip
+
+    values = {f.key: f for f in facts.year_facts(tree.school1, YEAR)}
+
+    assert values["care.condolence.retirees"].value == 1  # the retiree, not the teacher
+    assert values["care.condolence.festival_retirees"].value == 0  # not a festival
+    assert values["care.condolence.retirees"].record_count == 1

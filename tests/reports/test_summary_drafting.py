@@ -61,7 +61,7 @@ def test_known_year_states_every_figure_exactly(tree, chair):
     assert {key: facts[key]["value"] for key in expected} == expected
     texts = {p.section: p.text for p in obj.paragraphs.all()}
     care = (
-        "全年共走访慰问职工3人次（2人），发放慰问金1300元，发放慰问品折合100元，节日走访慰问离退休老同志2人，"
+        "全年共走访慰问职工3人次（2人），发放慰问金1300元，发放慰问品折合100元，走访慰问离退休老同志2人（其中节日走访2人），"
         "其中住院慰问1人次（慰问金300元）、春节慰问2人次（慰问金1000元）；帮扶慰问支出合计1300元。"
     )
     assert texts["area.care"] == care
