@@ -230,7 +230,7 @@ def calendar(org: Org, start: dt.date, end: dt.date) -> list[DraftMonth]:
     # Elections (换届, 补选) follow the committee's term, not the year: next year's plan does not
     # repeat them. Evaluations and awards come round every year.
     polls = Poll.objects.filter(
-        org=org, state__in=[PollState.CLOSED, PollState.RELEASED],
+        org=org, state__in=[PollState.CLOSED, PollState.REVIEWED, PollState.RELEASED],
         closed_at__date__gte=start, closed_at__date__lte=end,
     ).exclude(kind=PollKind.ELECTION).order_by("closed_at", "pk")  # fmt: skip
     for poll in polls:

@@ -108,3 +108,13 @@ def test_a_poll_whose_title_says_what_it_is_is_not_named_twice(tree, chair):
 
     assert "组织开展“中层干部民主测评”" in text and "民主测评”民主测评" not in text
     assert workplan.poll_line(PollKind.EVALUATION, "班子述职") == "组织“班子述职”民主测评"
+
+
+def test_an_evaluation_counted_and_reviewed_but_not_yet_published_comes_round_next_year(tree, chair):
+    known_year(tree.school1, chair, day=dt.date(YEAR, 1, 15))
+    poll = _closed_poll(tree.school1, PollKind.EVALUATION, "班子述职测评", votes=False)
+    voting.poll_set_state(actor=None, poll=poll, to=PollState.REVIEWED)
+
+    text = _text(services.workplan_generate(actor=chair, org=tree.school1, year=YEAR))
+
+    assert "组织开展“班子述职测评”" in text
