@@ -211,21 +211,23 @@ def visit_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]
         .annotate(total=fen_sum(), n=Count("pk"))
     }
     times = sum(r["times"] for r in by_occasion.values())
-    people = rows.values("member_id").distinct().count()
-    visits = rows.values("visit_id").distinct().count()
     # 节日: the occasions flagged festival in the occasion table (the union's own ones too);
-    # 离退休老同志: retired members only (a serving member visited at 春节 is not one).
-    festival_rows = rows.filter(
-        visit__occasion__in=occasions.codes_flagged("festival"), member__status=MemberStatus.RETIRED
+    # 离退休老同志: retired members only (a serving member visited at 春节 is not one), on the
+    # festival occasions, or on the occasions of visiting retirees. One query for all.
+    retired = Q(member__status=MemberStatus.RETIRED)
+    festival = retired & Q(visit__occasion__in=occasions.codes_flagged("festival"))
+    elders = retired & Q(visit__occasion__in=occasions.codes_flagged("retirees"))
+    counts = rows.aggregate(
+        people=Count("member_id", distinct=True),
+        visits=Count("visit_id", distinct=True),
+        festival_people=Count("member_id", distinct=True, filter=festival),
+        festival_visits=Count("visit_id", distinct=True, filter=festival),
+        retiree_people=Count("member_id", distinct=True, filter=elders),
+        retiree_visits=Count("visit_id", distinct=True, filter=elders),
     )
-    retirees = festival_rows.values("member_id").distinct().count()
-    festival_visits = festival_rows.values("visit_id").distinct().count()
-    # 走访慰问离退休老同志: retired members visited on the occasions of visiting retirees.
-    retiree_rows = rows.filter(
-        visit__occasion__in=occasions.codes_flagged("retirees"), member__status=MemberStatus.RETIRED
-    )
-    all_retirees = retiree_rows.values("member_id").distinct().count()
-    retiree_visits = retiree_rows.values("visit_id").distinct().count()
+    people, visits = counts["people"], counts["visits"]
+    retirees, festival_visits = counts["festival_people"], counts["festival_visits"]
+    all_retirees, retiree_visits = counts["retiree_people"], counts["retiree_visits"]
     amount = sum((c[0] for c in cash.values()), from_fen(0))
     gifts = sum((from_fen(r["gifts"]) for r in by_occasion.values()), from_fen(0))
 
