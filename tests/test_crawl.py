@@ -30,11 +30,12 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 from gonghui.core import services
 from gonghui.core.enums import Outcome
+from gonghui.core.imports.models import ImportJob
 from gonghui.core.models import AuditEvent, Notification, Org, RoleAssignment, User
 from gonghui.members import idcard
 from gonghui.members import services as members
 from gonghui.members.enums import Sex
-from gonghui.members.models import ImportJob, Member, Transfer
+from gonghui.members.models import Member, Transfer
 from tests.conftest import Tree
 from tests.factories import OrgFactory, UserFactory
 
@@ -90,6 +91,7 @@ def _school2_transfer(tree: Tree, p: Personas) -> int:
 
 def _school2_import(tree: Tree, p: Personas) -> Any:
     job = ImportJob.objects.create(
+        kind="members",
         org=tree.school2,
         actor=p.other_union_chair,
         file_name="第二小学会员.xlsx",
@@ -119,8 +121,6 @@ FOREIGN_OBJECTS: dict[str, Fill] = {
     "members:transfer_reject": _school2_transfer,
     "members:transfer_cancel": _school2_transfer,
     "members:import_status": _school2_import,
-    "members:import_apply": _school2_import,
-    "members:import_errors": _school2_import,
 }
 
 

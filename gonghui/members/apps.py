@@ -58,3 +58,4 @@ class MembersConfig(AppConfig):
         )
         register_extension(demo.add_members)
         register_todo(todos.incoming_transfers)
+        from . import importer  # noqa: F401  (registers the member import kind)

@@ -198,20 +198,3 @@ class TransferForm(BootstrapMixin, forms.Form):
 
 class RejectForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label=_("退回原因"), max_length=200)
-
-
-class ImportForm(BootstrapMixin, forms.Form):
-    union = forms.ModelChoiceField(label=_("导入到工会"), queryset=Org.objects.none(), empty_label=None)
-    file = forms.FileField(label=_("会员信息表(.xlsx)"))
-
-    def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["union"].queryset = unions  # type: ignore[attr-defined]
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件(可先下载导入模板)。"))
-        if upload.size > 50 * 1024 * 1024:
-            raise forms.ValidationError(_("文件超过50MB，请分批导入。"))
-        return upload

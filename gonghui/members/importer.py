@@ -1,412 +1,221 @@
-"""Member import from Excel (.xlsx): template → upload → validated preview → apply on confirm.
+"""Member import from Excel (.xlsx), a kind of the core import framework (core.imports): the
+template (with a 工会 column for a superior union), upload, row-by-row check, preview, and apply
+whole or not at all, in one transaction, audited, with progress.
 
-The pipeline, and why it is shaped this way:
+What the member kind adds to the framework, and why:
 
-- Reading uses python-calamine (a Rust reader, many times faster than openpyxl), so a 50,000-row
-  file costs well under a second to read; the rest of the time goes to validation, pinyin and
-  encryption, all done once per row with no per-row query.
 - Every row goes through `rows.clean_row`, the same validator as the edit form, so a mistake gets
-  the same Chinese message whichever way it was entered.
-- Duplicates are looked up in batches (`id_hash__in`, 1,000 at a time). A number already
-  registered in this union is an update (re-importing a file never duplicates anyone); one
-  registered in another union is an error whose message names that union only if the user may
-  see it.
-- Apply re-reads and re-validates the file (the database may have changed since the preview),
-  prepares every row outside the transaction (with visible progress), then writes everything in
-  ONE transaction: all of it or nothing.
+  the same Chinese message whichever way it was entered; the provincial 会员信息采集表's column
+  names (证件号码, 移动电话, …) are read too, and errors name the column as the file spells it.
+- Numbers already registered are looked up in batches (`id_hash__in`, 1,000 at a time) after
+  the rows are checked. A number registered in the row's union is an update (re-importing a file
+  never duplicates anyone); one registered in another union is an error whose message names
+  that union only if the user may see it.
+- Rows are prepared (pinyin, encryption) and written with the fast bulk writers in the
+  framework's one transaction: a file with one wrong row writes nothing.
 - ID numbers and phone numbers never enter the job, its errors, the audit log or the logs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gonghui.core.access import in_scope
-from gonghui.core.audit import audit
-from gonghui.core.enums import OrgKind, Outcome
-from gonghui.core.errors import DomainError
-from gonghui.core.imports import bulk
-from gonghui.core.imports.jobs import read_upload, store_upload
-from gonghui.core.imports.sheet import column_letter, header_key
-from gonghui.core.imports.workbook import ERROR_COLUMN, HELP_SHEET_NAME  # noqa: F401  (public names)
+from gonghui.core.enums import OrgKind
+from gonghui.core.imports import bulk, kinds
+from gonghui.core.imports.kinds import UNION_KEY, Context, ImportKind, Row
+from gonghui.core.imports.models import ImportJob
+from gonghui.core.imports.sheet import mangled_number
+from gonghui.core.imports.workbook import ERROR_COLUMN, HELP_SHEET_NAME, Column  # noqa: F401  (public names)
 from gonghui.core.models import Org, User
-from gonghui.core.tasks import run_in_background
 
-from . import rows
-from .enums import (
-    ChangeType,
-)
-from .import_files import (  # noqa: F401  (the import's public names stay importable from here)
-    CHOICE_LISTS,
-    EXAMPLE_ID,
-    SHEET_NAME,
-    TEXT_COLUMNS,
-    UNION_HEADER,
-    _job_path,
-    _open,
-    build_template,
-    error_file,
-    prune_uploads,
-    read_rows,
-)
-from .import_targets import Targets
+from . import import_files, rows
+from .enums import ChangeType
+from .import_files import EXAMPLE_ID, KEY_BY_HEADER, KEY_OF_ERROR_HEADER, SHEET_NAME, read_rows  # noqa: F401
 from .import_updates import changes_of as _changes
-from .models import MEMBER_CHANGE_ROLES, ImportJob, Member, MembershipChange
-from .privacy import lookup_hash, mask_id
+from .models import MEMBER_CHANGE_ROLES, MEMBER_REVEAL_ROLES, Member, MembershipChange
+from .privacy import lookup_hash, mask_id, mask_mobile
+from .queries import groups_of
 from .services import duplicate_message, set_identity, set_name
 
-logger = logging.getLogger(__name__)
-
-MAX_UPLOAD_BYTES = 30 * 1024 * 1024
-PROGRESS_EVERY = 500
+KEY = "members"
 LOOKUP_CHUNK = 1000
 WRITE_BATCH = 1000
-
-
-_LONG_DIGITS = re.compile(r"\d{7,}[\dXx]?")
-_SCIENTIFIC = re.compile(r"\d(\.\d+)?[Ee]\+\d+")  # 4.30121E+17, as Excel displays a long number
-
-
-# --- upload (the template, reading and the error file: import_files) ------------------------------
-
-
-def import_start(*, actor: User, union: Org, upload: Any) -> ImportJob:
-    """Save the uploaded .xlsx, create the job and validate it in the background. `union` is a
-    grassroots union, or a superior union whose rows name their union in the 工会 column."""
-    if union.kind == OrgKind.GROUP:
-        raise DomainError(_("请选择基层工会导入会员，再分配到工会小组。"))
-    if not union.is_active:
-        raise DomainError(_("该工会已撤销，不能导入会员。"))
-    if not in_scope(actor, union, MEMBER_CHANGE_ROLES):
-        raise DomainError(_("您没有在该工会导入会员的权限。"))
-    file_name, _size, first, chunks = read_upload(upload, limit=MAX_UPLOAD_BYTES)
-    with transaction.atomic():
-        job = ImportJob.objects.create(
-            state=ImportJob.State.VALIDATING, org=union, actor=actor, file_name=file_name[:200], file_path=""
-        )
-        job.file_path = store_upload(job.key, first, chunks)
-        job.save(update_fields=["file_path"])
-        run_in_background(import_validate, job.pk)
-    return job
-
-
-# --- validation ---------------------------------------------------------------------------------
+MEMBER_UNION_KINDS = (OrgKind.GRASSROOTS, OrgKind.JOINT)
 
 
 @dataclass
 class _Planned:
-    row: int
+    row: Row
+    union: Org
     data: dict[str, Any]
-    existing: Member | None = None  # a member of this union, matched by ID number
+    existing: Member | None = None  # a member of the row's union, matched by ID number
     changes: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
-class _Scan:
-    total_rows: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    error_rows: set[int] = field(default_factory=set)
-    planned: list[_Planned] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
-
-    @property
-    def creates(self) -> int:
-        return sum(1 for p in self.planned if p.existing is None)
-
-    @property
-    def updates(self) -> int:
-        return sum(1 for p in self.planned if p.existing is not None and p.changes)
-
-    @property
-    def unchanged(self) -> int:
-        return sum(1 for p in self.planned if p.existing is not None and not p.changes)
+class _Counts:
+    creates: int = 0
+    updates: int = 0
+    unchanged: int = 0
 
 
-def _scrub(message: str) -> str:
-    """No long digit runs (an ID or phone pasted into the wrong column) in stored messages."""
-    return _LONG_DIGITS.sub(lambda m: mask_id(m.group()), message)
+def _counts(items: list[_Planned]) -> _Counts:
+    counts = _Counts()
+    for planned in items:
+        if planned.existing is None:
+            counts.creates += 1
+        elif planned.changes:
+            counts.updates += 1
+        else:
+            counts.unchanged += 1
+    return counts
 
 
-def _progress(job_id: int, done: int, *, total: int | None = None) -> None:
-    values: dict[str, Any] = {"processed_rows": done}
-    if total is not None:
-        values["total_rows"] = total
-    ImportJob.objects.filter(pk=job_id).update(**values)
+class MemberImport(ImportKind):
+    key = KEY
+    title = gettext_lazy("会员")
+    sheet_name = SHEET_NAME
+    audit_action = "member.import"
+    columns = import_files.columns()
+    notes = import_files.NOTES
+    max_rows = 50000
+    id_columns = ("id_number", "mobile")
+    preview_headers = (gettext_lazy("工会"), gettext_lazy("姓名"), gettext_lazy("导入后"))
 
+    # --- who and where ---
+    def may_import(self, user: Any, org: Org | str) -> bool:
+        return in_scope(user, org, MEMBER_CHANGE_ROLES)
 
-Report = Callable[[int, int | None], None]  # (rows done, estimated total or None)
+    def may_reveal(self, user: Any, org: Org) -> bool:
+        return in_scope(user, org, MEMBER_REVEAL_ROLES)
 
+    def accepts_union(self, org: Org) -> bool:
+        return org.kind in MEMBER_UNION_KINDS and org.is_active
 
-def _scan(job: ImportJob, *, actor: User | None, report: Report | None = None) -> _Scan:
-    """Read and validate every row of the job's file; plan creates and updates. No writes."""
-    union = job.org
-    today = timezone.localdate()
-    sheet = _open(_job_path(job))
-    scan = _Scan()
-    index, missing = rows.header_map(sheet.headers)
-    if missing:
-        scan.missing = missing
-        sheet.close()
-        return scan
-    if report is not None:
-        report(0, sheet.estimate)
-    # Errors name the column as the file spells it (证件号码, not our 身份证号).
-    file_header = {
-        rows.COLUMN_BY_KEY[key].header: re.sub(r"[\s*＊]", "", sheet.headers[pos])
-        for key, pos in index.items()
-    }
-    order = {file_header[rows.COLUMN_BY_KEY[key].header]: pos for key, pos in index.items()}
-    targets = Targets(actor=actor, union=union)
-    union_pos = next((i for i, h in enumerate(sheet.headers) if header_key(h) == UNION_HEADER), None)
-    target_of: dict[int, Org] = {}  # row -> its union
-    items = list(index.items())
-    id_header = rows.COLUMN_BY_KEY["id_number"].header
-    first_row_of: dict[str, int] = {}  # id hash -> first row carrying it
-    candidates: list[_Planned] = []
-    processed = 0
+    def list_url(self, job: ImportJob) -> str:
+        return f"{reverse('members:list')}?union={job.org_id}"
 
-    def add_error(row: int, header: str, message: str) -> None:
-        column = file_header.get(header, header)
-        position = order.get(column, union_pos if header == UNION_HEADER else None)
-        letter = column_letter(position) if position is not None else ""
-        scan.errors.append({"row": row, "letter": letter, "column": column, "message": _scrub(message)})
-        scan.error_rows.add(row)
+    # --- the template ---
+    def template_columns(self, org: Org) -> list[Column]:
+        # A grassroots union's file needs no 工会 column: its rows are its own.
+        return list(self.columns) if self.accepts_union(org) else self.all_columns()
 
-    for row, cells in sheet.rows:
-        width = len(cells)
-        raw = {key: cells[pos] if pos < width else None for key, pos in items}
-        if all(value is None or value == "" for value in raw.values()):
-            continue
-        id_cell = raw["id_number"]
+    def lists(self, org: Org, options: dict[str, Any]) -> dict[str, list[str]]:
+        return {"group": [g.name for g in groups_of(org)]} if self.accepts_union(org) else {}
+
+    def match_header(self, header: str) -> str | None:
+        if self.union_column and header == import_files.UNION_HEADER:
+            return UNION_KEY
+        return KEY_BY_HEADER.get(header)
+
+    def mask_of(self, key: str) -> Any:
+        return mask_mobile if key == "mobile" else mask_id
+
+    # --- checking ---
+    def prepare(self, ctx: Context, unions: list[Org]) -> None:
+        ctx.state["groups"] = {}  # union id -> {group name: group}, loaded when a row names it
+        ctx.state["first_row_of"] = {}  # id hash -> the first row carrying it
+
+    def _groups(self, ctx: Context, union: Org) -> dict[str, Org]:
+        groups: dict[int, dict[str, Org]] = ctx.state["groups"]
+        if union.pk not in groups:
+            groups[union.pk] = {g.name: g for g in groups_of(union)}
+        return groups[union.pk]
+
+    def check_row(self, ctx: Context, row: Row) -> _Planned | None:
+        assert row.union is not None
+        raw = dict(row.cells)
         # 16+ digits typed as a number: Excel keeps 15 significant digits, the rest are gone.
-        float_id = (isinstance(id_cell, float) and abs(id_cell) >= 1e15) or (
-            isinstance(id_cell, str) and _SCIENTIFIC.fullmatch(id_cell.strip()) is not None
-        )
+        float_id = mangled_number(raw.get("id_number"))
         if float_id:
+            row.id_number("id_number")
             raw["id_number"] = None
-        target, problem = targets.resolve(
-            rows.text_of(cells[union_pos]) if union_pos is not None and union_pos < width else ""
-        )
-        result = rows.clean_row(raw, groups=targets.groups(target) if target else {}, today=today)
+        result = rows.clean_row(raw, groups=self._groups(ctx, row.union), today=ctx.today)
         number = result.data.get("id_number")
         if number == EXAMPLE_ID:
-            continue
-        scan.total_rows += 1
-        if target is None:
-            add_error(row, UNION_HEADER, problem)
-        else:
-            target_of[row] = target
-            result.data["union"] = target
+            return None  # the template's example, left in a file
         for header, message in result.errors:
-            if float_id and header == id_header:
-                continue
-            add_error(row, header, message)
-        if float_id:
-            add_error(
-                row, id_header,
-                _("身份证号被 Excel 存成了数字，后几位已经丢失。请把该列设置为“文本”格式后重新填写身份证号"
-                  "（或在号码前加英文单引号 '）。"),
-            )  # fmt: skip
-        elif number:
+            key = KEY_OF_ERROR_HEADER.get(header, header)
+            if not (float_id and key == "id_number"):
+                row.error(key, message)
+        if number and not float_id:
+            first_row_of: dict[str, int] = ctx.state["first_row_of"]
             digest = lookup_hash(number)
-            first = first_row_of.get(digest)
-            if first is not None:
-                add_error(row, id_header, _("与第%(row)s行的身份证号重复。") % {"row": first})
+            if digest in first_row_of:
+                row.error("id_number", _("与第%(row)s行的身份证号重复。") % {"row": first_row_of[digest]})
             else:
-                first_row_of[digest] = row
-        if row not in scan.error_rows:
-            candidates.append(_Planned(row=row, data=result.data))
-        processed += 1
-        if report is not None and processed % PROGRESS_EVERY == 0:
-            report(processed, None)
+                first_row_of[digest] = row.number
+        if row.errors:
+            return None
+        result.data["union"] = row.union
+        return _Planned(row=row, union=row.union, data=result.data)
 
-    # Numbers already registered: an update in this union, an error anywhere else.
-    existing_by_row: dict[int, Member] = {}
-    digests = list(first_row_of)
-    for start in range(0, len(digests), LOOKUP_CHUNK):
-        chunk = digests[start : start + LOOKUP_CHUNK]
-        for existing in Member.objects.filter(id_hash__in=chunk).select_related("org"):
-            row = first_row_of[existing.id_hash]
-            target = target_of.get(row)
-            if target is not None and existing.org.path.startswith(target.path):
-                existing_by_row[row] = existing
-            else:
-                add_error(row, id_header, duplicate_message(existing, actor))
-    present = set(index)
-    for planned in candidates:
-        if planned.row in scan.error_rows:
-            continue
-        planned.existing = existing_by_row.get(planned.row)
-        if planned.existing is not None:
-            planned.changes = _changes(planned.existing, planned.data, present)
-        scan.planned.append(planned)
-    scan.errors.sort(key=lambda e: (e["row"], order.get(e["column"], 0)))
-    return scan
+    def finish(self, ctx: Context, scan: Any) -> None:
+        """Numbers already registered: an update in the row's union, an error anywhere else."""
+        planned_by_hash = {lookup_hash(p.data["id_number"]): p for p in scan.items}
+        digests = list(planned_by_hash)
+        rejected: set[int] = set()
+        for start in range(0, len(digests), LOOKUP_CHUNK):
+            chunk = digests[start : start + LOOKUP_CHUNK]
+            for existing in Member.objects.filter(id_hash__in=chunk).select_related("org"):
+                planned = planned_by_hash[existing.id_hash]
+                if existing.org.path.startswith(planned.union.path):
+                    planned.existing = existing
+                    present = set(planned.row.positions) - {UNION_KEY}
+                    planned.changes = _changes(existing, planned.data, present)
+                else:
+                    planned.row.error("id_number", duplicate_message(existing, ctx.actor))
+                    scan.reject(planned.row.number, planned.row.errors)
+                    rejected.add(planned.row.number)
+        if rejected:
+            scan.items = [p for p in scan.items if p.row.number not in rejected]
 
+    def summary(self, ctx: Context, scan: Any) -> str:
+        counts = _counts(scan.items)
+        return _("共%(total)s行：可新增%(created)s人，更新%(updated)s人，无变化%(same)s人") % {
+            "total": scan.total_rows, "created": counts.creates, "updated": counts.updates,
+            "same": counts.unchanged,
+        }  # fmt: skip
 
-def _summary(scan: _Scan) -> str:
-    text = _("共%(total)s行：可新增%(created)s人，更新%(updated)s人，无变化%(same)s人") % {
-        "total": scan.total_rows, "created": scan.creates, "updated": scan.updates, "same": scan.unchanged,
-    }  # fmt: skip
-    if scan.error_rows:
-        text += _("；%(n)s行有错误") % {"n": len(scan.error_rows)}
-    return text + _("。")
+    def preview_of(self, item: _Planned) -> list[str]:
+        outcome = _("新增") if item.existing is None else _("更新") if item.changes else _("无变化")
+        return [item.union.name, item.data["name"], outcome]
 
+    # --- writing ---
+    def write(self, ctx: Context, items: list[_Planned]) -> int:
+        new_members, updates = _prepare(items, union=ctx.org, today=ctx.today)
+        created, updated = _write(union=ctx.org, actor=ctx.actor, new_members=new_members, updates=updates)
+        ctx.state["written"] = {"created": created, "updated": updated, "unchanged": _counts(items).unchanged}
+        return created + updated
 
-def import_validate(job_id: int) -> None:
-    """Background step 1: validate every row into a preview (state PREVIEW or FAILED)."""
-    job = ImportJob.objects.select_related("org", "actor").filter(pk=job_id).first()
-    if job is None or job.state != ImportJob.State.VALIDATING:
-        return
-    try:
-        scan = _scan(job, actor=job.actor, report=lambda done, total: _progress(job_id, done, total=total))
-    except Exception:
-        logger.exception("import %s: validation failed", job_id)
-        _fail(job_id, _("无法读取该文件，请确认是用 Excel 保存的 .xlsx 文件后重新上传。"))
-        return
-    if scan.missing:
-        _fail(
-            job_id,
-            _("缺少必填列：%(columns)s。请使用导入模板，第一行为列名。")
-            % {"columns": "、".join(scan.missing)},
-        )
-        return
-    ImportJob.objects.filter(pk=job_id).update(
-        state=ImportJob.State.PREVIEW,
-        total_rows=scan.total_rows,
-        processed_rows=scan.total_rows,
-        error_rows=len(scan.error_rows),
-        errors=scan.errors,
-        created_count=scan.creates,
-        updated_count=scan.updates,
-        message=_summary(scan)[:300],
-    )
+    def audit_after(self, ctx: Context, items: list[_Planned]) -> dict[str, Any]:
+        return dict(ctx.state.get("written", {}))
 
-
-def _fail(job_id: int, message: str) -> None:
-    ImportJob.objects.filter(pk=job_id).update(
-        state=ImportJob.State.FAILED, message=message[:300], finished_at=timezone.now()
-    )
-
-
-# --- apply --------------------------------------------------------------------------------------
-
-
-def import_apply(*, actor: User, job: ImportJob, include_valid_only: bool) -> ImportJob:
-    """Confirm a previewed import: applied in the background, in one transaction.
-
-    Applying a job that is already applying or done does nothing (a double click, a retry)."""
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if job.state in (ImportJob.State.APPLYING, ImportJob.State.DONE):
-            return job
-        if job.state != ImportJob.State.PREVIEW:
-            raise DomainError(
-                _("该导入当前为“%(state)s”，不能执行导入。") % {"state": job.get_state_display()}
-            )
-        if job.error_rows and not include_valid_only:
-            raise DomainError(_("请先修正错误后重新上传，或确认仅导入无误的行。"))
-        if job.error_rows >= job.total_rows:
-            raise DomainError(_("没有可以导入的行。"))
-        job.state = ImportJob.State.APPLYING
-        job.processed_rows = 0
-        job.message = _("正在复核并导入…")
-        job.save(update_fields=["state", "processed_rows", "message"])
-        run_in_background(_apply, job.pk, include_valid_only=include_valid_only, actor_id=actor.pk)
-    return job
-
-
-def _apply(job_id: int, *, include_valid_only: bool = False, actor_id: int | None = None) -> None:
-    """Background step 2: re-validate, then create and update members in one transaction."""
-    job = ImportJob.objects.select_related("org", "actor").filter(pk=job_id).first()
-    if job is None or job.state != ImportJob.State.APPLYING:
-        return
-    actor = User.objects.filter(pk=actor_id).first() if actor_id else job.actor
-    union = job.org
-    try:
-        # Progress: the first half re-validates, the second prepares the rows (pinyin, encryption).
-        estimate = [max(job.total_rows, 1)]
-
-        def validating(done: int, total: int | None) -> None:
-            if total:
-                estimate[0] = total
-            _progress(job_id, min(done, estimate[0]) * job.total_rows // (2 * estimate[0]))
-
-        def preparing(done: int) -> None:
-            _progress(job_id, job.total_rows // 2 + done * job.total_rows // (2 * max(len(scan.planned), 1)))
-
-        scan = _scan(job, actor=actor, report=validating)
-        if scan.missing:
-            _fail(job_id, _("缺少必填列：%(columns)s。") % {"columns": "、".join(scan.missing)})
-            return
-        if scan.error_rows and not include_valid_only:
-            # The database changed since the preview: show the new errors and ask again.
-            ImportJob.objects.filter(pk=job_id).update(
-                state=ImportJob.State.PREVIEW, total_rows=scan.total_rows, processed_rows=scan.total_rows,
-                error_rows=len(scan.error_rows), errors=scan.errors, created_count=scan.creates,
-                updated_count=scan.updates,
-                message=(_("导入前复核发现新的错误（数据已有变化），未导入任何数据。") + _summary(scan))[:300],
-            )  # fmt: skip
-            return
-        new_members, updates = _prepare(scan, union=union, today=timezone.localdate(), report=preparing)
-        ImportJob.objects.filter(pk=job_id).update(message=_("正在写入数据库…"))
-        with transaction.atomic():
-            created, updated = _write(
-                union=union,
-                actor=actor,
-                new_members=new_members,
-                updates=updates,
-            )
-            skipped = len(scan.error_rows)
-            audit(
-                action="member.import", actor=actor, org=union, object_type="members.importjob", object_id=str(job.pk),
-                after={"created": created, "updated": updated, "unchanged": scan.unchanged,
-                       "skipped_error_rows": skipped, "total_rows": scan.total_rows},
-            )  # fmt: skip
-            message = _("导入完成：新增%(created)s人，更新%(updated)s人，无变化%(same)s人") % {
-                "created": created, "updated": updated, "same": scan.unchanged,
-            }  # fmt: skip
-            if skipped:
-                message += _("；跳过有错误的%(n)s行") % {"n": skipped}
-            ImportJob.objects.filter(pk=job_id).update(
-                state=ImportJob.State.DONE, created_count=created, updated_count=updated,
-                processed_rows=scan.total_rows, total_rows=scan.total_rows, error_rows=skipped, errors=scan.errors,
-                message=(message + _("。"))[:300], finished_at=timezone.now(),
-            )  # fmt: skip
-    except Exception:
-        logger.exception("import %s: apply failed, rolled back", job_id)
-        _fail(job_id, _("导入失败，已全部撤销，没有写入任何数据。请稍后重试；如仍失败请联系管理员。"))
-        audit(
-            action="member.import",
-            actor=actor,
-            org=union,
-            object_type="members.importjob",
-            object_id=str(job_id),
-            outcome=Outcome.FAILURE,
-            detail="rolled back",
-        )
+    def done_message(self, ctx: Context, count: int) -> str:
+        written = ctx.state.get("written", {})
+        return _("导入完成：新增%(created)s人，更新%(updated)s人，无变化%(same)s人。") % {
+            "created": written.get("created", 0), "updated": written.get("updated", 0),
+            "same": written.get("unchanged", 0),
+        }  # fmt: skip
 
 
 def _prepare(
-    scan: _Scan, *, union: Org, today: dt.date, report: Callable[[int], None] | None = None
+    items: list[_Planned], *, union: Org, today: dt.date
 ) -> tuple[list[Member], list[tuple[Member, tuple[str, ...]]]]:
     """Build the rows to write (pinyin, encryption) outside the transaction: the new members, and
     the changed ones with the fields (attnames) that changed."""
     new_members: list[Member] = []
     updates: list[tuple[Member, tuple[str, ...]]] = []
     now = timezone.now()
-    for done, planned in enumerate(scan.planned, start=1):
-        if report is not None and done % PROGRESS_EVERY == 0:
-            report(done)
+    for planned in items:
         data = planned.data
         if planned.existing is None:
             join_date = data["join_date"] or today
@@ -481,3 +290,6 @@ def _write(
 # Module names the tests patch: the fast writers shared by every import (core.imports.bulk).
 _insert = bulk.insert
 _update = bulk.update
+
+
+MEMBERS = kinds.register(MemberImport())

@@ -1,8 +1,7 @@
-"""The member registry (会员): members, their status history, transfers, import jobs."""
+"""The member registry (会员): members, their status history, transfers (imports: core.imports)."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -214,45 +213,3 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} → {self.to_org or self.destination}"
-
-
-class ImportJob(models.Model):
-    """An uploaded member spreadsheet: validated into a preview, then applied once on confirm."""
-
-    class State(models.TextChoices):
-        VALIDATING = "validating", _("校验中")
-        PREVIEW = "preview", _("待确认")
-        APPLYING = "applying", _("导入中")
-        DONE = "done", _("已完成")
-        FAILED = "failed", _("失败")
-
-    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    org = models.ForeignKey(Org, on_delete=models.CASCADE, related_name="+", verbose_name=_("导入到"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    file_name = models.CharField(max_length=200)
-    file_path = models.CharField(max_length=300)
-    state = models.CharField(max_length=12, choices=State.choices, default=State.VALIDATING)
-    total_rows = models.PositiveIntegerField(default=0)
-    processed_rows = models.PositiveIntegerField(default=0)
-    error_rows = models.PositiveIntegerField(default=0)
-    created_count = models.PositiveIntegerField(default=0)
-    updated_count = models.PositiveIntegerField(default=0)
-    # Row errors: [{"row": 5, "column": "身份证号", "message": "..."}]; never holds an ID number.
-    errors = models.JSONField(default=list, blank=True)
-    message = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    access: ClassVar[AccessPolicy] = AccessPolicy(org_field="org", change=MEMBER_CHANGE_ROLES)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.file_name
-
-    @property
-    def percent(self) -> int:
-        if not self.total_rows:
-            return 0 if self.state == self.State.VALIDATING else 100
-        return min(100, int(100 * self.processed_rows / self.total_rows))

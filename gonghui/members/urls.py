@@ -21,7 +21,5 @@ urlpatterns = [
     path("import/", views.import_start, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/<uuid:key>/", views.import_status, name="import_status"),
-    path("import/<uuid:key>/apply/", views.import_apply, name="import_apply"),
-    path("import/<uuid:key>/errors.xlsx", views.import_errors, name="import_errors"),
     path("me/", views.my_membership, name="me"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,6 @@ from gonghui.core.access import (
     can,
     get_for_user,
     get_from,
-    in_scope,
     require_roles,
     scope_q,
     scopes_for,
@@ -27,23 +27,23 @@ from gonghui.core.access import (
 from gonghui.core.drilldown import Drilldown, Linker
 from gonghui.core.enums import OrgKind, OrgStatus
 from gonghui.core.errors import DomainError
+from gonghui.core.imports.models import ImportJob as CoreImportJob
 from gonghui.core.models import Org
 from gonghui.core.views.base import AuthedRequest, render_page
+from gonghui.core.views.imports import start_url
 
 from . import exporter, importer, listing, queries, services
 from .enums import ChangeType
 from .forms import (
     BulkForm,
     ColumnsForm,
-    ImportForm,
     MemberFilterForm,
     MemberForm,
     RejectForm,
     StatusForm,
     TransferForm,
 )
-from .import_targets import MEMBER_UNION_KINDS, target_unions
-from .models import MEMBER_CHANGE_ROLES, MEMBER_REVEAL_ROLES, MEMBER_VIEW_ROLES, ImportJob, Member, Transfer
+from .models import MEMBER_CHANGE_ROLES, MEMBER_REVEAL_ROLES, MEMBER_VIEW_ROLES, Member, Transfer
 
 SESSION_COLUMNS = "members_columns"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -168,16 +168,6 @@ def _union_choices(user: Any) -> Any:
     if user.is_superuser:
         return unions.order_by("name")
     return unions.filter(q).order_by("name") if q is not None else unions.none()
-
-
-def _import_unions(user: Any) -> Any:
-    """Unions a member import may start in: grassroots unions, and superior unions whose files
-    name each row's union in a 工会 column."""
-    q = scope_q(user, MEMBER_CHANGE_ROLES, path_lookup="path")
-    unions = Org.objects.filter(status=OrgStatus.ACTIVE).exclude(kind=OrgKind.GROUP).order_by("path")
-    if user.is_superuser:
-        return unions
-    return unions.filter(q) if q is not None else unions.none()
 
 
 def _default_union(request: AuthedRequest, unions: Any) -> Org | None:
@@ -452,72 +442,30 @@ def transfer_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("members:transfers")
 
 
-# --- import -------------------------------------------------------------------------------
+# --- import: the shared pages of core.imports (kind "members"); the old addresses lead there ---
 
 
-@login_required
-def import_template(request: AuthedRequest) -> HttpResponse:
-    require_roles(request.user, MEMBER_CHANGE_ROLES, request=request, what="members.import")
-    union = _default_union(request, _import_unions(request.user))
-    groups = [g.name for g in queries.groups_of(union)] if union else None
-    unions = None
-    if union is not None and union.kind not in MEMBER_UNION_KINDS:  # a superior union: a 工会 column
-        unions, groups = [u.name for u in target_unions(actor=request.user, union=union)], None
-    response = HttpResponse(importer.build_template(groups=groups, unions=unions), content_type=XLSX)
-    response["Content-Disposition"] = "attachment; filename=member-import-template.xlsx"
-    return response
+def _import_query(request: AuthedRequest) -> dict[str, Any]:
+    union = request.GET.get("union")
+    return {"union": union} if union and union.isdigit() else {}
 
 
 @login_required
 def import_start(request: AuthedRequest) -> HttpResponse:
-    require_roles(request.user, MEMBER_CHANGE_ROLES, request=request, what="members.import")
-    unions = _import_unions(request.user)
-    form = ImportForm(request.POST or None, request.FILES or None, unions=unions,
-                      initial={"union": _default_union(request, unions)})  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        try:
-            job = importer.import_start(
-                actor=request.user, union=form.cleaned_data["union"], upload=form.cleaned_data["file"]
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect("members:import_status", key=job.key)
-    jobs = visible(ImportJob.objects.all(), request.user, "change").filter(actor=request.user)[:10]
-    return render(request, "members/import_start.html", {"form": form, "jobs": jobs})
+    return redirect(start_url(importer.KEY, **_import_query(request)))
 
 
-def _job(request: AuthedRequest, key: Any) -> ImportJob:
-    return get_from(visible(ImportJob.objects.select_related("org"), request.user, "change"), request.user,
-                    request=request, key=key)  # fmt: skip
+@login_required
+def import_template(request: AuthedRequest) -> HttpResponse:
+    query = urlencode({"kind": importer.KEY, **_import_query(request)})
+    return redirect(f"{reverse('core:import_template')}?{query}")
 
 
 @login_required
 def import_status(request: AuthedRequest, key: Any) -> HttpResponse:
-    job = _job(request, key)
-    context = {"job": job, "errors": job.errors[:300], "more_errors": max(0, len(job.errors) - 300)}
-    return render_page(request, "members/import_status.html", context, partial="job-status")
-
-
-@login_required
-@require_POST
-def import_apply(request: AuthedRequest, key: Any) -> HttpResponse:
-    job = _job(request, key)
-    try:
-        importer.import_apply(
-            actor=request.user, job=job, include_valid_only=request.POST.get("valid_only") == "1"
-        )
-    except DomainError as error:
-        messages.error(request, str(error))
-    return redirect("members:import_status", key=job.key)
-
-
-@login_required
-def import_errors(request: AuthedRequest, key: Any) -> HttpResponse:
-    job = _job(request, key)
-    reveal = in_scope(request.user, job.org, MEMBER_REVEAL_ROLES)
-    response = HttpResponse(
-        importer.error_file(job=job, reveal=reveal, actor=request.user), content_type=XLSX
-    )
-    response["Content-Disposition"] = "attachment; filename=member-import-errors.xlsx"
-    return response
+    """A job of the former member job table (its key kept when it moved to core.ImportJob)."""
+    jobs = visible(CoreImportJob.objects.filter(kind=importer.KEY), request.user, "change")
+    if not request.user.is_superuser:  # a job is its uploader's alone, as on the shared page
+        jobs = jobs.filter(actor=request.user)
+    job = get_from(jobs, request.user, request=request, key=key)
+    return redirect("core:import_status", key=job.key)

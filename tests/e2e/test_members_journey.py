@@ -1,6 +1,7 @@
 """The member registry's journey in Chromium (issue 3, "Playwright"): the chair of school 1 downloads
 the import template, uploads it filled with good and bad rows, reads every error by row, column and
-Chinese reason, downloads the error file, fixes the rows, imports, finds a new member by pinyin
+Chinese reason, downloads the error file, fixes the rows, imports (all rows or none: the shared
+import pages of core.imports), finds a new member by pinyin
 initials, reveals the ID number (and finds the reveal in the audit log), and exports the list with
 masked ID numbers. A committee member sees the list but cannot reveal.
 
@@ -20,9 +21,10 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from playwright.sync_api import Dialog, Download, Page, expect
 
+from gonghui.core.imports.models import ImportJob
 from gonghui.core.models import AuditEvent, User
 from gonghui.members import idcard, importer, rows
-from gonghui.members.models import ImportJob, Member
+from gonghui.members.models import Member
 from gonghui.members.privacy import mask_id, mask_mobile
 from tests.members.factories import MemberFactory
 
@@ -111,7 +113,7 @@ def test_chair_imports_with_errors_fixes_them_finds_reveals_and_exports(
     page.get_by_role("link", name="批量导入").click()
     expect(page.locator("main h1")).to_have_text("批量导入会员")
     template, template_path = downloaded(page, page.locator("#template-link"), tmp_path)
-    assert template.suggested_filename == "member-import-template.xlsx"
+    assert template.suggested_filename == "import-members-template.xlsx"
     assert template_path.read_bytes().startswith(b"PK\x03\x04")
     template_rows = sheet_rows(template_path, importer.SHEET_NAME)
     assert template_rows[0][: len(TEMPLATE_HEADERS)] == TEMPLATE_HEADERS
@@ -140,31 +142,33 @@ def test_chair_imports_with_errors_fixes_them_finds_reveals_and_exports(
     expect(status).to_have_attribute("data-state", "preview")
     expect(page.locator("#job-state")).to_have_text("待确认")
     expect(page.locator("main h1")).to_contain_text("会员名单.xlsx")
-    expect(status).to_contain_text("共 6 行，其中 3 行有错误。")
-    expect(status).to_contain_text("可新增2人，更新1人")
+    expect(status).to_contain_text("共6行：可新增2人，更新1人")
+    expect(status).to_contain_text("3行有错误，修正后才能导入（一行有错则全部不导入）")
     errors = page.locator("#import-errors tbody tr")
     expect(errors).to_have_count(3)
+    letter = {h.rstrip("*"): get_column_letter(i) for i, h in enumerate(TEMPLATE_HEADERS, start=1)}
     expected_errors = [
-        ("6", "身份证号", "身份证号校验位错误，请核对是否录入有误。"),
-        ("7", "工会小组", "本工会没有名为“物理组工会小组”的工会小组。"),
-        ("8", "入会日期", "入会日期不能晚于今天。"),
+        ("6", f"{letter['身份证号']} 身份证号", "身份证号校验位错误，请核对是否录入有误。"),
+        ("7", f"{letter['工会小组']} 工会小组", "本工会没有名为“物理组工会小组”的工会小组。"),
+        ("8", f"{letter['入会日期']} 入会日期", "入会日期不能晚于今天。"),
     ]
     for position, cells in enumerate(expected_errors):
         expect(errors.nth(position).locator("td")).to_have_text(list(cells))
     expect(page.locator("#confirm-import")).to_have_count(0)
     assert Member.objects.count() == 2  # nothing applied yet
 
-    # The error file: the three bad rows as uploaded, each with its reason in 错误说明.
+    # The error file: every row as uploaded (fixed, it is uploaded again whole), the three bad
+    # ones with their reason in 错误说明.
     error_file, error_path = downloaded(page, page.locator("#error-file"), tmp_path)
-    assert error_file.suggested_filename == "member-import-errors.xlsx"
+    assert error_file.suggested_filename == "import-members-errors.xlsx"
     error_rows = sheet_rows(error_path, importer.SHEET_NAME)
     header = error_rows[0]
     assert header[-1] == importer.ERROR_COLUMN == "错误说明"
     assert header[:-1] == TEMPLATE_HEADERS
-    body = error_rows[1:]
+    body = [r for r in error_rows[1:] if r[-1]]
     assert [r[0] for r in body] == ["赵敏", "周芷若", "宋青书"]
+    assert [r[0] for r in error_rows[1:] if not r[-1]] == ["张三", "张三丰", "李秀英", "李明"]
     explanations = [r[-1] for r in body]
-    letter = {h.rstrip("*"): get_column_letter(i) for i, h in enumerate(TEMPLATE_HEADERS, start=1)}
     # Each error names its row, the column's letter and header, and the reason.
     assert explanations[0].startswith(f"第6行 {letter['身份证号']}列 身份证号：身份证号校验位错误")
     assert explanations[1].startswith(
@@ -172,7 +176,7 @@ def test_chair_imports_with_errors_fixes_them_finds_reveals_and_exports(
     )
     assert explanations[2].startswith(f"第8行 {letter['入会日期']}列 入会日期：入会日期不能晚于今天")
     # The chair may see full numbers, so the error file carries them: that is on record.
-    assert AuditEvent.objects.filter(action="member.import_errors", actor=chair).count() == 1
+    assert AuditEvent.objects.filter(action="import.errors_revealed", actor=chair).count() == 1
 
     # Fix the three rows in the same file and upload it again: no errors left.
     records[3]["id_number"] = ids["赵敏"]
@@ -186,23 +190,23 @@ def test_chair_imports_with_errors_fixes_them_finds_reveals_and_exports(
     page.get_by_role("button", name="上传并校验").click()
     expect(page.locator("main h1")).to_contain_text("会员名单-修正.xlsx")
     expect(status).to_have_attribute("data-state", "preview")
-    expect(status).to_contain_text("共 6 行，其中 0 行有错误。")
-    expect(status).to_contain_text("可新增5人，更新1人")
+    expect(status).to_contain_text("共6行：可新增5人，更新1人")
+    expect(status).not_to_contain_text("有错误")
     expect(page.locator("#import-errors")).to_have_count(0)
     expect(page.locator("#error-file")).to_have_count(0)
 
     page.locator("#confirm-import").click()
     expect(status).to_have_attribute("data-state", "done")
     expect(page.locator("#job-state")).to_have_text("已完成")
-    expect(status).to_contain_text("新增 5 人，更新 1 人。")
+    expect(status).to_contain_text("导入完成：新增5人，更新1人")
     job = ImportJob.objects.get(file_name="会员名单-修正.xlsx")
-    assert (job.state, job.created_count, job.updated_count) == ("done", 5, 1)
+    assert (job.kind, job.state, job.created_count) == ("members", "done", 6)
     assert Member.objects.count() == 7
     old_li.refresh_from_db()
     assert old_li.position == "教研组长"
 
     # The list: the chair finds 张三丰 by the initials of his name.
-    page.get_by_role("link", name="查看会员名册").click()
+    page.get_by_role("link", name="查看导入的记录").click()
     expect(page).to_have_url(re.compile(rf"/members/\?union={tree.school1.pk}$"))
     table_rows = page.locator("#member-table tbody tr")
     expect(table_rows).to_have_count(7)
@@ -235,10 +239,10 @@ def test_chair_imports_with_errors_fixes_them_finds_reveals_and_exports(
     # The audit log shows the reveal, by the chair, of 张三丰, without the number itself.
     open_menu(page, "audit")
     expect(page).to_have_url(re.compile(r"/audit/$"))
-    reveals = page.locator("#audit-table tbody tr").filter(has=page.locator("code", has_text="member.reveal"))
+    reveals = page.locator("#audit-table tbody tr").filter(has_text="查看会员完整信息")
     expect(reveals).to_have_count(1)
     expect(reveals).to_contain_text("张三丰")
-    expect(reveals).to_contain_text("chair")
+    expect(reveals).to_contain_text(chair.name)
     expect(reveals).to_contain_text("第一中学工会")
     expect(page.locator("main")).not_to_contain_text(zhang_id)
 

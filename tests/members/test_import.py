@@ -1,4 +1,5 @@
-"""Member import from Excel: template, validation preview, apply in one transaction, error file.
+"""Member import from Excel on the core import framework (kind "members"): template, validation
+preview, apply whole or not at all in one transaction, error file.
 
 Files are real .xlsx files written with openpyxl and read back with openpyxl, as a user's Excel
 would. Background jobs run inline; `on_commit` callbacks are executed explicitly.
@@ -20,10 +21,12 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from gonghui.core.errors import DomainError
+from gonghui.core.imports import jobs
+from gonghui.core.imports.models import ImportJob
 from gonghui.core.models import AuditEvent, Org, User
 from gonghui.members import idcard, importer, rows, services
 from gonghui.members.enums import ChangeType, Employment, MemberStatus
-from gonghui.members.models import ImportJob, Member, MembershipChange
+from gonghui.members.models import Member, MembershipChange
 from gonghui.members.privacy import decrypt, lookup_hash
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
@@ -63,13 +66,21 @@ def good(sequence: int, name: str = "王小明", **extra: Any) -> dict[str, Any]
     return {"name": name, "id_number": ident(sequence), "mobile": f"1380000{sequence:04d}", **extra}
 
 
+def start(actor: User, union: Org, upload: Any) -> ImportJob:
+    return jobs.import_start(actor=actor, kind=importer.MEMBERS, org=union, upload=upload)
+
+
+def template(union: Org, actor: User | None = None) -> bytes:
+    return jobs.template_for(kind=importer.MEMBERS, org=union, actor=actor)
+
+
 @pytest.fixture
 def upload(django_capture_on_commit_callbacks) -> Callable[..., ImportJob]:
     """`upload(actor, union, content)`: start an import and run its validation; the fresh job."""
 
     def run(actor: User, union: Org, content: bytes, name: str = "会员.xlsx") -> ImportJob:
         with django_capture_on_commit_callbacks(execute=True):
-            job = importer.import_start(actor=actor, union=union, upload=SimpleUploadedFile(name, content))
+            job = start(actor, union, SimpleUploadedFile(name, content))
         job.refresh_from_db()
         return job
 
@@ -78,9 +89,9 @@ def upload(django_capture_on_commit_callbacks) -> Callable[..., ImportJob]:
 
 @pytest.fixture
 def apply(django_capture_on_commit_callbacks) -> Callable[..., ImportJob]:
-    def run(actor: User, job: ImportJob, *, include_valid_only: bool = False) -> ImportJob:
+    def run(actor: User, job: ImportJob) -> ImportJob:
         with django_capture_on_commit_callbacks(execute=True):
-            importer.import_apply(actor=actor, job=job, include_valid_only=include_valid_only)
+            jobs.import_apply(actor=actor, job=job)
         job.refresh_from_db()
         return job
 
@@ -99,8 +110,8 @@ def register(union: Org, number: str, name: str = "李四") -> Member:
 # --- template -------------------------------------------------------------------------------------
 
 
-def test_template_has_every_header_the_dropdowns_and_text_id_column(db):
-    wb = load_workbook(io.BytesIO(importer.build_template()))
+def test_template_has_every_header_the_dropdowns_and_text_id_column(tree):
+    wb = load_workbook(io.BytesIO(template(tree.school1)))
     assert wb.sheetnames[:2] == ["会员信息", "填写说明"]
     ws = wb["会员信息"]
     headers = [cell.value for cell in ws[1]]
@@ -136,11 +147,12 @@ def test_template_has_every_header_the_dropdowns_and_text_id_column(db):
 
 
 def test_the_untouched_template_imports_nothing(tree, chair, upload, apply):
-    job = upload(chair, tree.school1, importer.build_template())
-    assert job.state == ImportJob.State.PREVIEW
-    assert (job.total_rows, job.error_rows, job.errors) == (0, 0, [])
-    with pytest.raises(DomainError, match="没有可以导入的行"):
-        importer.import_apply(actor=chair, job=job, include_valid_only=False)
+    job = upload(chair, tree.school1, template(tree.school1, chair))
+    assert job.state == ImportJob.State.FAILED
+    assert "没有数据行" in job.message
+    with pytest.raises(DomainError):
+        jobs.import_apply(actor=chair, job=job)
+    assert not members_of(tree.school1).exists()
 
 
 # --- reading --------------------------------------------------------------------------------------
@@ -171,21 +183,15 @@ def test_rows_keep_their_excel_row_numbers_past_a_title_and_blank_lines(tmp_path
 
 def test_only_xlsx_files_are_accepted(tree, chair):
     with pytest.raises(DomainError, match=r"\.xlsx"):
-        importer.import_start(
-            actor=chair, union=tree.school1, upload=SimpleUploadedFile("会员.xls", b"\xd0\xcf")
-        )
+        start(chair, tree.school1, SimpleUploadedFile("会员.xls", b"\xd0\xcf"))
     with pytest.raises(DomainError, match=r"不是有效的 \.xlsx"):
-        importer.import_start(
-            actor=chair, union=tree.school1, upload=SimpleUploadedFile("会员.xlsx", b"a,b\n")
-        )
+        start(chair, tree.school1, SimpleUploadedFile("会员.xlsx", b"a,b\n"))
     assert not ImportJob.objects.exists()
 
 
 def test_someone_outside_the_union_cannot_import_into_it(tree, other_union_chair):
     with pytest.raises(DomainError):
-        importer.import_start(
-            actor=other_union_chair, union=tree.school1, upload=SimpleUploadedFile("a.xlsx", xlsx([good(11)]))
-        )
+        start(other_union_chair, tree.school1, SimpleUploadedFile("a.xlsx", xlsx([good(11)])))
 
 
 def test_upload_is_saved_under_media_imports_and_validated_in_the_background(tree, chair, upload, settings):
@@ -193,8 +199,8 @@ def test_upload_is_saved_under_media_imports_and_validated_in_the_background(tre
     assert (settings.MEDIA_ROOT / "imports" / f"{job.key}.xlsx").exists()
     assert job.state == ImportJob.State.PREVIEW
     assert (job.total_rows, job.processed_rows, job.error_rows) == (2, 2, 0)
-    assert (job.created_count, job.updated_count) == (2, 0)
-    assert "可新增2人" in job.message
+    assert job.kind == "members" and job.created_count == 0
+    assert "可新增2人，更新0人" in job.message
     assert not members_of(tree.school1).exists()  # nothing applied before confirmation
 
 
@@ -250,10 +256,8 @@ def test_a_file_full_of_bad_rows_reports_every_error_and_applies_nothing(tree, c
     stored = json.dumps(job.errors, ensure_ascii=False) + job.message
     assert not FULL_ID.search(stored) and not FULL_MOBILE.search(stored)
 
-    with pytest.raises(DomainError, match="请先修正错误后重新上传"):
-        importer.import_apply(actor=chair, job=job, include_valid_only=False)
-    with pytest.raises(DomainError):
-        importer.import_apply(actor=chair, job=job, include_valid_only=True)
+    with pytest.raises(DomainError, match="修正后重新上传"):
+        jobs.import_apply(actor=chair, job=job)
     assert not members_of(tree.school1).exists()
     assert not MembershipChange.objects.filter(org=tree.school1).exists()
 
@@ -282,7 +286,15 @@ def test_the_provincial_form_is_accepted_and_errors_use_its_column_names(tree, c
     job = upload(chair, tree.school1, buffer.getvalue())
     assert job.state == ImportJob.State.PREVIEW
     assert {(e["row"], e["column"]) for e in job.errors} == {(4, "性别"), (4, "移动电话")}
-    job = apply(chair, job, include_valid_only=True)
+    with pytest.raises(DomainError, match="一行有错则全部不导入"):
+        jobs.import_apply(actor=chair, job=job)
+    assert not members_of(tree.school1).exists()  # the good row 3 waits for the fixed file
+
+    ws["C4"], ws["G4"] = "男", "13800002222"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    job = apply(chair, upload(chair, tree.school1, buffer.getvalue()))
+    assert job.state == ImportJob.State.DONE, job.message
     zhang = Member.objects.get(name="张三")
     assert (zhang.join_date, zhang.employment, zhang.mobile) == (
         dt.date(2015, 9, 1),
@@ -302,7 +314,7 @@ def test_a_good_file_is_applied_with_join_history_and_one_audit_event(tree, chai
     ]
     job = apply(chair, upload(chair, tree.school1, xlsx(records)))
     assert job.state == ImportJob.State.DONE, job.message
-    assert (job.created_count, job.updated_count, job.processed_rows) == (3, 0, 3)
+    assert (job.created_count, job.processed_rows) == (3, 3) and "新增3人，更新0人" in job.message
     assert job.finished_at is not None
     members = {m.name: m for m in members_of(tree.school1)}
     assert set(members) == {"张三", "单丽", "曾国"}
@@ -335,8 +347,7 @@ def test_reimporting_the_same_file_updates_and_never_duplicates(tree, chair, upl
     content = xlsx([good(11, "张三"), good(12, "李娜")])
     apply(chair, upload(chair, tree.school1, content))
     again = upload(chair, tree.school1, content)
-    assert (again.created_count, again.updated_count, again.error_rows) == (0, 0, 0)
-    assert "无变化2人" in again.message
+    assert again.error_rows == 0 and "可新增0人，更新0人，无变化2人" in again.message
     again = apply(chair, again)
     assert again.state == ImportJob.State.DONE
     assert members_of(tree.school1).count() == 2
@@ -346,7 +357,7 @@ def test_reimporting_the_same_file_updates_and_never_duplicates(tree, chair, upl
         [good(11, "张三丰", position="校长"), good(12, "李娜", group="数学组工会小组"), good(14, "新人")]
     )
     third = apply(chair, upload(chair, tree.school1, changed))
-    assert (third.created_count, third.updated_count) == (1, 2)
+    assert "新增1人，更新2人" in third.message and third.created_count == 3
     assert members_of(tree.school1).count() == 3
     zhang = Member.objects.get(id_hash=lookup_hash(ident(11)))
     assert (zhang.name, zhang.name_pinyin, zhang.position) == ("张三丰", "zhang san feng", "校长")
@@ -361,31 +372,36 @@ def test_an_update_leaves_columns_the_file_does_not_have_alone(tree, chair, uplo
         headers=["姓名", "身份证号", "手机号"],
     )
     job = apply(chair, upload(chair, tree.school1, slim))
-    assert job.updated_count == 1
+    assert "新增0人，更新1人" in job.message
     zhang = Member.objects.get(id_hash=lookup_hash(ident(11)))
     assert (zhang.mobile, zhang.political, zhang.position) == ("13900001111", "01", "教师")
 
 
-def test_only_valid_rows_are_applied_when_the_user_confirms_it(tree, chair, upload, apply):
+def test_a_file_with_one_bad_row_writes_nothing_and_offers_the_error_sheet(tree, chair, upload, client_for):
+    from django.urls import reverse
+
     content = xlsx([good(11, "张三"), {"name": "坏行", "id_number": "123"}, good(13, "王五")])
     job = upload(chair, tree.school1, content)
     assert (job.total_rows, job.error_rows) == (3, 1)
-    with pytest.raises(DomainError, match="请先修正错误后重新上传，或确认仅导入无误的行"):
-        importer.import_apply(actor=chair, job=job, include_valid_only=False)
+    with pytest.raises(DomainError, match="一行有错则全部不导入"):
+        jobs.import_apply(actor=chair, job=job)
     job.refresh_from_db()
     assert job.state == ImportJob.State.PREVIEW
+    assert not members_of(tree.school1).exists()
+    assert not AuditEvent.objects.filter(action="member.import").exists()
 
-    job = apply(chair, job, include_valid_only=True)
-    assert job.state == ImportJob.State.DONE and job.created_count == 2
-    assert set(members_of(tree.school1).values_list("name", flat=True)) == {"张三", "王五"}
-    assert AuditEvent.objects.get(action="member.import").after["skipped_error_rows"] == 1
+    page = client_for(chair).get(reverse("core:import_status", kwargs={"key": job.key})).content.decode()
+    assert 'id="confirm-import"' not in page and "仅导入无误的行" not in page
+    assert reverse("core:import_errors", kwargs={"key": job.key}) in page
+    response = client_for(chair).post(reverse("core:import_apply", kwargs={"key": job.key}))
+    assert response.status_code == 302 and not members_of(tree.school1).exists()
 
 
 def test_applying_twice_does_nothing_the_second_time(tree, chair, upload, apply):
     job = apply(chair, upload(chair, tree.school1, xlsx([good(11)])))
     assert job.state == ImportJob.State.DONE
     apply(chair, job)
-    importer._apply(job.pk)
+    jobs._apply(job.pk)
     assert members_of(tree.school1).count() == 1
     assert AuditEvent.objects.filter(action="member.import").count() == 1
 
@@ -428,54 +444,66 @@ def test_the_database_changing_after_the_preview_sends_the_job_back_to_preview(t
 # --- error file -------------------------------------------------------------------------------------
 
 
-def test_the_error_file_has_the_bad_rows_an_error_column_and_masked_numbers(tree, chair, upload):
+def test_the_error_file_gives_every_row_back_with_an_error_column_and_masked_numbers(
+    tree, chair, committee_member, upload
+):
     bad_id = ident(31)[:17] + ("0" if ident(31)[17] != "0" else "1")
     content = xlsx([good(11), {"name": "坏", "id_number": bad_id, "mobile": "13812345678"}, good(13, "x1")])
     job = upload(chair, tree.school1, content)
     assert job.error_rows == 2
 
-    wb = load_workbook(io.BytesIO(importer.error_file(job=job, reveal=False)))
+    # A committee member may import but not read ID numbers in full.
+    wb = load_workbook(io.BytesIO(jobs.error_file(job=job, user=committee_member)))
     ws = wb.active
     assert ws is not None
     values = [[cell.value for cell in row] for row in ws.iter_rows()]
     assert values[0][-1] == "错误说明"
     assert values[0][:-1] == [c.header for c in rows.COLUMNS]
-    assert len(values) == 3  # header + the two bad rows
-    assert values[1][-1].startswith("第3行") and "校验位" in values[1][-1]
-    assert values[2][-1].startswith("第4行") and "姓名" in values[2][-1]
+    assert len(values) == 4  # header + every row: the fixed sheet is uploaded again whole
+    assert not values[1][-1]
+    assert values[2][-1].startswith("第3行") and "校验位" in values[2][-1]
+    assert values[3][-1].startswith("第4行") and "姓名" in values[3][-1]
     everything = " ".join(str(v) for row in values for v in row if v is not None)
     assert not FULL_ID.search(everything) and not FULL_MOBILE.search(everything)
     assert f"{bad_id[:4]}**********{bad_id[-4:]}" in everything
 
-    revealed = load_workbook(io.BytesIO(importer.error_file(job=job, reveal=True, actor=chair))).active
+    revealed = load_workbook(io.BytesIO(jobs.error_file(job=job, user=chair))).active
     assert revealed is not None
-    assert bad_id in [cell.value for cell in revealed[2]]
-    assert AuditEvent.objects.filter(action="member.import_errors", actor=chair).count() == 1
+    assert bad_id in [cell.value for cell in revealed[3]]
+    assert AuditEvent.objects.filter(action="import.errors_revealed", actor=chair).count() == 1
 
 
-def test_old_uploads_are_deleted_but_the_job_record_stays(tmp_path, settings, tree, chair):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from gonghui.members.importer import _job_path, prune_uploads
-    from gonghui.members.models import ImportJob
+def test_import_prune_deletes_old_uploads_but_the_job_record_stays(tmp_path, settings, tree, chair):
+    from django.core.management import call_command
 
     settings.MEDIA_ROOT = tmp_path
     upload = tmp_path / "imports" / "old.xlsx"
     upload.parent.mkdir(parents=True)
     upload.write_bytes(b"not really a workbook")
     job = ImportJob.objects.create(
+        kind=importer.KEY,
         org=tree.school1,
         actor=chair,
         file_name="old.xlsx",
         file_path="imports/old.xlsx",
         created_at=timezone.now() - dt.timedelta(days=8),
     )
+    out = io.StringIO()
+    call_command("import-prune", days=7, stdout=out)
 
-    assert prune_uploads(days=7) == 1
-
+    assert "Deleted 1 uploaded files" in out.getvalue()
     job.refresh_from_db()
     assert not upload.exists()
     assert job.file_path == ""
-    assert _job_path(job) != upload
+    assert not jobs.upload_exists(job)
+
+
+def test_an_old_member_import_link_leads_to_the_shared_job_page(tree, chair, upload, client_for):
+    from django.urls import reverse
+
+    job = upload(chair, tree.school1, xlsx([good(11)]))
+    response = client_for(chair).get(reverse("members:import_status", kwargs={"key": job.key}))
+    assert response.status_code == 302
+    assert response.url == reverse("core:import_status", kwargs={"key": job.key})
+    start = client_for(chair).get(reverse("members:import") + f"?union={tree.school1.pk}")
+    assert start.url == reverse("core:import_start") + f"?kind=members&union={tree.school1.pk}"

@@ -66,9 +66,9 @@ def template_for(
         _("3. 上传后系统逐行校验并列出错误（第几行、哪一列、原因），全部无误并确认后才一次性写入；"
           "有一行错误则一行也不写入。可下载错误说明表，按提示修正后重新上传。"),
         _("4. 单个文件不超过%(mb)sMB、%(rows)s行。") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024), "rows": kind.max_rows},
-        *kind.notes,
+        *(str(note) for note in kind.notes),
     ]  # fmt: skip
-    return build_template(sheet_name=kind.sheet_name, columns=kind.all_columns(), lists=lists, example=example,
+    return build_template(sheet_name=kind.sheet_name, columns=kind.template_columns(org), lists=lists, example=example,
                           notes=notes)  # fmt: skip
 
 
@@ -190,23 +190,31 @@ class Scan:
     fatal: str = ""  # a file-level problem: nothing was checked
     ctx: Context | None = None  # what the kind loaded while checking; `write` reuses it
 
+    def reject(self, number: int, errors: list[dict[str, Any]]) -> None:
+        """Record errors found after the row was checked (`ImportKind.finish`)."""
+        for error in errors:
+            error["message"] = _LONG_DIGITS.sub("…", str(error["message"]))[:300]
+        self.errors.extend(errors)
+        self.error_rows.add(number)
+
 
 def _header_map(kind: ImportKind, headers: list[str]) -> tuple[dict[str, int], dict[str, str], list[str]]:
-    wanted = {c.header: c for c in kind.all_columns()}
     positions: dict[str, int] = {}
     spelled: dict[str, str] = {}
     for position, header in enumerate(headers):
-        column = wanted.get(header_key(header))
-        if column is not None and column.key not in positions:
-            positions[column.key] = position
-            spelled[column.key] = header_key(header)
+        key = kind.match_header(header_key(header))
+        if key is not None and key not in positions:
+            positions[key] = position
+            spelled[key] = header_key(header)
     missing = [c.header for c in kind.all_columns() if c.required and c.key not in positions]
     return positions, spelled, missing
 
 
 def _open(job: ImportJob, kind: ImportKind) -> Sheet:
-    required = {c.header for c in kind.all_columns() if c.required}
-    return open_sheet(_path(job), is_header=lambda cells: required <= {header_key(c) for c in cells})
+    required = {c.key for c in kind.all_columns() if c.required}
+    return open_sheet(
+        _path(job), is_header=lambda cells: required <= {kind.match_header(header_key(c)) for c in cells}
+    )
 
 
 def scan(job: ImportJob, *, actor: User | None, report: Any = None) -> Scan:
@@ -253,6 +261,8 @@ def scan(job: ImportJob, *, actor: User | None, report: Any = None) -> Scan:
             result.items.append(item)
         if report is not None and result.total_rows % PROGRESS_EVERY == 0:
             report(result.total_rows, None)
+    kind.finish(ctx, result)
+    result.errors.sort(key=lambda error: error["row"])  # stable: a row's errors keep their order
     if not result.total_rows:
         result.fatal = _("文件中没有数据行。")
     return result
@@ -274,7 +284,8 @@ def _progress(job_id: int, done: int, total: int | None = None) -> None:
 
 
 def _summary(kind: ImportKind, result: Scan) -> str:
-    text = _("共%(total)s行，可导入%(ok)s行") % {"total": result.total_rows, "ok": len(result.items)}
+    own = kind.summary(result.ctx, result) if result.ctx is not None else ""
+    text = own or _("共%(total)s行，可导入%(ok)s行") % {"total": result.total_rows, "ok": len(result.items)}
     if result.error_rows:
         text += _("；%(n)s行有错误，修正后才能导入（一行有错则全部不导入）") % {"n": len(result.error_rows)}
     return text + _("。")
@@ -367,7 +378,7 @@ def _apply(job_id: int, *, actor_id: int | None = None) -> None:
             ImportJob.objects.filter(pk=job_id).update(
                 state=ImportJob.State.DONE, created_count=count, processed_rows=result.total_rows,
                 total_rows=result.total_rows, error_rows=0, errors=[], finished_at=timezone.now(),
-                message=(_("导入完成：共导入%(n)s行。") % {"n": count})[:300],
+                message=kind.done_message(ctx, count)[:300],
             )  # fmt: skip
     except Exception as error:
         logger.exception("import %s: apply failed, rolled back", job_id)
@@ -392,7 +403,8 @@ def error_file(*, job: ImportJob, user: User | None = None) -> bytes:
     reveal = user is None or kind.may_reveal(user, job.org)
     content = error_sheet(
         sheet_name=kind.sheet_name, headers=sheet.headers, rows=sheet.rows, errors=job.errors or [],
-        mask={} if reveal else dict.fromkeys(masked, mask_number), text_of=text_of,
+        mask={} if reveal else {positions[key]: kind.mask_of(key) for key in kind.id_columns if key in positions},
+        text_of=text_of,
     )  # fmt: skip
     if masked and reveal and user is not None:
         audit(action="import.errors_revealed", actor=user, org=job.org, obj=job, detail="错误说明表(未打码)")

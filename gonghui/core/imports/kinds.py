@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -161,7 +161,7 @@ class ImportKind:
     title: ClassVar[Any]  # lazy text: the thing imported, as in "批量导入帮扶发放"
     sheet_name: ClassVar[str]
     columns: ClassVar[Sequence[Column]]
-    notes: ClassVar[Sequence[str]] = ()
+    notes: ClassVar[Sequence[Any]] = ()  # text or lazy text
     union_column: ClassVar[bool] = True  # a 工会 column: name or code of a union in scope
     audit_action: ClassVar[str]
     max_rows: ClassVar[int] = 20000
@@ -216,7 +216,7 @@ class ImportKind:
         """A few cells summarising a checked row for the preview table."""
         return []
 
-    preview_headers: ClassVar[Sequence[str]] = ()
+    preview_headers: ClassVar[Sequence[Any]] = ()  # text or lazy text
 
     def write(self, ctx: Context, items: list[Any]) -> int:
         """Write every checked row (inside the framework's transaction); return the count."""
@@ -224,6 +224,37 @@ class ImportKind:
 
     def audit_after(self, ctx: Context, items: list[Any]) -> dict[str, Any]:
         return {}
+
+    # --- optional hooks (a kind with its own column names, look-ups over the whole file, counts) ---
+    def match_header(self, header: str) -> str | None:
+        """The column key a header (spaces and * removed) stands for: by default its own header;
+        a kind may accept other spellings (a provincial form's 证件号码 for 身份证号)."""
+        for column in self.all_columns():
+            if column.header == header:
+                return column.key
+        return None
+
+    def template_columns(self, org: Org) -> list[Column]:
+        """The template's columns for `org` (a kind may leave the 工会 column out where a union
+        has no subordinate unions to name)."""
+        return self.all_columns()
+
+    def finish(self, ctx: Context, scan: Any) -> None:
+        """After every row is checked: checks over the whole file in a few queries (numbers
+        already registered elsewhere); errors go to `scan.reject(row, errors)`."""
+
+    def summary(self, ctx: Context, scan: Any) -> str:
+        """The preview's one-line summary; empty for the framework's own."""
+        return ""
+
+    def done_message(self, ctx: Context, count: int) -> str:
+        return _("导入完成：共导入%(n)s行。") % {"n": count}
+
+    def mask_of(self, key: str) -> Callable[[str], str]:
+        """How the error sheet hides an `id_columns` cell from who may not read it in full."""
+        from .jobs import mask_number
+
+        return mask_number
 
     def all_columns(self) -> list[Column]:
         if not self.union_column:

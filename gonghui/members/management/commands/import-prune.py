@@ -1,12 +1,11 @@
 """`gonghui import-prune [--days 7]`: delete old uploaded spreadsheets (they hold personal data in
-clear text): the member import's and those of every core.imports kind."""
+clear text) of every core.imports kind, the member import's among them."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from gonghui.core.imports import jobs
-from gonghui.members.importer import prune_uploads
 
 
 class Command(BaseCommand):
@@ -16,5 +15,5 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=7)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        removed = prune_uploads(days=options["days"]) + jobs.prune_uploads(days=options["days"])
+        removed = jobs.prune_uploads(days=options["days"])
         self.stdout.write(f"Deleted {removed} uploaded files.")
