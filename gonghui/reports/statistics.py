@@ -257,8 +257,8 @@ def _voting(org: Org, period: Period) -> dict[str, Rows]:
     polls = Poll.objects.filter(
         org__path__under=org.path,
         state=PollState.RELEASED,
-        closed_at__date__gte=period.start,
-        closed_at__date__lte=period.end,
+        held_on__gte=period.start,
+        held_on__lte=period.end,
     )
     return _grouped(polls, "org__path", **{"voting.polls": Count("pk")})
 

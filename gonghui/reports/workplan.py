@@ -231,12 +231,12 @@ def calendar(org: Org, start: dt.date, end: dt.date) -> list[DraftMonth]:
     # repeat them. Evaluations and awards come round every year.
     polls = Poll.objects.filter(
         org=org, state__in=[PollState.CLOSED, PollState.REVIEWED, PollState.RELEASED],
-        closed_at__date__gte=start, closed_at__date__lte=end,
-    ).exclude(kind=PollKind.ELECTION).order_by("closed_at", "pk")  # fmt: skip
+        held_on__gte=start, held_on__lte=end,
+    ).exclude(kind=PollKind.ELECTION).order_by("held_on", "pk")  # fmt: skip
     for poll in polls:
-        assert poll.closed_at is not None
+        assert poll.held_on is not None
         line = poll_line(poll.kind, _next_year_title(poll.title, year))
-        months.append(DraftMonth(poll.closed_at.month, line, f"voting.{poll.kind}:{poll.pk}"))
+        months.append(DraftMonth(poll.held_on.month, line, f"voting.{poll.kind}:{poll.pk}"))
     visits = Visit.objects.filter(
         org=org, occasion__in=list(FESTIVALS), visited_on__gte=start, visited_on__lte=end,
         state__in=[VisitState.APPROVED, VisitState.RECORDED],

@@ -41,6 +41,7 @@ register(
         "valid": _("有效票"),
         "invalid": _("无效票"),
         "ballots": _("选票数"),
+        "held_on": _("举行日期"),
         "round": _("轮次"),
         "member": Key(_("会员"), model="members.member"),
         "notice": Key(_("公示"), model="notices.notice"),

@@ -20,8 +20,8 @@ from .models import Participation, Poll, Voter
 
 
 def _polls(org: Org, period: Period, subtree: bool) -> QuerySet[Poll]:
-    polls = Poll.objects.filter(state=PollState.RELEASED, closed_at__date__gte=period.start,
-                                closed_at__date__lte=period.end)  # fmt: skip
+    polls = Poll.objects.filter(state=PollState.RELEASED, held_on__gte=period.start,
+                                held_on__lte=period.end)  # fmt: skip
     return polls.filter(org__path__under=org.path) if subtree else polls.filter(org=org)
 
 

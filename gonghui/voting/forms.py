@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.errors import DomainError
 from gonghui.core.forms import BootstrapMixin
 
 from . import rules
@@ -77,6 +79,31 @@ class PollForm(BootstrapMixin, forms.ModelForm):
 
 class KindForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=PollKind.choices)
+
+
+class CloseForm(BootstrapMixin, forms.Form):
+    """Closing a poll: the day it was held (a paper vote entered later keeps its own day, and so
+    its statistical year), today by default and never later."""
+
+    held_on = forms.DateField(
+        label=_("举行日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("按此日期计入统计年度；纸质投票补录时填实际举行的日期。"),
+        error_messages={"invalid": _("请填写有效的日期。")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["held_on"].initial = today
+        self.fields["held_on"].widget.attrs["max"] = today.isoformat()
+
+    def clean_held_on(self) -> Any:
+        try:
+            return rules.held_on(self.cleaned_data["held_on"], today=timezone.localdate())
+        except DomainError as error:
+            raise forms.ValidationError(str(error)) from error
 
 
 class OptionForm(BootstrapMixin, forms.Form):

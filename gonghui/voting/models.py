@@ -83,6 +83,9 @@ class Poll(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     released_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The day the poll was held (a paper vote in June entered in December is June's): set by the
+    # officer when closing it (default today, never later); the figures count by it.
+    held_on = models.DateField(_("举行日期"), null=True, blank=True, editable=False)
     # Ballots (electronic + paper) counted at the moment the poll closed, as reported then.
     ballots_at_close = models.PositiveIntegerField(null=True, blank=True, editable=False)
 

@@ -112,12 +112,12 @@ def awards_in(org: Org, start: Any, end: Any, *, subtree: bool = True) -> list[d
     from . import services
 
     polls = Poll.objects.filter(
-        kind=PollKind.AWARD, state=PollState.RELEASED, closed_at__date__gte=start, closed_at__date__lte=end
+        kind=PollKind.AWARD, state=PollState.RELEASED, held_on__gte=start, held_on__lte=end
     )
     polls = polls.filter(org__path__under=org.path) if subtree else polls.filter(org=org)
     found = []
     tallies = services.polls_tally(polls)
-    for poll in polls.select_related("org").order_by("closed_at", "pk"):
+    for poll in polls.select_related("org").order_by("held_on", "pk"):
         counted = tallies[poll.pk].counted
         names = [row.name for row in counted.elected] if counted is not None else []
         if names:
@@ -131,11 +131,11 @@ def elections_in(org: Org, start: Any, end: Any, *, subtree: bool = True) -> lis
     polls = Poll.objects.filter(
         kind__in=[PollKind.ELECTION, PollKind.EVALUATION],
         state=PollState.RELEASED,
-        closed_at__date__gte=start,
-        closed_at__date__lte=end,
+        held_on__gte=start,
+        held_on__lte=end,
     )
     polls = polls.filter(org__path__under=org.path) if subtree else polls.filter(org=org)
     return [
         {"title": p.title, "org": p.org.name, "kind": p.kind}
-        for p in polls.select_related("org").order_by("closed_at", "pk")[:5]
+        for p in polls.select_related("org").order_by("held_on", "pk")[:5]
     ]

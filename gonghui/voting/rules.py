@@ -10,6 +10,7 @@ their own rules (a majority of the valid ballots; a turnout only where the union
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -51,6 +52,16 @@ def check_rules(poll: Any) -> None:
             _("选举须有超过应到会有选举权人数三分之二的人参加，参加比例不能低于%(p)s%%（填0按三分之二）。")
             % {"p": ELECTION_MIN_QUORUM_PERCENT}
         )
+
+
+def held_on(day: dt.date | None, *, today: dt.date) -> dt.date:
+    """The day a poll was held: `day` (a paper vote entered later keeps its own day, and so its
+    year), today when not given; a DomainError (in Chinese) for a day after today."""
+    if day is None:
+        return today
+    if day > today:
+        raise DomainError(_("举行日期不能晚于今天。"))
+    return day
 
 
 def rule_text(counted: Any) -> str:

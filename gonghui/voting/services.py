@@ -26,6 +26,7 @@ Secrecy (DESIGN.md §5), what this module guarantees:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import math
@@ -224,9 +225,10 @@ def _check_can_open(poll: Poll) -> None:
 
 
 @transaction.atomic
-def poll_set_state(*, actor: User | None, poll: Poll, to: str) -> Poll:
+def poll_set_state(*, actor: User | None, poll: Poll, to: str, held_on: dt.date | None = None) -> Poll:
     """Move a poll along its lifecycle: open (freezes the electorate), close (counts and shuffles
-    the ballots under an exclusive lock), release (results become visible), cancel a draft."""
+    the ballots under an exclusive lock; `held_on`, default today and never later, is the day the
+    poll was held, which the figures count by), release (results become visible), cancel a draft."""
     _lock_poll_exclusive(poll)
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if to not in PollState.values:
@@ -248,11 +250,12 @@ def poll_set_state(*, actor: User | None, poll: Poll, to: str) -> Poll:
         fields.append("opened_at")
         transaction.on_commit(partial(notify.poll_opened, poll.pk))  # voters are told (in-app)
     elif to == PollState.CLOSED:
+        poll.held_on = rules.held_on(held_on, today=timezone.localdate(now))
         poll.closed_at = now
         poll.ballots_at_close = ballots_counted(poll)
         shuffle_ballots(poll)
-        fields += ["closed_at", "ballots_at_close"]
-        after["ballots"] = poll.ballots_at_close
+        fields += ["closed_at", "held_on", "ballots_at_close"]
+        after |= {"ballots": poll.ballots_at_close, "held_on": poll.held_on.isoformat()}
     elif to == PollState.RELEASED:
         poll.released_at = now
         fields.append("released_at")

@@ -1,6 +1,7 @@
 """From a voting figure to exactly its polls (core.drilldown): released polls of the union that
 closed in the period, by kind; a poll closed just after midnight of the period's end, one not
-released, and another union's are never listed."""
+released, and another union's are never listed. A poll counts by the day it was held (`held_on`).
+"""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def banner_count(response) -> int:
 
 def poll(org, kind, state, closed_at, title):
     made = make_poll(org, kind=kind, title=title, options=["甲", "乙"], voters=1, state=state)
-    Poll.objects.filter(pk=made.pk).update(closed_at=closed_at)
+    Poll.objects.filter(pk=made.pk).update(closed_at=closed_at, held_on=timezone.localtime(closed_at).date())
     return made
 
 

@@ -31,6 +31,7 @@ from gonghui.members.models import Member
 from .. import queries, services
 from ..enums import Eligibility, PollKind, PollState, ScaleKind
 from ..forms import (
+    CloseForm,
     DimensionsForm,
     ElectorateForm,
     KindForm,
@@ -78,9 +79,9 @@ def home(request: AuthedRequest) -> HttpResponse:
     polls = []
     count = 0
     if is_officer:
-        # A figure's link: its union, the period its polls closed in, and the state and kind counted
-        # (voting.facts counts released polls by closed_at).
-        officer = drill.narrow(queries.officer_polls(user), date_field="closed_at", is_datetime=True)
+        # A figure's link: its union, the period its polls were held in, and the state and kind
+        # counted (voting.facts counts released polls by held_on).
+        officer = drill.narrow(queries.officer_polls(user), date_field="held_on")
         state, kind = request.GET.get("state", ""), request.GET.get("kind", "")
         if state in PollState.values:
             officer = officer.filter(state=state)
@@ -206,6 +207,7 @@ def poll_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "Eligibility": Eligibility,
         "ScaleKind": ScaleKind,
         "paper_codes": poll.paper_codes.count(),
+        "close_form": CloseForm() if may_change and poll.state == PollState.OPEN else None,
     }
     return render_page(request, "voting/poll_detail.html", context)
 
@@ -214,8 +216,17 @@ def poll_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def poll_state(request: AuthedRequest, pk: int) -> HttpResponse:
     poll = _managed(request, pk)
+    to = request.POST.get("to", "")
+    held_on = None
+    if to == PollState.CLOSED:
+        close = CloseForm(request.POST)
+        if not close.is_valid():
+            for errors in close.errors.values():
+                messages.error(request, " ".join(str(e) for e in errors))
+            return redirect("voting:poll_detail", pk=poll.pk)
+        held_on = close.cleaned_data["held_on"]
     try:
-        services.poll_set_state(actor=request.user, poll=poll, to=request.POST.get("to", ""))
+        services.poll_set_state(actor=request.user, poll=poll, to=to, held_on=held_on)
     except DomainError as error:
         messages.error(request, str(error))
     else:
