@@ -33,9 +33,18 @@ class ProposalFilterForm(BootstrapMixin, forms.Form):
         self.fields["session"].choices = [("", _("全部")), *sessions]  # type: ignore[attr-defined]
 
 
+def session_label(session: CongressSession) -> str:
+    """第六届教职工代表大会第二次会议（2026年3月15日）."""
+    day = session.date
+    return f"{session}（{day.year}年{day.month}月{day.day}日）"
+
+
 class ProposalCreateForm(BootstrapMixin, forms.Form):
     session = forms.ModelChoiceField(
-        label=_("会议"), queryset=CongressSession.objects.none(), empty_label=None
+        label=_("会议"),
+        queryset=CongressSession.objects.none(),
+        empty_label=None,
+        error_messages={"required": _("请选择提案提交给哪一次会议。")},
     )
     title = forms.CharField(label=_("案由"), max_length=120)
     category = forms.ChoiceField(label=_("类别"), choices=ProposalCategory.choices)
@@ -51,7 +60,16 @@ class ProposalCreateForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, sessions: Any, cosigners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = sessions  # type: ignore[attr-defined]
+        field = self.fields["session"]
+        # In the order they are numbered, each named with its date. With more than one session
+        # open nothing is chosen for the delegate: a silent default (it used to be the latest-dated
+        # one) filed proposals under a session the delegate did not mean, whose report then
+        # counted them while the meant session's said 收到提案0件.
+        sessions = sessions.order_by("term__number", "number")
+        field.queryset = sessions  # type: ignore[attr-defined]
+        field.label_from_instance = session_label  # type: ignore[attr-defined]
+        if len(sessions) > 1:
+            field.empty_label = _("请选择会议")  # type: ignore[attr-defined]
         self.fields["cosigners"].queryset = cosigners  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:

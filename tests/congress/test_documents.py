@@ -220,3 +220,48 @@ def test_the_second_sessions_report_counts_a_proposal_submitted_through_the_page
 
     assert "第六届第二次教代会共收到代表提案1件" in text
     assert "收到代表提案0件" not in text
+
+
+def browser_default(page: str, name: str) -> str:
+    """The value a browser submits for <select name=…> the user leaves alone: the selected
+    option, else the first."""
+    import lxml.html
+
+    select = lxml.html.fromstring(page).xpath(f'//select[@name="{name}"]')[0]
+    options = select.xpath(".//option")
+    chosen = next((o for o in options if o.get("selected") is not None), options[0])
+    return chosen.get("value")
+
+
+def test_a_proposal_meant_for_an_earlier_dated_second_session_is_not_filed_under_the_first(
+    term, proposer, cosigners, chair, client_for
+):
+    """Issue 12 §4 ("收到提案0件"): a union enters last year's congress as 第二次会议 (its 第一次
+    is this year's, both still open). The new-proposal form used to preselect the latest-dated
+    open session, so a delegate who left the drop-down alone filed the proposal under 第一次 and
+    第二次's report counted none. Now nothing is preselected: the delegate must choose."""
+    from django.urls import reverse
+
+    first = SessionFactory(term=term, status=SessionStatus.IN_SESSION, date=today())
+    second = SessionFactory(term=term, status=SessionStatus.IN_SESSION, date=today() - dt.timedelta(days=365))
+    author = client_for(proposer.user)
+    fields = {
+        "title": "关于增设教工之家的提案", "category": ProposalCategory.TEACHING,
+        "reason": "教职工缺少活动场所。", "measures": "建议利用闲置教室改建。",
+        "cosigners": [c.pk for c in cosigners],
+    }  # fmt: skip
+
+    untouched = browser_default(author.get(reverse("congress:proposal_create")).content.decode(), "session")
+    refused = author.post(reverse("congress:proposal_create"), {**fields, "session": untouched})
+    assert refused.status_code == 200 and "请选择提案提交给哪一次会议" in refused.content.decode()
+    assert not first.proposals.exists() and not second.proposals.exists()
+
+    author.post(reverse("congress:proposal_create"), {**fields, "session": second.pk})
+    proposal = second.proposals.get()
+    for cosigner in cosigners:
+        client_for(cosigner.user).post(reverse("congress:proposal_confirm", args=[proposal.pk]))
+    author.post(reverse("congress:proposal_submit", args=[proposal.pk]))
+
+    report = client_for(chair).get(reverse("congress:session_proposal_report", args=[second.pk]))
+    assert "第六届第二次教代会共收到代表提案1件" in text_of(opened(report.content))
+    assert "共收到代表提案0件" in text_of(opened(proposal_report_docx(first)))

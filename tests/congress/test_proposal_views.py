@@ -418,3 +418,26 @@ def test_an_officer_publishes_a_proposal_and_delegates_of_the_union_then_see_it(
     proposal.refresh_from_db()
     assert proposal.published
     assert AuditEvent.objects.filter(action="congress.proposal_publish", object_id=str(proposal.pk)).exists()
+
+
+def test_with_two_open_sessions_the_new_proposal_form_chooses_none_and_names_each_by_number_and_date(
+    term, session, proposer, client_for
+):
+    earlier = SessionFactory(term=term, status=SessionStatus.IN_SESSION, date=dt.date(2025, 3, 15))
+
+    page = html(client_for(proposer.user).get(url("proposal_create")))
+
+    select = page[page.index('name="session"') : page.index("</select>", page.index('name="session"'))]
+    options = select.split("<option")[1:]
+    assert 'value=""' in options[0] and "请选择会议" in options[0]
+    assert all("selected" not in option for option in options[1:])  # no session chosen for the delegate
+    assert "第一次会议" in options[1] and f"{session.date.year}年{session.date.month}月" in options[1]
+    assert f'value="{earlier.pk}"' in options[2] and "第二次会议（2025年3月15日）" in options[2]
+
+
+def test_with_one_open_session_the_new_proposal_form_offers_just_it(session, proposer, client_for):
+    form = client_for(proposer.user).get(url("proposal_create")).context["form"]
+
+    assert [label for _value, label in form.fields["session"].choices] == [
+        f"{session}（{session.date.year}年{session.date.month}月{session.date.day}日）"
+    ]
