@@ -31,7 +31,10 @@ register(
         "created": _("新增人数"),
         "updated": _("更新人数"),
         "unchanged": _("无变化人数"),
-        "skipped_error_rows": _("跳过的错误行"),
+        "skipped_error_rows": _("跳过的错误行"),  # imports before all-or-nothing
         "total_rows": _("总行数"),
+        "member.import:kind": Key(_("类别"), hidden=True),  # the import kind's code
+        "file": _("文件"),
+        "rows": _("导入行数"),
     },
 )

@@ -341,6 +341,12 @@ def test_a_good_file_is_applied_with_join_history_and_one_audit_event(tree, chai
     assert event.after["created"] == 3 and event.after["updated"] == 0
     text = json.dumps(event.after, ensure_ascii=False) + event.detail + event.object_repr
     assert "张三" not in text and not FULL_ID.search(text)
+    from gonghui.core.audit_text import describe
+
+    (described,) = describe([event])
+    shown = f"{described.what} {described.object} " + " ".join(str(c) for c in described.changes)
+    assert "导入会员名册" in shown and "文件" in shown and "导入行数" in shown
+    assert "members" not in shown and "file" not in shown and "rows" not in shown
 
 
 def test_reimporting_the_same_file_updates_and_never_duplicates(tree, chair, upload, apply):
