@@ -27,7 +27,9 @@ class NoticeForm(BootstrapMixin, forms.Form):
         error_messages={"required": _("请填写公示内容。")},
     )
     starts_on = forms.DateField(
-        label=_("公示开始日期"), widget=DATE, help_text=_("发布时如已过此日期，将自动从发布当日起算。")
+        label=_("公示开始日期"),
+        widget=DATE,
+        help_text=_("发布时如已过此日期，将自动从发布当日起算；线下已张贴的公示补录时可保留原日期。"),
     )
     days = forms.IntegerField(
         label=_("公示期(工作日)"), min_value=1, max_value=MAX_DAYS, initial=DEFAULT_DAYS,

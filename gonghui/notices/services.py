@@ -176,18 +176,29 @@ def notice_set_state(*, notice: Notice, actor: User | None, to: str, **after: An
 
 
 @transaction.atomic
-def notice_publish(*, actor: User | None, notice: Notice, today: dt.date | None = None) -> Notice:
+def notice_publish(
+    *, actor: User | None, notice: Notice, today: dt.date | None = None, posted: bool = False
+) -> Notice:
     """Put a draft on the board. A start date already past moves to today (the full period is
-    always given); a future start date keeps the notice shown but closed to objections until then."""
+    always given); a future start date keeps the notice shown but closed to objections until then.
+
+    `posted`: the notice was already posted on paper from its start date (补录), so it keeps its
+    own period, and so its statistical year; the start may not be after today. A period already
+    over ends the notice at once (nobody is told: they were, on paper)."""
     today = _today(today)
     notice = _locked(notice)
-    if notice.state == NoticeState.DRAFT and notice.starts_on < today:
+    if posted and notice.starts_on > today:
+        raise DomainError(_("补录线下已张贴的公示：公示开始日期不能晚于今天。"))
+    if notice.state == NoticeState.DRAFT and notice.starts_on < today and not posted:
         notice.starts_on, notice.ends_on = today, period_end(today, notice.days)
         notice.save(update_fields=["starts_on", "ends_on"])
     notice_set_state(notice=notice, actor=actor, to=NoticeState.PUBLISHED,
-                     starts_on=notice.starts_on.isoformat(), ends_on=notice.ends_on.isoformat())  # fmt: skip
+                     starts_on=notice.starts_on.isoformat(), ends_on=notice.ends_on.isoformat(),
+                     **({"posted": True} if posted else {}))  # fmt: skip
     notice.published_by, notice.published_at = actor, timezone.now()
     notice.save(update_fields=["published_by", "published_at"])
+    if notice.is_due(today):
+        return notice_refresh(notice=notice, today=today)
     concerned = [m.user for m in notice.people.select_related("user")]
     _notify(concerned, _("您在公示名单中：%(title)s") % {"title": notice.title}, notice,
             body=_("公示期至%(end)s，如有异议可在公示期内提出。") % {"end": notice.ends_on.isoformat()})  # fmt: skip

@@ -219,6 +219,8 @@ def notice_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "resolve_form": ResolveForm(),
         "withdraw_form": WithdrawForm(),
         "may_withdraw": panel and notice.state in RUNNING_STATES,
+        # A draft whose start is past may be recorded as posted on paper then (补录).
+        "past_start": notice.state == NoticeState.DRAFT and notice.starts_on < today,
     }
     return render_page(request, "notices/detail.html", context)
 
@@ -248,7 +250,7 @@ def objection_submit(request: AuthedRequest, pk: int) -> HttpResponse:
 def notice_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = get_for_user(Notice, request.user, pk, action="change", request=request)
     try:
-        services.notice_publish(actor=request.user, notice=notice)
+        services.notice_publish(actor=request.user, notice=notice, posted=request.POST.get("posted") == "1")
     except DomainError as error:
         messages.error(request, str(error))
     else:
