@@ -161,15 +161,21 @@ def session_set_state(*, actor: User | None, session: CongressSession, to: str) 
         and session.items.filter(named_vote=True, result=ItemResult.PENDING).exists()
     ):
         raise DomainError(_("尚有议题正在记名表决，请先结束表决再闭会。"))
-    before = session.status
+    before: dict[str, Any] = {"status": session.status}
+    after: dict[str, Any] = {"status": to}
     session.status = to
     if to == SessionStatus.IN_SESSION:
         session.opened_at = timezone.now()
+        # A session is counted by its date: opened before the planned day, it is held today.
+        today = timezone.localdate()
+        if session.date > today:
+            before["date"], after["date"] = session.date.isoformat(), today.isoformat()
+            session.date = today
     if to == SessionStatus.CLOSED:
         session.closed_at = timezone.now()
-    session.save(update_fields=["status", "opened_at", "closed_at"])
+    session.save(update_fields=["status", "opened_at", "closed_at", "date"])
     audit(action="congress.session_state", actor=actor, org=session.org, obj=session,
-          before={"status": before}, after={"status": to})  # fmt: skip
+          before=before, after=after)  # fmt: skip
     return session
 
 

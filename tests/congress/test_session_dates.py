@@ -1,0 +1,65 @@
+"""A session counts in the statistical year of its 会议日期, whenever it is entered: one held last
+year and recorded (opened and closed) today is last year's, in the figures, the list the figure
+links to and the statistics table; one opened before its planned day is held today, never on a
+future day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from gonghui.congress import facts
+from gonghui.congress.enums import SessionStatus
+from gonghui.congress.models import CongressSession
+from gonghui.core.facts import Period
+from gonghui.core.models import AuditEvent
+from gonghui.reports import statistics
+
+from .factories import SessionFactory, TermFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+THIS_YEAR = Period.statistical_year(TODAY.year + 1 if TODAY.month >= 10 else TODAY.year)
+LAST_YEAR = Period.statistical_year(THIS_YEAR.end.year - 1)
+LAST_JUNE = dt.date(LAST_YEAR.end.year, 6, 15)
+
+
+def _sessions(org, period):
+    return {f.key: f for f in facts.year_facts(org, period)}["congress.sessions"]
+
+
+def test_a_session_held_last_year_and_recorded_today_counts_in_last_year(tree, chair, client_for):
+    term = TermFactory(org=tree.school1, start=LAST_JUNE - dt.timedelta(days=400))
+    session = SessionFactory(term=term, date=LAST_JUNE, status=SessionStatus.CLOSED)
+    assert session.closed_at is not None and timezone.localtime(session.closed_at).date() == TODAY
+
+    last, this = _sessions(tree.school1, LAST_YEAR), _sessions(tree.school1, THIS_YEAR)
+    assert (last.value, this.value) == (1, 0)
+    client = client_for(chair)
+    response = client.get(last.records_url)
+    found = re.search(r'data-record-count="(\d+)"', response.content.decode())
+    assert found is not None and int(found.group(1)) == last.record_count == 1
+    for year, n in ((LAST_YEAR.end.year, 1), (THIS_YEAR.end.year, 0)):
+        table = statistics.table(tree.county, year)
+        assert [c.value for c in table.cells if "congress.sessions" in {f.key for f in c.facts}] == [n]
+
+
+def test_a_session_opened_before_its_planned_day_is_held_today(tree):
+    term = TermFactory(org=tree.school1)
+    planned = TODAY + dt.timedelta(days=20)
+    session = SessionFactory(term=term, date=planned, status=SessionStatus.IN_SESSION)
+    session = CongressSession.objects.get(pk=session.pk)
+    assert session.date == TODAY
+    assert _sessions(tree.school1, THIS_YEAR).value == 1
+    event = AuditEvent.objects.filter(action="congress.session_state").latest("pk")
+    assert event.before["date"] == planned.isoformat() and event.after["date"] == TODAY.isoformat()
+
+
+def test_a_session_opened_on_or_after_its_day_keeps_it(tree):
+    term = TermFactory(org=tree.school1)
+    session = SessionFactory(term=term, date=TODAY - dt.timedelta(days=3), status=SessionStatus.IN_SESSION)
+    assert CongressSession.objects.get(pk=session.pk).date == TODAY - dt.timedelta(days=3)
