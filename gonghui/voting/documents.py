@@ -93,6 +93,8 @@ def result_sheet(tally: Any, turnout: Any, *, today: dt.date | None = None) -> R
     sheet = ResultSheet(
         sheet_title(poll.title, KIND_TITLES[poll.kind]), poll.org.name, today or timezone.localdate()
     )
+    if poll.held_on is not None:  # the day it was held, which may be long before it was entered
+        sheet.p(f"举行日期：{chinese_date(poll.held_on)}。")
     sheet.p(f"应参加人数{turnout.electorate}人，实际参加{turnout.voted}人，参与率"
             f"{turnout.percent if turnout.percent is not None else '—'}%。")  # fmt: skip
     if tally.counted is not None:

@@ -1,6 +1,7 @@
 """Voting figures (DESIGN.md §6): polls held, turnout, elected, evaluations and grades, awards.
 
-Only closed-and-released polls count; evaluation grades only where the poll's minimum number of
+Only closed-and-released polls count, in the period they were held (`held_on`, set when the
+poll is closed: a paper vote entered later keeps its own day); evaluation grades only where the poll's minimum number of
 respondents was met (the same rule as its result page). 公示 figures come from the notices app.
 """
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from gonghui.core.errors import DomainError
 from gonghui.core.facts import Period
 from gonghui.reports import statistics
-from gonghui.voting import facts, queries, services
+from gonghui.voting import documents, facts, queries, services
 from gonghui.voting.enums import PollKind, PollState
 from gonghui.voting.models import Poll
 
@@ -76,6 +76,11 @@ def test_a_paper_poll_held_last_year_and_closed_today_counts_in_last_years_figur
         "纸质测评"
     ]
     assert queries.elections_in(tree.school1, THIS_YEAR.start, THIS_YEAR.end) == []
+    # The result sheet states the day it was held.
+    sheet = documents.result_sheet(
+        services.polls_tally(Poll.objects.filter(pk=poll.pk))[poll.pk], services.turnout(poll)
+    )
+    assert f"举行日期：{LAST_JUNE.year}年6月15日。" in [b.text for b in sheet.blocks]
 
 
 def test_closing_without_a_date_dates_the_poll_today(tree, chair, client_for):
