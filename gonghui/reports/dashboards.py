@@ -251,12 +251,14 @@ def chart_data(org: Org, period: Period, children: list[ChildRow]) -> dict[str, 
     from gonghui.congress.models import Proposal
 
     months = _months(period)
-    start = dt.datetime.combine(period.start, dt.time.min, tzinfo=timezone.get_current_timezone())
-    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=start.tzinfo)
+    # As congress.facts counts them: the proposals of the period's sessions, in the month of the
+    # session (a session held last year and entered today stays last year's).
     proposals = Proposal.objects.filter(
-        org__path__under=org.path, submitted_at__gte=start, submitted_at__lt=end
+        org__path__under=org.path, session__date__gte=period.start, session__date__lte=period.end
     ).exclude(state=ProposalState.DRAFT)
-    by_month = proposals.annotate(m=TruncMonth("submitted_at")).order_by().values("m").annotate(n=Count("pk"))
+    by_month = (
+        proposals.annotate(m=TruncMonth("session__date")).order_by().values("m").annotate(n=Count("pk"))
+    )
     entries = LedgerEntry.objects.filter(
         counted_q(period.start, period.end), attributed_org__path__under=org.path
     )

@@ -12,13 +12,13 @@ import pytest
 from django.utils import timezone
 
 from gonghui.congress import facts
-from gonghui.congress.enums import SessionStatus
+from gonghui.congress.enums import ProposalState, SessionStatus
 from gonghui.congress.models import CongressSession
 from gonghui.core.facts import Period
 from gonghui.core.models import AuditEvent
-from gonghui.reports import statistics
+from gonghui.reports import dashboards, statistics
 
-from .factories import SessionFactory, TermFactory
+from .factories import ProposalFactory, SessionFactory, TermFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +63,17 @@ def test_a_session_opened_on_or_after_its_day_keeps_it(tree):
     term = TermFactory(org=tree.school1)
     session = SessionFactory(term=term, date=TODAY - dt.timedelta(days=3), status=SessionStatus.IN_SESSION)
     assert CongressSession.objects.get(pk=session.pk).date == TODAY - dt.timedelta(days=3)
+
+
+def test_the_dashboard_charts_a_late_entered_sessions_proposals_in_its_month(tree):
+    term = TermFactory(org=tree.school1, start=LAST_JUNE - dt.timedelta(days=400))
+    session = SessionFactory(term=term, date=LAST_JUNE, status=SessionStatus.IN_SESSION)
+    ProposalFactory(session=session, state=ProposalState.SUBMITTED)  # submitted today
+    proposals = {f.key: f for f in facts.year_facts(tree.school1, LAST_YEAR)}["congress.proposals"]
+    assert proposals.value == 1
+
+    last = dashboards.chart_data(tree.school1, LAST_YEAR, [])
+    month = f"{LAST_JUNE.year}-06"
+    assert dict(zip(last["months"], last["trend"][0]["data"], strict=True))[month] == 1
+    assert sum(last["trend"][0]["data"]) == proposals.value
+    assert sum(dashboards.chart_data(tree.school1, THIS_YEAR, [])["trend"][0]["data"]) == 0
