@@ -77,18 +77,20 @@ def test_county_officer_switches_org_browses_tree_creates_union_and_finds_it_in_
     expect(page.locator(".breadcrumb")).to_contain_text("县教育总工会")
     assert new_org.parent_id == tree.county.pk
 
-    # The audit log shows the creation; the HTMX filter narrows the list to org.create events.
+    # The audit log shows the creation as a Chinese sentence (no event code); filtering by the
+    # 组织 area narrows the list to organisation events.
     open_menu(page, "audit")
     expect(page).to_have_url(re.compile(r"/audit/$"))
     rows = page.locator("#audit-table tbody tr")
-    created = rows.filter(has=page.locator("code", has_text="org.create")).filter(has_text="第三中学工会")
+    created = rows.filter(has_text="新建组织").filter(has_text="第三中学工会")
     expect(created).to_have_count(1)
-    expect(created).to_contain_text("county_officer")
-    logins = rows.filter(has=page.locator("code", has_text="login"))
+    expect(created).to_contain_text("县总工会干部")
+    expect(page.locator("#audit-table")).not_to_contain_text("org.create")
+    logins = rows.filter(has_text="登录")
     expect(logins.first).to_be_visible()
-    page.locator("#id_action").fill("org.create")
+    page.locator("#id_action").select_option(label="组织")
     page.get_by_role("button", name="筛选").click()
-    expect(page).to_have_url(re.compile(r"/audit/\?.*action=org\.create"))
+    expect(page).to_have_url(re.compile(r"/audit/\?.*action=org\."))
     expect(logins).to_have_count(0)
     expect(created).to_have_count(1)
     assert AuditEvent.objects.filter(action="org.create", object_id=str(new_org.pk)).count() == 1
