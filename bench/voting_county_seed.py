@@ -196,9 +196,7 @@ def voting_ready(county: Org, year: int) -> bool:
     officer = officer_county()
     if officer is None or officer.pk != county.pk:
         return False
-    polls = seeded_polls().filter(
-        org__path__under=county.path, state=PollState.RELEASED, closed_at__year=year
-    )
+    polls = seeded_polls().filter(org__path__under=county.path, state=PollState.RELEASED, held_on__year=year)
     have = set(polls.values_list("org_id", flat=True).distinct())
     return bool(have) and have == planned_unions(county)
 
@@ -343,7 +341,7 @@ class VotingBuilder:
             id=self.take(Poll), org_id=union.org.pk, kind=kind, state=PollState.RELEASED,
             opens_at=opened.replace(minute=0), closes_at=closed.replace(minute=0) + dt.timedelta(hours=1),
             created_by_id=self.creator, created_at=opened - dt.timedelta(days=rng.randint(3, 20)),
-            opened_at=opened, closed_at=closed, released_at=released,
+            opened_at=opened, closed_at=closed, released_at=released, held_on=timezone.localdate(closed),
         )  # fmt: skip
         size = min(len(people), rng.randint(*ELECTORATE))
         electorate = rng.sample(people, size)

@@ -63,7 +63,7 @@ from django.utils.crypto import get_random_string
 from bench import voting_seed
 from bench.measure import Pair, Result, result
 from bench.pages import Statement, statements
-from gonghui.voting import services
+from gonghui.voting import sealing, services
 from gonghui.voting.enums import Channel
 from gonghui.voting.models import Ballot, Participation, Poll
 
@@ -308,13 +308,16 @@ def raw_rows(inserts: Inserts, poll: Poll, members: Sequence[Any], votes: Sequen
     for member, vote in zip(members, votes, strict=True):
         participation = {"poll_id": poll.pk, "member_id": member.pk, "paper_code_id": None,
                          "channel": Channel.ONLINE}  # fmt: skip
+        # Sealed as `ballot_cast` seals it (voting.sealing): the reference pays the same encryption.
+        receipt = services.random_code()
         ballot = {"id": uuid.uuid4(), "poll_id": poll.pk, "rater_group_id": None,
-                  "receipt": services.random_code(), "choices": {"selected": vote.selected}}  # fmt: skip
+                  "receipt": sealing.receipt_tag(poll.pk, receipt),
+                  "choices": sealing.seal(poll.pk, {"selected": vote.selected}, receipt)}  # fmt: skip
         rows.append(
             (
                 (inserts.participation, _params(inserts.participation, Participation, participation)),
                 (inserts.ballot, _params(inserts.ballot, Ballot, ballot)),
-                ballot["receipt"],
+                receipt,
             )
         )
     return rows
@@ -356,6 +359,7 @@ def check(poll: Poll, run: Run, voters: int) -> list[str]:
     problems = []
     if run.failures:
         problems.append(f"{len(run.failures)} requests failed, first: {run.failures[0][:300]}")
+    # While the poll is open a ballot row holds only a keyed tag of its receipt (voting.sealing).
     ballots = set(Ballot.objects.filter(poll=poll).values_list("receipt", flat=True))
     participations = Participation.objects.filter(poll=poll).count()
     if len(run.latencies_ms) != voters or len(ballots) != voters or participations != voters:
@@ -363,7 +367,7 @@ def check(poll: Poll, run: Run, voters: int) -> list[str]:
             f"{len(run.latencies_ms)} answers, {len(ballots)} ballots, {participations} participations "
             f"for {voters} voters"
         )
-    if ballots != set(run.receipts):
+    if ballots != {sealing.receipt_tag(poll.pk, receipt) for receipt in run.receipts}:
         problems.append("the receipts answered are not the receipts stored")
     return problems
 
