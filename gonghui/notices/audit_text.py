@@ -11,6 +11,7 @@ register(
         "notices.notice_update": _("修改公示"),
         "notices.notice_state": _("变更公示状态"),
         "notices.objection_submit": _("提出异议"),
+        "notices.objection_record": _("补录线下异议"),
         "notices.objection_state": _("处理异议"),
     },
     keys={
@@ -20,5 +21,6 @@ register(
         "days": _("公示天数"),
         "subject": _("公示事项"),
         "posted": _("补录线下已张贴的公示"),
+        "received_on": _("收到日期"),
     },
 )

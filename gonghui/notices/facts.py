@@ -1,5 +1,6 @@
 """Public-notice figures (DESIGN.md §6): notices held, with objections, objections received and
-resolved. A notice counts in the period its 公示 began; an objection in the period it was raised.
+resolved. A notice counts in the period its 公示 began; an objection in the period it was received
+(`received_on`: the day raised online, or the day on the paper for one entered later).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
     )
     objection_where = {f"notice__{key}": value for key, value in where.items()}
     o = Objection.objects.filter(
-        **objection_where, submitted_at__date__gte=period.start, submitted_at__date__lte=period.end
+        **objection_where, received_on__gte=period.start, received_on__lte=period.end
     ).aggregate(
         received=Count("pk"),
         resolved=Count("pk", filter=Q(state__in=RESOLVED_STATES)),

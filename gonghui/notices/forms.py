@@ -66,6 +66,33 @@ class ObjectionForm(BootstrapMixin, forms.Form):
     )
 
 
+class RecordObjectionForm(BootstrapMixin, forms.Form):
+    """补录线下异议: an objection received on paper, entered by the panel."""
+
+    objector_name = forms.CharField(
+        label=_("异议人"), max_length=60, required=False, help_text=_("匿名异议可不填。")
+    )
+    text = forms.CharField(
+        label=_("异议内容"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写异议内容。")},
+    )
+    received_on = forms.DateField(
+        label=_("收到日期"),
+        widget=DATE,
+        error_messages={"required": _("请填写收到日期。"), "invalid": _("请填写正确的日期。")},
+        help_text=_("不能晚于今天，不能早于公示开始日期。"),
+    )
+    outcome = forms.ChoiceField(
+        label=_("处理结果(已处理的可填)"),
+        required=False,
+        choices=[("", _("尚未处理")), ("dismissed", _("异议不成立")), ("upheld", _("异议成立"))],
+    )
+    resolution = forms.CharField(
+        label=_("处理意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class ResolveForm(BootstrapMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("处理结果"),

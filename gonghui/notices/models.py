@@ -113,12 +113,24 @@ class Objection(models.Model):
     """
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="objections")
+    # None for one received on paper (`offline`): see `objector_name`.
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="notice_objections"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notice_objections",
     )
     anonymous = models.BooleanField(_("匿名"), default=False)
     text = models.TextField(_("异议内容"))
     submitted_at = models.DateTimeField(_("提出时间"), default=timezone.now)
+    # The day the union received it, which the figures count by: today for one raised online, the
+    # day on the paper for one received offline and entered later (补录).
+    received_on = models.DateField(_("收到日期"), default=timezone.localdate)
+    # Entered by the panel from paper (补录线下异议): the objector may have no account, so their
+    # name is free text (blank: anonymous).
+    offline = models.BooleanField(_("线下收到"), default=False)
+    objector_name = models.CharField(_("异议人"), max_length=60, blank=True)
     state = models.CharField(
         _("状态"), max_length=12, choices=ObjectionState.choices, default=ObjectionState.SUBMITTED
     )
@@ -135,7 +147,7 @@ class Objection(models.Model):
     class Meta:
         verbose_name = _("异议")
         verbose_name_plural = _("异议")
-        ordering = ["submitted_at", "id"]
+        ordering = ["received_on", "submitted_at", "id"]
         indexes = [models.Index(fields=["notice", "state"], name="notices_objection_state_idx")]
 
     def __str__(self) -> str:

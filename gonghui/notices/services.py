@@ -283,7 +283,9 @@ def objection_submit(
     text = text.strip()
     if not text:
         raise DomainError(_("请填写异议内容。"))
-    objection = Objection(notice=notice, submitted_by=actor, anonymous=anonymous, text=text)
+    objection = Objection(
+        notice=notice, submitted_by=actor, anonymous=anonymous, text=text, received_on=today
+    )
     objection.full_clean()
     objection.save()
     # The panel knows who objected (the row says so); the audit log, read more widely, does not.
@@ -295,6 +297,66 @@ def objection_submit(
         notice,
         _("请在公示栏中查看并处理。"),
     )
+    return objection
+
+
+@transaction.atomic
+def objection_record(
+    *,
+    actor: User | None,
+    notice: Notice,
+    text: str,
+    received_on: dt.date,
+    objector_name: str = "",
+    upheld: bool | None = None,
+    resolution: str = "",
+    today: dt.date | None = None,
+) -> Objection:
+    """The panel enters an objection received on paper (补录线下异议), e.g. to a 公示 posted
+    offline last year: counted on `received_on` (not after today, not before the notice began).
+
+    `objector_name` blank is an anonymous objection. `upheld` True/False with `resolution` records
+    the outcome already reached (required once the notice is final); None leaves it to resolve."""
+    today = _today(today)
+    notice = _locked(notice)
+    if actor is not None and not can(actor, "change", notice):
+        raise DomainError(_("只有本工会的主席、副主席和委员可以补录异议。"))
+    if notice.state not in (*RUNNING_STATES, NoticeState.FINAL):
+        raise DomainError(_("只能为已发布的公示补录异议。"))
+    if received_on > today:
+        raise DomainError(_("收到日期不能晚于今天。"))
+    if received_on < notice.starts_on:
+        raise DomainError(
+            _("收到日期不能早于公示开始日期（%(start)s）。") % {"start": notice.starts_on.isoformat()}
+        )
+    text, objector_name, resolution = text.strip(), objector_name.strip(), resolution.strip()
+    if not text:
+        raise DomainError(_("请填写异议内容。"))
+    if upheld is None and notice.state == NoticeState.FINAL:
+        raise DomainError(_("公示已生效，补录的异议须同时填写处理结果和处理意见。"))
+    if upheld is not None and not resolution:
+        raise DomainError(_("请填写处理意见。"))
+    objection = Objection(
+        notice=notice, submitted_by=None, offline=True, objector_name=objector_name,
+        anonymous=not objector_name, text=text, received_on=received_on,
+    )  # fmt: skip
+    objection.full_clean()
+    objection.save()
+    audit(action="notices.objection_record", actor=actor, org=notice.org, obj=objection,
+          after={"notice": notice.pk, "anonymous": objection.anonymous,
+                 "received_on": received_on.isoformat()})  # fmt: skip
+    if upheld is not None:
+        objection_set_state(objection=objection, actor=actor,
+                            to=ObjectionState.UPHELD if upheld else ObjectionState.DISMISSED)  # fmt: skip
+        objection.resolution, objection.resolved_by, objection.resolved_at = resolution, actor, timezone.now()
+        objection.save(update_fields=["resolution", "resolved_by", "resolved_at"])
+        if upheld and notice.state == NoticeState.FINAL and not notice.any_upheld:
+            before = snapshot(notice, ["any_upheld"])
+            notice.any_upheld = True
+            notice.save(update_fields=["any_upheld"])
+            audit(action="notices.notice_update", actor=actor, org=notice.org, obj=notice,
+                  before=before, after=snapshot(notice, ["any_upheld"]))  # fmt: skip
+    notice_refresh(notice=notice, today=today)
     return objection
 
 

@@ -28,7 +28,7 @@ from gonghui.core.views.base import AuthedRequest, page_of, render_page
 
 from . import queries, services
 from .enums import HELD_STATES, RESOLVED_STATES, RUNNING_STATES, NoticeState, ObjectionState
-from .forms import NoticeForm, ObjectionForm, ResolveForm, WithdrawForm
+from .forms import NoticeForm, ObjectionForm, RecordObjectionForm, ResolveForm, WithdrawForm
 from .models import NOTICE_VIEW_ROLES, PANEL_ROLES, Notice, Objection
 
 PAGE_SIZE = 50
@@ -39,7 +39,9 @@ def shown_objector(objection: Objection, user: User, panel: bool) -> str:
     """The objector's name as `user` may see it: "匿名" on the public page for an anonymous
     objection, the name for the panel and for the objector themselves."""
     person = objection.submitted_by
-    name = (person.name or person.username) if person is not None else ""
+    name = (person.name or person.username) if person is not None else objection.objector_name
+    if objection.offline and not name:
+        return _("匿名")
     if panel or objection.submitted_by_id == user.pk:
         return name
     return _("匿名") if objection.anonymous else name
@@ -131,15 +133,14 @@ def objection_list(request: AuthedRequest) -> HttpResponse:
     objections: QuerySet[Objection] = drill.narrow(
         access.visible(Objection.objects.all(), user),
         org_field="notice__org",
-        date_field="submitted_at",
-        is_datetime=True,
+        date_field="received_on",
     )
     state = request.GET.get("state", "")
     if state in ObjectionState.values:
         objections = objections.filter(state=state)
     if request.GET.get("resolved") == "1":
         objections = objections.filter(state__in=RESOLVED_STATES)
-    page = page_of(request, objections.select_related("notice__org", "submitted_by").order_by("-submitted_at", "-id"),
+    page = page_of(request, objections.select_related("notice__org", "submitted_by").order_by("-received_on", "-submitted_at", "-id"),
                    PAGE_SIZE)  # fmt: skip
     for row in page["rows"]:
         row.shown_objector = shown_objector(row, user, panel=queries.is_panel(user, row.notice))
@@ -219,6 +220,9 @@ def notice_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "resolve_form": ResolveForm(),
         "withdraw_form": WithdrawForm(),
         "may_withdraw": panel and notice.state in RUNNING_STATES,
+        # Objections received on paper are entered by the panel (补录线下异议).
+        "may_record": panel and notice.state in (*RUNNING_STATES, NoticeState.FINAL),
+        "record_form": RecordObjectionForm(initial={"received_on": today}),
         # A draft whose start is past may be recorded as posted on paper then (补录).
         "past_start": notice.state == NoticeState.DRAFT and notice.starts_on < today,
     }
@@ -242,6 +246,30 @@ def objection_submit(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
         else:
             messages.success(request, _("您的异议已提交，公示工作小组将核实处理。"))
+    return redirect("notices:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def objection_record(request: AuthedRequest, pk: int) -> HttpResponse:
+    """补录线下异议: the panel enters an objection received on paper (same right as resolving)."""
+    notice = get_for_user(Notice, request.user, pk, action="change", request=request)
+    form = RecordObjectionForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        data = form.cleaned_data
+        try:
+            services.objection_record(
+                actor=request.user, notice=notice, text=data["text"], received_on=data["received_on"],
+                objector_name=data["objector_name"],
+                upheld={"upheld": True, "dismissed": False}.get(data["outcome"]),
+                resolution=data["resolution"],
+            )  # fmt: skip
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("线下异议已补录。"))
     return redirect("notices:detail", pk=pk)
 
 
@@ -318,6 +346,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/publish/", notice_publish, name="publish"),
     path("<int:pk>/withdraw/", notice_withdraw, name="withdraw"),
     path("<int:pk>/object/", objection_submit, name="object"),
+    path("<int:pk>/objections/record/", objection_record, name="objection_record"),
     path("<int:pk>/print/", notice_print, name="print"),
     path("objections/", objection_list, name="objections"),
     path("objections/<int:pk>/resolve/", objection_resolve, name="objection_resolve"),

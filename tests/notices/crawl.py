@@ -35,6 +35,7 @@ FOREIGN_OBJECTS: dict = {
     "notices:publish": _school2_notice,
     "notices:withdraw": _school2_notice,
     "notices:object": _school2_notice,
+    "notices:objection_record": _school2_notice,
     "notices:print": _school2_notice,
     "notices:objection_resolve": _school2_objection,
 }

@@ -1,6 +1,7 @@
 """From a notice figure to exactly its records (core.drilldown): notices on the board by the day
 their 公示 began, objections on the objection list by when they were raised. The period is a
 statistical year already over; 30 Sep is in it, 1 Oct (and the first instant after midnight) not.
+An objection raised online is received on the local day it was raised.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def objection(notice, at, chair=None, upheld=None):
     if upheld is not None:
         services.objection_resolve(actor=chair, objection=made, upheld=upheld, resolution="已核实",
                                    today=notice.starts_on)  # fmt: skip
-    Objection.objects.filter(pk=made.pk).update(submitted_at=at)
+    # Raised online at `at`: received (and counted) on that local day.
+    Objection.objects.filter(pk=made.pk).update(submitted_at=at, received_on=timezone.localtime(at).date())
     return made
 
 
