@@ -24,7 +24,7 @@ from gonghui.core.access import get_for_user, get_from, require_roles
 from gonghui.core.drilldown import Drilldown
 from gonghui.core.errors import DomainError
 from gonghui.core.models import User
-from gonghui.core.views.base import AuthedRequest, page_of, render_page
+from gonghui.core.views.base import AuthedRequest, attempt, page_of, render_page
 
 from . import queries, services
 from .enums import HELD_STATES, RESOLVED_STATES, RUNNING_STATES, NoticeState, ObjectionState
@@ -259,17 +259,16 @@ def objection_record(request: AuthedRequest, pk: int) -> HttpResponse:
         _form_errors(request, form)
     else:
         data = form.cleaned_data
-        try:
-            services.objection_record(
+        return attempt(
+            request,
+            lambda: services.objection_record(
                 actor=request.user, notice=notice, text=data["text"], received_on=data["received_on"],
                 objector_name=data["objector_name"],
                 upheld={"upheld": True, "dismissed": False}.get(data["outcome"]),
                 resolution=data["resolution"],
-            )  # fmt: skip
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("线下异议已补录。"))
+            ),
+            _("线下异议已补录。"), "notices:detail", pk=pk,
+        )  # fmt: skip
     return redirect("notices:detail", pk=pk)
 
 
@@ -277,13 +276,14 @@ def objection_record(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def notice_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     notice = get_for_user(Notice, request.user, pk, action="change", request=request)
-    try:
-        services.notice_publish(actor=request.user, notice=notice, posted=request.POST.get("posted") == "1")
-    except DomainError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("公示已发布。"))
-    return redirect("notices:detail", pk=pk)
+    posted = request.POST.get("posted") == "1"
+    return attempt(
+        request,
+        lambda: services.notice_publish(actor=request.user, notice=notice, posted=posted),
+        _("公示已发布。"),
+        "notices:detail",
+        pk=pk,
+    )
 
 
 @login_required
