@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Background work: Django's task API (the django-tasks backport) on the database backend.
+    "django_tasks",
+    "django_tasks_db",
     "template_partials",
     "gonghui.core",
     "gonghui.members",
@@ -57,6 +60,8 @@ if GONGHUI_ADMIN:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and download safety headers on every response (core/security.py).
+    "gonghui.core.security.ContentSecurityPolicyMiddleware",
     # Static files (ours and the npm assets below) are served with DEBUG off too.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,6 +141,26 @@ GONGHUI_FIELD_KEY = os.environ.get("GONGHUI_FIELD_KEY", "")
 # Background work (imports): "thread" runs it beside the web process (demo, single server);
 # "inline" runs it at once (tests). A queue backend plugs in here without code changes.
 GONGHUI_TASK_RUNNER = os.environ.get("GONGHUI_TASK_RUNNER", "thread")
+# Django's task framework (django-tasks backport): jobs are rows in the database, run by
+# `manage.py worker`. Tests use django_tasks.backends.immediate.ImmediateBackend.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("GONGHUI_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# One limit for every uploaded file (photos, documents, attachments, import workbooks).
+GONGHUI_MAX_UPLOAD_MB = env_int("GONGHUI_MAX_UPLOAD_MB", 20)
+# Content-Security-Policy: scripts only from our own origin (no inline scripts or handlers).
+# Styles allow inline attributes (Bootstrap utilities and ECharts set them).
+GONGHUI_CSP = os.environ.get(
+    "GONGHUI_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)
+# Report-only until every template is free of inline scripts (then enforced).
+GONGHUI_CSP_REPORT_ONLY = env_bool("GONGHUI_CSP_REPORT_ONLY", True)
 # Audit events are kept at least 184 days whatever this says (see core.audit.retention_days).
 GONGHUI_AUDIT_RETENTION_DAYS = env_int("GONGHUI_AUDIT_RETENTION_DAYS", 184)
 
