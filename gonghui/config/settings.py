@@ -29,8 +29,39 @@ def env_int(name: str, default: int) -> int:
 
 # Off unless asked for: with DEBUG on, a member meets Django's English pages (a 404 lists every URL).
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-in-production")
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+# The demo's key; with DEBUG off `check --deploy` (and so `make serve`) refuses it (core/checks.py).
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    if host.strip()
+]
+
+# --- HTTPS and reverse proxies ------------------------------------------------------------------
+# GONGHUI_HTTPS=1: users reach Gonghui over HTTPS (directly or through a TLS proxy). Plain HTTP is
+# redirected, browsers are told to keep to HTTPS for a year (HSTS, not preloaded), and cookies
+# are sent over HTTPS only. GONGHUI_HTTPS=0 declares a plain-HTTP install (a union's LAN): no
+# redirect, no HSTS, cookies usable without TLS. Unset (the demo) is the same as 0, but then
+# `check --deploy` reports the missing HTTPS settings, so `make serve` asks for a decision.
+GONGHUI_HTTPS_DECLARED = os.environ.get("GONGHUI_HTTPS", "").strip() != ""
+GONGHUI_HTTPS = env_bool("GONGHUI_HTTPS", False)
+SECURE_SSL_REDIRECT = GONGHUI_HTTPS
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if GONGHUI_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = GONGHUI_HTTPS and env_bool("GONGHUI_HSTS_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = False
+# The load balancer or health checker asks for /healthz over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# GONGHUI_PROXY=1: a reverse proxy (nginx, Caddy, a cloud load balancer) terminates TLS and says so
+# in X-Forwarded-Proto. Only set it when the proxy always sets (or overwrites) that header:
+# otherwise a client could claim HTTPS itself.
+if env_bool("GONGHUI_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Origins whose POSTs pass the CSRF check besides the host itself, e.g. when the proxy answers on
+# another name or port: "https://gonghui.example.org,https://gh.example.org:8443".
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip() for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if origin.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -129,7 +160,9 @@ GONGHUI_IDLE_TIMEOUT_SECONDS = env_int("GONGHUI_IDLE_TIMEOUT_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = GONGHUI_IDLE_TIMEOUT_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+# Secure-only cookies follow GONGHUI_HTTPS (a plain-HTTP LAN install could not sign in otherwise);
+# SECURE_COOKIES overrides it either way.
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", GONGHUI_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # An expired or missing CSRF token gets the Chinese page, not Django's English one.
 CSRF_FAILURE_VIEW = "gonghui.core.views.errors.csrf_failure"
@@ -188,8 +221,38 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 # Without collectstatic, STATIC_ROOT does not exist; the finders serve everything, so that is fine.
 warnings.filterwarnings("ignore", message=r"No directory at: .*staticfiles", category=UserWarning)
+# Production (`make serve` sets GONGHUI_STATIC_MANIFEST=1 and runs collectstatic): hashed file
+# names (so WhiteNoise sends them with a one-year immutable Cache-Control), gzip and brotli copies
+# made once at collectstatic, served from STATIC_ROOT without the finders. Off for the demo and
+# the tests, which must not depend on collectstatic having run.
+GONGHUI_STATIC_MANIFEST = env_bool("GONGHUI_STATIC_MANIFEST", False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if GONGHUI_STATIC_MANIFEST
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+if GONGHUI_STATIC_MANIFEST:
+    WHITENOISE_USE_FINDERS = False
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+
+# --- System checks that do not apply ----------------------------------------------------------------
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS is sent for Gonghui's own host only (GONGHUI_HSTS_SUBDOMAINS=1 extends it): unions often
+    # run it under their organisation's domain, whose other sites may still be plain HTTP.
+    "security.W005",
+    # Preloading is a browser-wide, hard-to-undo commitment for the whole domain; not ours to make.
+    "security.W021",
+]
+if GONGHUI_HTTPS_DECLARED and not GONGHUI_HTTPS:
+    # A declared plain-HTTP install (GONGHUI_HTTPS=0, a union's LAN): HTTPS redirect, HSTS and
+    # Secure-only cookies cannot work without TLS, so their deployment warnings do not apply.
+    SILENCED_SYSTEM_CHECKS += ["security.W004", "security.W008", "security.W012", "security.W016"]
 
 LOGGING = {
     "version": 1,
