@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench import BENCH_FIELD_KEY
+
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "node_modules" / "lighthouse" / "cli" / "index.js"
 CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
@@ -73,6 +75,7 @@ def database_url() -> str:
 
 def server_env() -> dict[str, str]:
     env = {**os.environ, "DATABASE_URL": database_url(), "DEBUG": "0", "SECURE_COOKIES": "0"}
+    env.setdefault("GONGHUI_FIELD_KEY", BENCH_FIELD_KEY)
     env.pop("GONGHUI_ADMIN", None)  # bench.run turns the admin on for its own scenarios
     env["DJANGO_SETTINGS_MODULE"] = "gonghui.config.settings"
     return env

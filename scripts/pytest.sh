@@ -8,4 +8,7 @@ cd "$(dirname "$0")/.."
 # Playwright's sync API runs an event loop in the test thread; live_server tests then touch
 # the ORM from it.
 export DJANGO_ALLOW_ASYNC_UNSAFE=true
+# The ID-number/ballot key is required with DEBUG off (the tests run with DEBUG off); a fixed test
+# key unless one is given (tests/conftest.py sets the same one for a bare `pytest`).
+export GONGHUI_FIELD_KEY="${GONGHUI_FIELD_KEY:-gonghui-test-field-key-not-for-production-0123456789}"
 exec .venv/bin/pytest -q "$@"

@@ -3,8 +3,9 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import CheckMessage, Error, Warning, register
 
+from . import keys
 from .audit import MIN_RETENTION_DAYS
 
 
@@ -20,3 +21,50 @@ def audit_retention_check(app_configs: Any, **kwargs: Any) -> list[Warning]:
             )
         ]
     return []
+
+
+@register()
+def field_key_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    """GONGHUI_FIELD_KEY is required with DEBUG off: without it `runserver`, `migrate` and
+    `check` (which the production command runs before gunicorn) refuse to start."""
+    key = keys.configured_key()
+    hint = '生成密钥 / generate one: python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+    if not key:
+        if settings.DEBUG:
+            return [
+                Warning(
+                    "未设置 GONGHUI_FIELD_KEY，正在使用不安全的开发密钥（仅限 DEBUG）。"
+                    "GONGHUI_FIELD_KEY is not set: the insecure development key is used (DEBUG only).",
+                    hint=hint,
+                    id="gonghui.W010",
+                )
+            ]
+        return [Error(keys.MISSING_MESSAGE, hint=hint, id="gonghui.E010")]
+    messages: list[CheckMessage] = []
+    if key == keys.DEV_KEY and not settings.DEBUG:
+        messages.append(
+            Error(
+                "GONGHUI_FIELD_KEY 不能使用公开的开发密钥。"
+                "GONGHUI_FIELD_KEY must not be the published development key.",
+                hint=hint,
+                id="gonghui.E011",
+            )
+        )
+    elif len(key) < keys.MIN_LENGTH:
+        messages.append(
+            Warning(
+                f"GONGHUI_FIELD_KEY 太短（少于{keys.MIN_LENGTH}个字符）。"
+                f"GONGHUI_FIELD_KEY is shorter than {keys.MIN_LENGTH} characters.",
+                hint=hint,
+                id="gonghui.W011",
+            )
+        )
+    if key == settings.SECRET_KEY:
+        messages.append(
+            Warning(
+                "GONGHUI_FIELD_KEY 不应与 SECRET_KEY 相同。GONGHUI_FIELD_KEY should differ from SECRET_KEY.",
+                hint=hint,
+                id="gonghui.W012",
+            )
+        )
+    return messages

@@ -1,7 +1,7 @@
 """Personal data: masking for display, encryption at rest, keyed hashes for lookups.
 
-身份证号 is stored encrypted (Fernet, key from GONGHUI_FIELD_KEY) with an HMAC for duplicate
-checks and matching on re-import; pages, exports, the API and logs show only the masked form.
+身份证号 is stored encrypted (Fernet, key derived from GONGHUI_FIELD_KEY, never from SECRET_KEY:
+see `core.keys`) with an HMAC for duplicate checks and matching on re-import; pages, exports, the API and logs show only the masked form.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import re
 from functools import lru_cache
 
 from cryptography.fernet import Fernet
-from django.conf import settings
+
+from gonghui.core import keys
 
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -49,9 +50,9 @@ def is_mobile(value: str) -> bool:
     return bool(MOBILE_RE.match(value))
 
 
-def _key_material() -> bytes:
-    configured = getattr(settings, "GONGHUI_FIELD_KEY", "") or settings.SECRET_KEY
-    return hashlib.sha256(f"gonghui-field-key:{configured}".encode()).digest()
+def _key_material(secret: str | None = None) -> bytes:
+    """The key of ID numbers, from GONGHUI_FIELD_KEY or the given secret (rotation)."""
+    return keys.material("gonghui-field-key", secret)
 
 
 @lru_cache(maxsize=4)
@@ -59,15 +60,16 @@ def _fernet(material: bytes) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(material))
 
 
-def encrypt(value: str) -> str:
-    return _fernet(_key_material()).encrypt(value.encode()).decode()
+def encrypt(value: str, *, secret: str | None = None) -> str:
+    return _fernet(_key_material(secret)).encrypt(value.encode()).decode()
 
 
-def decrypt(token: str) -> str:
-    return _fernet(_key_material()).decrypt(token.encode()).decode()
+def decrypt(token: str, *, secret: str | None = None) -> str:
+    """The plain value; cryptography.fernet.InvalidToken if the key does not open it."""
+    return _fernet(_key_material(secret)).decrypt(token.encode()).decode()
 
 
-def lookup_hash(value: str) -> str:
+def lookup_hash(value: str, *, secret: str | None = None) -> str:
     """A keyed hash: equal numbers give equal hashes; without the key it cannot be reversed by
     enumerating the (small) space of valid ID numbers."""
-    return hmac.new(_key_material(), value.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(_key_material(secret), value.encode(), hashlib.sha256).hexdigest()

@@ -9,7 +9,8 @@ The row keeps only a keyed hash of the receipt (for uniqueness). `services.shuff
 unseals them inside the closing transaction, where they are also rewritten in a random order;
 from then on choices and receipts are plain (they are published once the result is released).
 
-The secret: settings.GONGHUI_BALLOT_KEY, else GONGHUI_FIELD_KEY, else SECRET_KEY.
+The secret: GONGHUI_FIELD_KEY (`core.keys`), never SECRET_KEY; `manage.py rotate-keys` reseals
+open ballots under a new key.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.conf import settings
+
+from gonghui.core import keys
 
 SEALED = "sealed"  # the only key of a sealed ballot's stored choices
 BLOCK = 512  # plaintexts are padded to a multiple of this, so sizes do not tell ballots apart
@@ -35,18 +37,10 @@ class SealError(Exception):
     """A sealed ballot that this server's secret cannot open (wrong secret, or altered)."""
 
 
-def _secret() -> str:
-    return (
-        getattr(settings, "GONGHUI_BALLOT_KEY", "")
-        or getattr(settings, "GONGHUI_FIELD_KEY", "")
-        or settings.SECRET_KEY
-    )
-
-
 def poll_key(poll_id: int, secret: str | None = None) -> bytes:
     """The poll's 256-bit key: HMAC-SHA256 of the poll id under the server-side secret."""
-    master = hashlib.sha256(f"gonghui-ballot-key:{secret if secret is not None else _secret()}".encode())
-    return hmac.new(master.digest(), f"poll:{poll_id}".encode(), hashlib.sha256).digest()
+    master = keys.material("gonghui-ballot-key", secret)
+    return hmac.new(master, f"poll:{poll_id}".encode(), hashlib.sha256).digest()
 
 
 def _aad(poll_id: int) -> bytes:
@@ -79,11 +73,11 @@ def unseal(poll_id: int, stored: dict[str, str], *, secret: str | None = None) -
     return data["c"], data["r"]
 
 
-def receipt_tag(poll_id: int, receipt: str, length: int = 12) -> str:
+def receipt_tag(poll_id: int, receipt: str, length: int = 12, *, secret: str | None = None) -> str:
     """What the receipt column holds while the poll is open: a keyed hash of the receipt (unique
     like the receipt), so the open ballot box cannot be matched to the receipt list published
     after release."""
-    digest = hmac.new(poll_key(poll_id), b"receipt:" + receipt.encode(), hashlib.sha256).digest()
+    digest = hmac.new(poll_key(poll_id, secret), b"receipt:" + receipt.encode(), hashlib.sha256).digest()
     number = int.from_bytes(digest, "big")
     chars = []
     for _index in range(length):

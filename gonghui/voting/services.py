@@ -38,13 +38,12 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import transitions
+from gonghui.core import keys, transitions
 from gonghui.core.audit import audit, changed, snapshot
 from gonghui.core.enums import GRASSROOTS_KINDS
 from gonghui.core.errors import DomainError
@@ -103,8 +102,10 @@ def pretty_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}" if len(code) == CODE_LENGTH else code
 
 
-def code_hash(code: str) -> str:
-    key = settings.SECRET_KEY.encode()
+def code_hash(code: str, *, secret: str | None = None) -> str:
+    """The stored form of a paper ballot code: HMAC under a key derived from GONGHUI_FIELD_KEY
+    (`core.keys`), so a change of SECRET_KEY does not void printed codes."""
+    key = keys.material("gonghui-paper-code-key", secret)
     return hmac.new(key, b"voting-paper-code:" + normalise_code(code).encode(), hashlib.sha256).hexdigest()
 
 
