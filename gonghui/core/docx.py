@@ -26,6 +26,8 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from .validators import strip_control_characters
+
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
@@ -74,7 +76,10 @@ def _run_template(name: str, size: Pt, bold: bool) -> Any:
 def add_text(
     paragraph: Any, text: str, name: str = BODY_FONT, size: Pt = BODY_SIZE, *, bold: bool = False
 ) -> None:
-    """A run of `text` in the font, the same XML as `paragraph.add_run(text)` + `set_font`."""
+    """A run of `text` in the font, the same XML as `paragraph.add_run(text)` + `set_font`.
+    Control characters are left out: XML cannot hold them, and text stored before the forms
+    refused them must not break the document."""
+    text = strip_control_characters(text)
     r = copy.deepcopy(_run_template(name, size, bold))
     paragraph._p.append(r)
     if any(c in text for c in "\t\n\r"):

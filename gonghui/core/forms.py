@@ -6,13 +6,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
-from django.core.validators import RegexValidator
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .audit_text import area_choices
 from .enums import Outcome, Portfolio, Role
 from .models import Org, User
+from .validators import reject_control_characters
 
 mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入正确的11位手机号。"))
 
@@ -20,7 +21,31 @@ mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", _("请输入正确的11位�
 UNNAMED_WIDGETS = (forms.HiddenInput, forms.CheckboxInput, forms.RadioSelect, forms.MultiWidget)
 
 
-class BootstrapMixin:
+class SafeTextMixin:
+    """Refuse invisible control characters in every text field of the form (every CharField and
+    the fields built on it: e-mail, URL, slug, a model's CharField and TextField), with one
+    Chinese message: a title with a vertical tab would later break every DOCX it goes into.
+    Django's own NUL check is replaced, so NUL gets the same message once."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._guard_text_fields()
+
+    def full_clean(self) -> None:
+        # Again at validation: forms that add fields after __init__ (per option, per write-in) are
+        # covered too.
+        self._guard_text_fields()
+        super().full_clean()  # type: ignore[misc]
+
+    def _guard_text_fields(self) -> None:
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, forms.CharField) and reject_control_characters not in field.validators:
+                field.validators = [
+                    v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)
+                ] + [reject_control_characters]
+
+
+class BootstrapMixin(SafeTextMixin):
     """Give every widget Bootstrap's classes, so templates stay plain, and an optional field's
     label as its accessible name, so a filter bar that shows a select without a <label> still
     names it to a screen reader (WCAG 4.1.2). Where core/_field.html shows the label, the name

@@ -1,11 +1,35 @@
-"""Password rules beyond Django's: not all one class of character."""
+"""Validators shared by every form and import: text without control characters (one rule for
+every text field, so no stored text can break a DOCX or XLSX), and password rules beyond
+Django's (not all one class of character)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+# C0 controls except tab, line feed and carriage return; DEL; C1 controls; lone surrogates; and
+# U+FFFE/U+FFFF. None of them can be typed on purpose, and none is allowed in XML 1.0, so lxml
+# (python-docx) and openpyxl refuse to write them: one stored title would break a document.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def has_control_characters(text: str) -> bool:
+    return CONTROL_CHARACTERS.search(text) is not None
+
+
+def strip_control_characters(text: str) -> str:
+    """`text` without the characters `reject_control_characters` refuses (for writing documents
+    from text stored before the rule existed)."""
+    return CONTROL_CHARACTERS.sub("", text)
+
+
+def reject_control_characters(value: Any) -> None:
+    """Refuse text holding an invisible control character (NUL, vertical tab, …)."""
+    if isinstance(value, str) and has_control_characters(value):
+        raise ValidationError(_("包含不可见的控制字符，请删除后再提交。"), code="control_characters")
 
 
 class CharacterClassValidator:

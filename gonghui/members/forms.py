@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.forms import BootstrapMixin
+from gonghui.core.forms import BootstrapMixin, SafeTextMixin
 from gonghui.core.models import Org
+from gonghui.core.params import int_list
 
 from . import idcard
 from .enums import (
@@ -155,7 +156,7 @@ class StatusForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)
 
 
-class BulkForm(forms.Form):
+class BulkForm(SafeTextMixin, forms.Form):
     ids = forms.CharField()  # comma-separated; each is re-checked through core.access
     action = forms.ChoiceField(choices=[("move", "move"), ("status", "status")])
     group = forms.IntegerField(required=False)
@@ -169,10 +170,10 @@ class BulkForm(forms.Form):
         return data
 
     def id_list(self) -> list[int]:
-        return [int(part) for part in self.cleaned_data["ids"].split(",") if part.strip().isdigit()]
+        return int_list(self.cleaned_data["ids"].split(","))
 
 
-class ColumnsForm(forms.Form):
+class ColumnsForm(SafeTextMixin, forms.Form):
     columns = forms.MultipleChoiceField(
         label=_("显示列"), choices=LIST_COLUMNS, widget=forms.CheckboxSelectMultiple
     )

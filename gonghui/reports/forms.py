@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.enums import SUPERIOR_KINDS
+from gonghui.core.forms import SafeTextMixin
 from gonghui.core.models import Org
 
 from .models import PeriodKind
@@ -16,7 +17,7 @@ from .models import PeriodKind
 AUTO, SUBTREE, OWN = "auto", "subtree", "own"
 
 
-class SummaryCreateForm(forms.Form):
+class SummaryCreateForm(SafeTextMixin, forms.Form):
     org = forms.ModelChoiceField(label=_("工会"), queryset=Org.objects.none())
     period_kind = forms.ChoiceField(
         label=_("统计口径"), choices=PeriodKind.choices, initial=PeriodKind.CALENDAR
@@ -51,24 +52,24 @@ class SummaryCreateForm(forms.Form):
         return data
 
 
-class ParagraphForm(forms.Form):
+class ParagraphForm(SafeTextMixin, forms.Form):
     text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
 
 
-class PlanForm(forms.Form):
+class PlanForm(SafeTextMixin, forms.Form):
     items = forms.CharField(
         label=_("下一年工作打算（每行一项）"), widget=forms.Textarea(attrs={"rows": 8}), required=False
     )
 
 
-class GuidingIdeasForm(forms.Form):
+class GuidingIdeasForm(SafeTextMixin, forms.Form):
     text = forms.CharField(label=_("指导思想"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000)
 
 
-class WorkPlanItemForm(forms.Form):
+class WorkPlanItemForm(SafeTextMixin, forms.Form):
     text = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class MonthlyActivityForm(forms.Form):
+class MonthlyActivityForm(SafeTextMixin, forms.Form):
     month = forms.IntegerField(label=_("月份"), min_value=1, max_value=12)
     text = forms.CharField(label=_("活动安排"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
