@@ -55,6 +55,7 @@ class SuggestionImport(ImportKind):
     title = gettext_lazy("合理化建议")
     sheet_name = "合理化建议"
     audit_action = "congress.suggestion_import"
+    max_cell_chars = 5000  # the 内容 column takes up to 5000 characters
     columns = (
         Column("title", "标题", required=True, example="改进食堂排队方式", note="不超过120字"),
         Column("body", "内容", required=True, example="建议增设窗口，错峰就餐。"),

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils.translation import gettext as _
 
+from gonghui.core.validators import CONTROL_CHARACTERS, has_control_characters
+
 from .sheet import column_letter, mangled_number, text_of
 from .workbook import Column
 
@@ -24,6 +26,23 @@ if TYPE_CHECKING:
 
 UNION_KEY = "union"
 CENT = Decimal("0.01")
+SHOWN_CHARS = 50  # a value quoted in an error message is cut here ("…")
+MESSAGE_CHARS = 150  # and a whole message here: an error list stays small whatever the cells hold
+_QUOTED = re.compile("“([^”]*)”")
+
+
+def shown(value: Any, most: int = SHOWN_CHARS) -> str:
+    """A cell's text as an error message quotes it: without control characters, cut at `most`."""
+    text = CONTROL_CHARACTERS.sub("", text_of(value))
+    return text if len(text) <= most else text[:most] + "…"
+
+
+def clip_message(message: str) -> str:
+    """An error message with every “quoted value” cut to SHOWN_CHARS and the whole to
+    MESSAGE_CHARS: a message never repeats a long cell, so the status page stays small."""
+    message = _QUOTED.sub(lambda match: f"“{shown(match.group(1))}”", str(message))
+    message = CONTROL_CHARACTERS.sub("", message)
+    return message if len(message) <= MESSAGE_CHARS else message[:MESSAGE_CHARS] + "…"
 
 
 class RowError(Exception):
@@ -41,14 +60,22 @@ class Row:
     union: Org | None = None
     errors: list[dict[str, Any]] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # The one check every text cell of every kind gets, where the cells of a row are read: an
+        # invisible control character (NUL, vertical tab, …) would break every document the text
+        # later goes into, so the row is refused (and with it the whole import) naming the cell.
+        for key, value in self.cells.items():
+            if isinstance(value, str) and has_control_characters(value):
+                self.error(key, _("包含不可见的控制字符，请删除后重新上传。"))
+
     def error(self, key: str, message: str) -> None:
         position = self.positions.get(key)
         self.errors.append({
             "row": self.number,
             "position": position,
             "letter": column_letter(position) if position is not None else "",
-            "column": self.headers.get(key, key),
-            "message": message,
+            "column": shown(self.headers.get(key, key), 20),
+            "message": clip_message(message),
         })  # fmt: skip
 
     def raw(self, key: str) -> Any:
@@ -116,7 +143,7 @@ class Row:
                 self.error(key, _("不能为空。"))
             return default
         if label not in options:
-            self.error(key, _("“%(value)s”不是可选的值，请从下拉列表中选择。") % {"value": label[:40]})
+            self.error(key, _("“%(value)s”不是可选的值，请从下拉列表中选择。") % {"value": shown(label)})
             return default
         return options[label]
 
@@ -165,6 +192,9 @@ class ImportKind:
     union_column: ClassVar[bool] = True  # a 工会 column: name or code of a union in scope
     audit_action: ClassVar[str]
     max_rows: ClassVar[int] = 20000
+    # The longest text one cell may hold (the file is refused above it, naming the cell); 0: the
+    # site's GONGHUI_IMPORT_MAX_CELL_CHARS. A kind with a longer text column raises it.
+    max_cell_chars: ClassVar[int] = 0
     id_columns: ClassVar[tuple[str, ...]] = ()  # masked in the error sheet unless `may_reveal`
 
     # --- who and where ---

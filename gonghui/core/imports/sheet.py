@@ -3,6 +3,11 @@
 Cells arrive as str, int, float, bool, date or datetime. Validation reads them as text
 (`text_of`); the error sheet writes them back with their own type (`core.imports.workbook`), so
 a number comes back as the same number and a text ID as the same text, never re-formatted.
+
+Reading is bounded: `limits.check_package` refuses, before calamine opens the file, a zip that
+would inflate past the limits (headers that lie included), too much shared text or a cell range
+too large to hold; as rows are read, a cell longer than the per-cell limit is refused with its
+row and column named. Every refusal is a DomainError in Chinese (the job ends FAILED).
 """
 
 from __future__ import annotations
@@ -14,7 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
+
+from gonghui.core.errors import DomainError
+
+from .limits import Limits, check_package, limits
 
 HEADER_SEARCH_ROWS = 5  # a provincial form may carry a title row above the header
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?[Ee]\+\d+")  # 4.30121E+17, as Excel displays a long number
@@ -69,9 +79,20 @@ class Sheet:
     close: Callable[[], None]
 
 
-def open_sheet(path: str | Path, *, is_header: Callable[[list[Any]], bool] | None = None) -> Sheet:
+def open_sheet(
+    path: str | Path,
+    *,
+    is_header: Callable[[list[Any]], bool] | None = None,
+    cell_chars: int | None = None,
+    limit: Limits | None = None,
+) -> Sheet:
     """The first sheet: its header (row 1, or the first of the first five rows `is_header`
-    accepts) and its non-empty rows with their Excel row numbers. Close it, or exhaust `rows`."""
+    accepts) and its non-empty rows with their Excel row numbers. Close it, or exhaust `rows`.
+
+    Raises DomainError when the file is over the limits (`limits.limits(cell_chars=…)` unless
+    `limit` is given): at once for the package, while reading `rows` for a cell too long."""
+    limit = limit or limits(cell_chars=cell_chars)
+    check_package(path, limit)
     workbook = CalamineWorkbook.from_path(str(path))
     try:
         sheet = workbook.get_sheet_by_index(0)
@@ -89,6 +110,12 @@ def open_sheet(path: str | Path, *, is_header: Callable[[list[Any]], bool] | Non
     header_index = 0
     if is_header is not None:
         header_index = next((i for i, cells in enumerate(head) if is_header(cells)), 0)
+    try:  # the rows down to the header here; the rows below it as they are read, by column name
+        for index, cells in enumerate(head[: header_index + 1]):
+            _check_cells(index + 1, cells, [], limit.cell_chars)
+    except BaseException:
+        workbook.close()
+        raise
     headers = [text_of(cell) for cell in head[header_index]] if head else []
     header_row = header_index + 1
 
@@ -103,6 +130,7 @@ def open_sheet(path: str | Path, *, is_header: Callable[[list[Any]], bool] | Non
             number = header_row
             for cells in _chain(head[header_index + 1 :], source):
                 number += 1
+                _check_cells(number, cells, headers, limit.cell_chars)
                 for cell in cells:
                     if cell != "" and cell is not None:
                         yield number, cells
@@ -113,6 +141,17 @@ def open_sheet(path: str | Path, *, is_header: Callable[[list[Any]], bool] | Non
     end = sheet.end
     estimate = max(0, (end[0] + 1 if end else 0) - header_row)
     return Sheet(headers=headers, header_row=header_row, estimate=estimate, rows=generate(), close=close)
+
+
+def _check_cells(number: int, cells: list[Any], headers: list[str], most: int) -> None:
+    """Refuse the file at the first cell longer than `most` characters, naming it."""
+    for position, cell in enumerate(cells):
+        if isinstance(cell, str) and len(cell) > most:
+            header = header_key(headers[position]) if position < len(headers) else ""
+            raise DomainError(
+                _("第%(row)s行“%(column)s”列超过%(n)s字，请精简后重新上传。")
+                % {"row": number, "column": header[:20] or column_letter(position), "n": most}
+            )
 
 
 def _chain(first: list[list[Any]], rest: Iterator[list[Any]]) -> Iterator[list[Any]]:
