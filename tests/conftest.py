@@ -10,16 +10,40 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from gonghui.core.enums import OrgKind, Portfolio, Role, UnitType
 from gonghui.core.models import Org, User
 
 from .factories import OrgFactory, RoleAssignmentFactory, UserFactory
+
+# GONGHUI_FIELD_KEY is required with DEBUG off, as the suite runs. scripts/pytest.sh exports this
+# key; a bare `pytest` gets it here (settings are loaded before this file, so set both).
+TEST_FIELD_KEY = "gonghui-test-field-key-not-for-production-0123456789"
+if not getattr(settings, "GONGHUI_FIELD_KEY", ""):
+    settings.GONGHUI_FIELD_KEY = TEST_FIELD_KEY
+os.environ.setdefault("GONGHUI_FIELD_KEY", settings.GONGHUI_FIELD_KEY)
+
+
+# Background jobs (imports, summaries, scheduled jobs) run at once, in-process, where they are
+# queued. core.tasks.enqueue queues on commit: a test in the `db` transaction runs them with
+# `django_capture_on_commit_callbacks(execute=True)`; live_server tests commit for real.
+IMMEDIATE_TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
+}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """django-tasks resets its backends when TASKS changes (its setting_changed receiver)."""
+    settings.TASKS = IMMEDIATE_TASKS
 
 
 @pytest.fixture(autouse=True)

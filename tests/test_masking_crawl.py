@@ -43,8 +43,7 @@ NO_REVEAL = ["county_officer", "committee_member", "member", "group_leader"]
 
 
 @pytest.fixture(autouse=True)
-def _inline_tasks(settings, tmp_path):
-    settings.GONGHUI_TASK_RUNNER = "inline"
+def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 

@@ -293,7 +293,10 @@ def run_import(path: Path, union: Org, actor: User) -> dict[str, float]:
     last_id = Member.objects.aggregate(m=Max("id"))["m"] or 0
     with (
         tempfile.TemporaryDirectory() as media,
-        override_settings(GONGHUI_TASK_RUNNER="inline", MEDIA_ROOT=media),
+        override_settings(
+            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+            MEDIA_ROOT=media,
+        ),
         step_timer() as steps,
     ):
         job = ImportJob.objects.create(

@@ -231,3 +231,4 @@ class Notification(models.Model):
 
 
 from .imports.models import ImportJob  # noqa: E402,F401  (the import framework's job table)
+from .workers import WorkerBeat  # noqa: E402,F401  (the task queue workers' heartbeats)

@@ -14,6 +14,7 @@ register(
     area=("reports", _("报表与总结")),
     events={
         "reports.summary_create": _("生成工作总结"),
+        "reports.summary_regenerate": _("重新生成工作总结"),
         "reports.paragraph_edit": _("修改工作总结段落"),
         "reports.workplan_generate": _("生成工作计划"),
         "reports.workplan_item_update": _("修改工作计划条目"),

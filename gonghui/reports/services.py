@@ -7,10 +7,11 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from gonghui.core.audit import audit
 from gonghui.core.models import Org
-from gonghui.core.tasks import run_in_background
+from gonghui.core.tasks import INTERRUPTED, enqueue, on_interrupt
 
 from . import summary as drafting
 from . import workplan as workplan_drafting
@@ -41,7 +42,17 @@ def summary_create(*, actor: Any, org: Org, period_kind: str, year: int, subtree
 
 def summary_schedule(obj: Summary) -> None:
     Summary.objects.filter(pk=obj.pk).update(job_state=JobState.PENDING, progress=0, message="")
-    run_in_background(summary_generate_job, obj.pk)
+    enqueue(summary_task, obj.pk)
+
+
+@transaction.atomic
+def summary_regenerate(*, actor: Any, summary: Summary) -> None:
+    """重新生成 (or 重试 after a failed or interrupted run): draft again in the background; the
+    chair's edited paragraphs are kept."""
+    failed = Summary.objects.filter(pk=summary.pk, job_state=JobState.FAILED).exists()
+    audit(action="reports.summary_regenerate", actor=actor, org=summary.org_id, object_type="summary",
+          object_id=str(summary.pk), detail="失败后重试" if failed else "")  # fmt: skip
+    summary_schedule(summary)
 
 
 def summary_generate_job(pk: int) -> None:
@@ -52,6 +63,20 @@ def summary_generate_job(pk: int) -> None:
     except Exception as error:
         Summary.objects.filter(pk=pk).update(job_state=JobState.FAILED, message=str(error)[:200])
         raise
+
+
+@task()
+def summary_task(pk: int) -> None:
+    """The queue's task of the annual summary (see `summary_generate_job`)."""
+    summary_generate_job(pk)
+
+
+@on_interrupt(summary_task)
+def _summary_interrupted(pk: int) -> None:
+    # The draft is stored in one transaction: an interrupted run left the previous text as it was.
+    Summary.objects.filter(pk=pk, job_state__in=[JobState.PENDING, JobState.RUNNING]).update(
+        job_state=JobState.FAILED, message=str(INTERRUPTED)
+    )
 
 
 def summary_generate(obj: Summary) -> Summary:

@@ -32,11 +32,6 @@ HEADERS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _inline(settings):
-    settings.GONGHUI_TASK_RUNNER = "inline"
-
-
 def last_month(day: int = 10) -> dt.date:
     return (period_start(timezone.localdate()) - dt.timedelta(days=1)).replace(day=day)
 

@@ -21,11 +21,6 @@ from tests.members.factories import MemberFactory
 HEADERS = ["姓名*", "手机号后四位", "金额(元)*", "捐款日期", "备注"]
 
 
-@pytest.fixture(autouse=True)
-def _inline(settings):
-    settings.GONGHUI_TASK_RUNNER = "inline"
-
-
 @pytest.fixture
 def staff(tree):
     """Four members in service and one retiree at 第一中学."""

@@ -1,4 +1,4 @@
-"""Fixtures of the congress tests: 第一中学's 第六届教代会, an open session, delegates, departments."""
+"""Fixtures of the congress tests (uploads in a temporary MEDIA_ROOT): 第一中学's 第六届教代会, an open session, delegates, departments."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from .factories import DelegateFactory, SessionFactory, TermFactory, department_
 
 
 @pytest.fixture(autouse=True)
-def _inline_tasks(settings, tmp_path):
-    settings.GONGHUI_TASK_RUNNER = "inline"
+def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 

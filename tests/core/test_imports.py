@@ -31,8 +31,7 @@ HEADERS = ["工会", "姓名*", "类别*", "金额(元)*", "发放日期*", "事
 
 
 @pytest.fixture(autouse=True)
-def _inline(settings, tmp_path):
-    settings.GONGHUI_TASK_RUNNER = "inline"
+def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
@@ -148,12 +147,12 @@ def test_files_over_the_size_or_row_limit_are_refused(
     kind = kinds.get("care-payouts")
     assert kind is not None
     content = xlsx(HEADERS, [["第一中学工会", "王困难", "困难帮扶", 100, day(), "病"]] * 3)
-    monkeypatch.setattr(jobs, "MAX_UPLOAD_BYTES", len(content) - 1)
+    monkeypatch.setattr(jobs, "max_upload_bytes", lambda: len(content) - 1)
     with pytest.raises(DomainError, match="MB"):
         jobs.import_start(
             actor=officer, kind=kind, org=tree.county, upload=SimpleUploadedFile("a.xlsx", content)
         )
-    monkeypatch.setattr(jobs, "MAX_UPLOAD_BYTES", 10 * len(content))
+    monkeypatch.setattr(jobs, "max_upload_bytes", lambda: 10 * len(content))
     monkeypatch.setattr(type(kind), "max_rows", 2)
     job = run_upload(django_capture_on_commit_callbacks, officer, "care-payouts", tree.county, content)
     assert job.state == ImportJob.State.FAILED and "超过2行" in job.message

@@ -38,8 +38,7 @@ SECOND_ANSWER = "经校务会研究，暑假前为全部12间教师办公室加�
 
 
 @pytest.fixture(autouse=True)
-def _inline_jobs_and_media(settings: Any, tmp_path: Path) -> None:
-    settings.GONGHUI_TASK_RUNNER = "inline"
+def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

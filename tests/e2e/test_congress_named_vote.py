@@ -25,8 +25,7 @@ from .conftest import DESKTOP, PHONE, login
 
 
 @pytest.fixture(autouse=True)
-def _inline_jobs_and_media(settings: Any, tmp_path: Path) -> None:
-    settings.GONGHUI_TASK_RUNNER = "inline"
+def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

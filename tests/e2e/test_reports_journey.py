@@ -33,7 +33,6 @@ EDITED = "全年走访慰问职工3人次，把组织的关怀送到每一位困
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
-    settings.GONGHUI_TASK_RUNNER = "inline"
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

@@ -7,7 +7,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from gonghui.reports import services
@@ -17,11 +16,6 @@ from ..conftest import Tree
 from .conftest import login
 
 YEAR = dt.date.today().year
-
-
-@pytest.fixture(autouse=True)
-def _inline_jobs(settings: Any) -> None:
-    settings.GONGHUI_TASK_RUNNER = "inline"
 
 
 def test_the_pdf_export_shows_it_is_busy_until_the_file_arrives(

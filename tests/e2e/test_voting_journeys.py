@@ -80,7 +80,6 @@ def browsers(browser: Browser, live_server: Any) -> Iterator[Browsers]:
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
-    settings.GONGHUI_TASK_RUNNER = "inline"
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

@@ -1,4 +1,4 @@
-"""Fixtures of the members tests: background jobs inline, a group leader, linked members."""
+"""Fixtures of the members tests: uploads in a temporary MEDIA_ROOT, a group leader, linked members."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from tests.factories import RoleAssignmentFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _inline_tasks(settings, tmp_path):
-    settings.GONGHUI_TASK_RUNNER = "inline"
+def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 

@@ -34,8 +34,7 @@ FULL_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 
 
 @pytest.fixture(autouse=True)
-def _inline_jobs(settings, tmp_path):
-    settings.GONGHUI_TASK_RUNNER = "inline"
+def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 

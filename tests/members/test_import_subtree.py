@@ -22,8 +22,7 @@ from tests.members.test_import import ident
 
 
 @pytest.fixture(autouse=True)
-def _inline_jobs(settings, tmp_path):
-    settings.GONGHUI_TASK_RUNNER = "inline"
+def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 

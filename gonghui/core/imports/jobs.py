@@ -19,12 +19,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from gonghui.core.audit import audit
 from gonghui.core.enums import Outcome
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
-from gonghui.core.tasks import run_in_background
+from gonghui.core.tasks import INTERRUPTED, enqueue, on_interrupt
+from gonghui.core.uploads import max_upload_bytes  # the one upload limit of the site
 
 from . import kinds
 from .kinds import UNION_KEY, Context, ImportKind, Row
@@ -34,9 +36,9 @@ from .workbook import build_template, error_sheet
 
 logger = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 PROGRESS_EVERY = 200
 PREVIEW_ROWS = 20
+MAX_ERRORS = 1000  # errors kept on a job (the rest are counted in its message)
 _LONG_DIGITS = re.compile(r"\d{7,}[\dXx]?")
 
 
@@ -65,7 +67,7 @@ def template_for(
         _("2. 第二行为示例，请覆盖或删除后再上传。"),
         _("3. 上传后系统逐行校验并列出错误（第几行、哪一列、原因），全部无误并确认后才一次性写入；"
           "有一行错误则一行也不写入。可下载错误说明表，按提示修正后重新上传。"),
-        _("4. 单个文件不超过%(mb)sMB、%(rows)s行。") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024), "rows": kind.max_rows},
+        _("4. 单个文件不超过%(mb)sMB、%(rows)s行。") % {"mb": max_upload_bytes() // (1024 * 1024), "rows": kind.max_rows},
         *(str(note) for note in kind.notes),
     ]  # fmt: skip
     return build_template(sheet_name=kind.sheet_name, columns=kind.template_columns(org), lists=lists, example=example,
@@ -137,7 +139,7 @@ def read_upload(upload: Any, *, limit: int | None = None) -> tuple[str, int, byt
             _("只支持 .xlsx 格式的 Excel 文件；.xls、.csv 文件请先在 Excel 中“另存为” .xlsx 格式。")
         )
     size = int(getattr(upload, "size", 0) or 0)
-    limit = limit if limit is not None else MAX_UPLOAD_BYTES
+    limit = limit if limit is not None else max_upload_bytes()
     if size > limit:
         raise DomainError(_("文件超过%(mb)sMB，请拆分后分批导入。") % {"mb": limit // (1024 * 1024)})
     chunks = upload.chunks() if hasattr(upload, "chunks") else iter([upload.read()])
@@ -174,7 +176,7 @@ def import_start(
                                        file_path="", file_size=size)  # fmt: skip
         job.file_path = store_upload(job.key, first, chunks)
         job.save(update_fields=["file_path"])
-        run_in_background(import_validate, job.pk)
+        enqueue(validate_task, job.pk)
     return job
 
 
@@ -189,13 +191,20 @@ class Scan:
     items: list[Any] = field(default_factory=list)
     fatal: str = ""  # a file-level problem: nothing was checked
     ctx: Context | None = None  # what the kind loaded while checking; `write` reuses it
+    dropped_errors: int = 0  # errors past MAX_ERRORS: counted, not kept
 
     def reject(self, number: int, errors: list[dict[str, Any]]) -> None:
         """Record errors found after the row was checked (`ImportKind.finish`)."""
-        for error in errors:
-            error["message"] = _LONG_DIGITS.sub("…", str(error["message"]))[:300]
-        self.errors.extend(errors)
+        self.keep(errors)
         self.error_rows.add(number)
+
+    def keep(self, errors: list[dict[str, Any]]) -> None:
+        """Keep the first MAX_ERRORS errors (a file wrong in every cell stays a small job row)."""
+        room = max(0, MAX_ERRORS - len(self.errors))
+        for error in errors[:room]:
+            error["message"] = _LONG_DIGITS.sub("…", str(error["message"]))[:300]
+        self.errors.extend(errors[:room])
+        self.dropped_errors += max(0, len(errors) - room)
 
 
 def _header_map(kind: ImportKind, headers: list[str]) -> tuple[dict[str, int], dict[str, str], list[str]]:
@@ -213,7 +222,9 @@ def _header_map(kind: ImportKind, headers: list[str]) -> tuple[dict[str, int], d
 def _open(job: ImportJob, kind: ImportKind) -> Sheet:
     required = {c.key for c in kind.all_columns() if c.required}
     return open_sheet(
-        _path(job), is_header=lambda cells: required <= {kind.match_header(header_key(c)) for c in cells}
+        _path(job),
+        is_header=lambda cells: required <= {kind.match_header(header_key(c)) for c in cells},
+        cell_chars=kind.max_cell_chars,
     )
 
 
@@ -253,9 +264,7 @@ def scan(job: ImportJob, *, actor: User | None, report: Any = None) -> Scan:
         row.union = unions.resolve(row) if unions is not None else job.org
         item = kind.check_row(ctx, row) if row.union is not None else None
         if row.errors:
-            for error in row.errors:
-                error["message"] = _LONG_DIGITS.sub("…", str(error["message"]))[:300]
-            result.errors.extend(row.errors)
+            result.keep(row.errors)
             result.error_rows.add(number)
         elif item is not None:
             result.items.append(item)
@@ -288,6 +297,8 @@ def _summary(kind: ImportKind, result: Scan) -> str:
     text = own or _("共%(total)s行，可导入%(ok)s行") % {"total": result.total_rows, "ok": len(result.items)}
     if result.error_rows:
         text += _("；%(n)s行有错误，修正后才能导入（一行有错则全部不导入）") % {"n": len(result.error_rows)}
+    if result.dropped_errors:
+        text += _("；错误过多，只列出前%(n)s条") % {"n": MAX_ERRORS}
     return text + _("。")
 
 
@@ -299,6 +310,9 @@ def import_validate(job_id: int) -> None:
     try:
         kind = kind_of(job)
         result = scan(job, actor=job.actor, report=lambda done, total: _progress(job_id, done, total))
+    except DomainError as error:  # the reader refused the file (too large, a cell too long, …)
+        _fail(job_id, str(error))
+        return
     except Exception:
         logger.exception("import %s: validation failed", job_id)
         _fail(job_id, _("无法读取该文件，请确认是用 Excel 保存的 .xlsx 文件后重新上传。"))
@@ -308,15 +322,29 @@ def import_validate(job_id: int) -> None:
         return
     ImportJob.objects.filter(pk=job_id).update(
         state=ImportJob.State.PREVIEW, total_rows=result.total_rows, processed_rows=result.total_rows,
-        error_rows=len(result.error_rows), errors=result.errors, created_count=0,
+        error_rows=len(result.error_rows), errors=result.errors, created_count=0, retry_step="",
         preview=[kind.preview_of(item) for item in result.items[:PREVIEW_ROWS]], message=_summary(kind, result)[:300],
     )  # fmt: skip
 
 
-def _fail(job_id: int, message: str) -> None:
+@task()
+def validate_task(job_id: int) -> None:
+    """The queue's task of step 1 (see `import_validate`)."""
+    import_validate(job_id)
+
+
+def _fail(job_id: int, message: str, *, retry_step: str = "") -> None:
+    """Mark the job failed; `retry_step` ("validate", "apply") is what a 重试 runs again, when
+    running it again may succeed (an interrupted or crashed step, not a refused file)."""
     ImportJob.objects.filter(pk=job_id).update(
-        state=ImportJob.State.FAILED, message=message[:300], finished_at=timezone.now()
+        state=ImportJob.State.FAILED, message=message[:300], finished_at=timezone.now(), retry_step=retry_step
     )
+
+
+@on_interrupt(validate_task)
+def _validate_interrupted(job_id: int) -> None:
+    if ImportJob.objects.filter(pk=job_id, state=ImportJob.State.VALIDATING).exists():
+        _fail(job_id, str(INTERRUPTED), retry_step=ImportJob.Step.VALIDATE)
 
 
 # --- apply ----------------------------------------------------------------------------------------
@@ -342,7 +370,7 @@ def import_apply(*, actor: User, job: ImportJob) -> ImportJob:
         job.processed_rows = 0
         job.message = _("正在复核并导入…")
         job.save(update_fields=["state", "processed_rows", "message"])
-        run_in_background(_apply, job.pk, actor_id=actor.pk)
+        enqueue(apply_task, job.pk, actor_id=actor.pk)
     return job
 
 
@@ -383,9 +411,46 @@ def _apply(job_id: int, *, actor_id: int | None = None) -> None:
     except Exception as error:
         logger.exception("import %s: apply failed, rolled back", job_id)
         reason = str(error) if isinstance(error, DomainError) else ""
-        _fail(job_id, _("导入失败，已全部撤销，没有写入任何数据。") + reason)
+        _fail(job_id, _("导入失败，已全部撤销，没有写入任何数据。") + reason, retry_step=ImportJob.Step.APPLY)
         audit(action=kind.audit_action, actor=actor, org=job.org, obj=job, outcome=Outcome.FAILURE,
               detail="rolled back")  # fmt: skip
+
+
+@task()
+def apply_task(job_id: int, *, actor_id: int | None = None) -> None:
+    """The queue's task of step 2 (see `_apply`)."""
+    _apply(job_id, actor_id=actor_id)
+
+
+@on_interrupt(apply_task)
+def _apply_interrupted(job_id: int, *, actor_id: int | None = None) -> None:
+    # The write is one transaction: a worker killed inside it wrote nothing.
+    if ImportJob.objects.filter(pk=job_id, state=ImportJob.State.APPLYING).exists():
+        _fail(job_id, str(INTERRUPTED), retry_step=ImportJob.Step.APPLY)
+
+
+def import_retry(*, actor: User, job: ImportJob) -> ImportJob:
+    """重试 a job whose background step was interrupted or crashed: run that step again (a
+    checked file is checked again before it is written, so retrying an apply is safe)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if not job.retryable:
+            raise DomainError(_("该导入不能重试，请重新上传。"))
+        if not upload_exists(job):
+            raise DomainError(_("上传的文件已按规定删除，请重新上传。"))
+        if not kind_of(job).may_import(actor, job.org):
+            raise DomainError(_("您没有在该工会导入%(what)s的权限。") % {"what": kind_of(job).title})
+        if job.retry_step == ImportJob.Step.APPLY:
+            job.state, job.message = ImportJob.State.APPLYING, _("正在复核并导入…")
+            enqueue(apply_task, job.pk, actor_id=actor.pk)
+        else:
+            job.state, job.message = ImportJob.State.VALIDATING, ""
+            enqueue(validate_task, job.pk)
+        step = job.retry_step
+        job.processed_rows, job.retry_step, job.finished_at = 0, "", None
+        job.save(update_fields=["state", "message", "processed_rows", "retry_step", "finished_at"])
+        audit(action="import.retry", actor=actor, org=job.org, obj=job, after={"step": step})
+    return job
 
 
 # --- error sheet and housekeeping -----------------------------------------------------------------

@@ -27,6 +27,10 @@ class ImportJob(models.Model):
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
 
+    class Step(models.TextChoices):
+        VALIDATE = "validate", _("校验")
+        APPLY = "apply", _("导入")
+
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(_("导入类别"), max_length=40)
     org = models.ForeignKey("core.Org", on_delete=models.CASCADE, related_name="+", verbose_name=_("导入到"))
@@ -44,6 +48,9 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list, blank=True)
     preview = models.JSONField(default=list, blank=True)  # the first rows as the kind summarises them
     message = models.CharField(max_length=300, blank=True)
+    # The background step a 重试 runs again: set when one was interrupted (a worker restart) or
+    # crashed; empty when the file itself was refused (retrying would give the same answer).
+    retry_step = models.CharField(max_length=8, choices=Step.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -60,6 +67,10 @@ class ImportJob(models.Model):
         if not self.total_rows:
             return 0 if self.state == self.State.VALIDATING else 100
         return min(100, int(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def retryable(self) -> bool:
+        return self.state == self.State.FAILED and bool(self.retry_step)
 
     @property
     def running(self) -> bool:

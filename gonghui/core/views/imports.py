@@ -23,6 +23,7 @@ from ..imports import jobs, kinds
 from ..imports.kinds import ImportKind
 from ..imports.models import ImportJob
 from ..models import Org
+from ..uploads import UploadField
 from .base import AuthedRequest, current_scope, render_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,7 +33,7 @@ class UploadForm(BootstrapMixin, forms.Form):
     union = forms.ModelChoiceField(
         label=gettext_lazy("导入到工会"), queryset=Org.objects.none(), empty_label=None
     )
-    file = forms.FileField(label=gettext_lazy("Excel 文件(.xlsx)"))
+    file = UploadField(label=gettext_lazy("Excel 文件(.xlsx)"))
 
     def __init__(self, *args: Any, unions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -96,7 +97,7 @@ def import_start(request: AuthedRequest) -> HttpResponse:
         ImportJob.objects.filter(kind=import_kind.key, actor=request.user), request.user, "change"
     )[:10]
     context = {"kind": import_kind, "form": form, "jobs": recent, "template_query": template_query,
-               "columns": import_kind.all_columns(), "max_mb": jobs.MAX_UPLOAD_BYTES // (1024 * 1024)}  # fmt: skip
+               "columns": import_kind.all_columns(), "max_mb": jobs.max_upload_bytes() // (1024 * 1024)}  # fmt: skip
     return render(request, "core/imports/start.html", context)
 
 
@@ -147,6 +148,18 @@ def import_apply(request: AuthedRequest, key: Any) -> HttpResponse:
     job = _job(request, key)
     try:
         jobs.import_apply(actor=request.user, job=job)
+    except DomainError as error:
+        messages.error(request, str(error))
+    return redirect("core:import_status", key=job.key)
+
+
+@login_required
+@require_POST
+def import_retry(request: AuthedRequest, key: Any) -> HttpResponse:
+    """重试: run the interrupted (or crashed) background step of the job again."""
+    job = _job(request, key)
+    try:
+        jobs.import_retry(actor=request.user, job=job)
     except DomainError as error:
         messages.error(request, str(error))
     return redirect("core:import_status", key=job.key)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from gonghui.core.access import deny, in_scope, require_roles, scopes_for
 from gonghui.core.enums import SUPERIOR_KINDS, Role
 from gonghui.core.models import Org
+from gonghui.core.params import int_param
 from gonghui.core.todos import todos_for
 from gonghui.core.views.base import AuthedRequest, current_scope
 
@@ -28,7 +29,8 @@ def _chosen_org(request: AuthedRequest) -> Org:
     user = request.user
     raw = request.GET.get("org", "")
     if raw:
-        org = Org.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        org_id = int_param(raw)
+        org = Org.objects.filter(pk=org_id).first() if org_id is not None else None
         if org is None or not in_scope(user, org, DASHBOARD_ROLES):
             deny(user, request=request, what=f"core.org:{raw}")
         return org
@@ -45,7 +47,7 @@ def _chosen_org(request: AuthedRequest) -> Org:
 
 
 def _year(raw: str, this_year: int) -> int:
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= this_year + 1 else this_year
+    return int_param(raw, minimum=2000, maximum=this_year + 1) or this_year
 
 
 @login_required

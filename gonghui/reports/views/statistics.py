@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from gonghui.core.access import require_roles
 from gonghui.core.audit import audit
 from gonghui.core.enums import SUPERIOR_KINDS
+from gonghui.core.params import int_param
 from gonghui.core.views.base import AuthedRequest
 
 from .. import statistics
@@ -32,8 +33,7 @@ def _table(request: AuthedRequest, what: str) -> statistics.Table:
     require_roles(request.user, DASHBOARD_ROLES, request=request, what=what)
     org = _chosen_org(request)
     this = current_year(timezone.localdate())
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= this else this
+    year = int_param(request.GET.get("year"), minimum=2000, maximum=this) or this
     return statistics.table(org, year, superior=org.kind in SUPERIOR_KINDS)
 
 

@@ -109,7 +109,7 @@ def paragraph_restore(request: AuthedRequest, pk: int, section_pk: int) -> HttpR
 @require_POST
 def summary_regenerate(request: AuthedRequest, pk: int) -> HttpResponse:
     obj = get_for_user(Summary, request.user, pk, action="change", request=request)
-    services.summary_schedule(obj)
+    services.summary_regenerate(actor=request.user, summary=obj)
     return redirect("reports:summary_detail", pk=pk)
 
 
