@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import BootstrapMixin
+from gonghui.core.uploads import UploadField
 
 from .enums import (
     ApplicationKind,
@@ -83,7 +84,7 @@ class CloseForm(BootstrapMixin, forms.Form):
 
 
 class DocumentForm(BootstrapMixin, forms.Form):
-    document = forms.FileField(label=_("证明材料"))
+    document = UploadField(label=_("证明材料"))
 
 
 class ApplicationForm(BootstrapMixin, forms.ModelForm):

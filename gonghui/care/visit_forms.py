@@ -9,6 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import BootstrapMixin
+from gonghui.core.params import int_list
+from gonghui.core.uploads import ImageUploadField
 from gonghui.members.enums import MemberStatus
 
 from . import occasions
@@ -77,7 +79,7 @@ class VisitForm(BootstrapMixin, forms.Form):
 
     def report_ids(self) -> list[int]:
         raw = self.cleaned_data.get("reports") or ""
-        return [int(part) for part in raw.split(",") if part.strip().isdigit()]
+        return int_list(raw.split(","))
 
 
 class VisitApproveForm(BootstrapMixin, forms.Form):
@@ -94,7 +96,7 @@ class VisitCancelForm(BootstrapMixin, forms.Form):
 
 
 class PhotoForm(BootstrapMixin, forms.Form):
-    photo = forms.FileField(label=_("照片"), widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    photo = ImageUploadField(label=_("照片"))
 
 
 class ReportForm(BootstrapMixin, forms.Form):

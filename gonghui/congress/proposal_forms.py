@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.forms import BootstrapMixin
 from gonghui.core.models import User
+from gonghui.core.uploads import UploadField
 
 from .enums import Implementation, ProposalCategory, ProposalState, Rating
 from .models import CongressSession, Delegate, Proposal
@@ -121,7 +122,7 @@ class AssignForm(BootstrapMixin, forms.Form):
 
 class AnswerForm(BootstrapMixin, forms.Form):
     body = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 5}))
-    attachment = forms.FileField(label=_("附件"), required=False)
+    attachment = UploadField(label=_("附件"), required=False)
 
 
 class ReassignRequestForm(BootstrapMixin, forms.Form):

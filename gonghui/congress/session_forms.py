@@ -7,26 +7,19 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gonghui.core.forms import BootstrapMixin
+from gonghui.core.forms import BootstrapMixin, SafeTextMixin
+from gonghui.core.uploads import UploadField
 
 from .enums import VoteChoice
 from .models import CongressTerm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-# Agenda documents (work report, financial report, plans): Word, PDF or a spreadsheet, 20 MB at most.
-DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
 def _clean_quorum(form: forms.BaseForm, data: dict[str, Any]) -> None:
     numerator, denominator = data.get("quorum_numerator"), data.get("quorum_denominator")
     if numerator is not None and denominator is not None and not 0 < numerator <= denominator:
         form.add_error("quorum_numerator", _("法定到会比例须大于0且不超过1。"))
-
-
-def _clean_document(upload: Any) -> Any:
-    if upload and upload.size > DOCUMENT_MAX_BYTES:
-        raise forms.ValidationError(_("文件不能超过20MB。"))
-    return upload
 
 
 class TermForm(BootstrapMixin, forms.ModelForm):
@@ -84,10 +77,7 @@ class PartyApprovalForm(BootstrapMixin, forms.Form):
 class ItemForm(BootstrapMixin, forms.Form):
     order = forms.IntegerField(label=_("序号"), min_value=1, initial=1)
     title = forms.CharField(label=_("议题"), max_length=120)
-    document = forms.FileField(label=_("文件(可选)"), required=False)
-
-    def clean_document(self) -> Any:
-        return _clean_document(self.cleaned_data.get("document"))
+    document = UploadField(label=_("文件(可选)"), required=False)
 
 
 class ResultForm(BootstrapMixin, forms.Form):
@@ -99,17 +89,14 @@ class ResultForm(BootstrapMixin, forms.Form):
 
 class ReviseForm(BootstrapMixin, forms.Form):
     title = forms.CharField(label=_("修改后的议题"), max_length=120, required=False)
-    document = forms.FileField(label=_("修改后的文件"), required=False)
-
-    def clean_document(self) -> Any:
-        return _clean_document(self.cleaned_data.get("document"))
+    document = UploadField(label=_("修改后的文件"), required=False)
 
 
-class NamedVoteCloseForm(forms.Form):
+class NamedVoteCloseForm(SafeTextMixin, forms.Form):
     revise = forms.BooleanField(label=_("修改后再议"), required=False)
 
 
-class VoteForm(forms.Form):
+class VoteForm(SafeTextMixin, forms.Form):
     choice = forms.ChoiceField(label=_("表决意见"), choices=VoteChoice.choices)
 
 
@@ -126,7 +113,7 @@ class DelegationUpdateForm(BootstrapMixin, forms.Form):
         self.fields["head"].queryset = members  # type: ignore[attr-defined]
 
 
-class AssignDelegationForm(forms.Form):
+class AssignDelegationForm(SafeTextMixin, forms.Form):
     delegates: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("代表"), queryset=None, error_messages={"required": _("请先勾选要调整的代表。")}
     )

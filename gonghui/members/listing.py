@@ -123,8 +123,7 @@ def render(rows: list[dict[str, Any]], columns: list[str], *, today: dt.date, se
     # sideways) would squeeze a name to one character per line. Short values never wrap; long
     # ones wrap but keep a few characters per line.
     opens = [
-        '<td style="min-width: 8rem">' if column in WRAPPING else '<td class="text-nowrap">'
-        for column in columns
+        '<td class="min-w-8rem">' if column in WRAPPING else '<td class="text-nowrap">' for column in columns
     ]
     lines = []
     for row in rows:

@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.errors import DomainError
-from gonghui.core.forms import BootstrapMixin
+from gonghui.core.forms import BootstrapMixin, SafeTextMixin
+from gonghui.core.params import int_param
+from gonghui.core.uploads import UploadField
 
 from . import rules
 from .enums import PollKind
@@ -77,7 +79,7 @@ class PollForm(BootstrapMixin, forms.ModelForm):
         return data
 
 
-class KindForm(forms.Form):
+class KindForm(SafeTextMixin, forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=PollKind.choices)
 
 
@@ -113,7 +115,7 @@ class OptionForm(BootstrapMixin, forms.Form):
     deeds = forms.CharField(
         label=_("事迹/述职摘要"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    report = forms.FileField(label=_("述职报告(附件)"), required=False)
+    report = UploadField(label=_("述职报告(附件)"), required=False)
 
     def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,9 +144,10 @@ class DimensionsForm(BootstrapMixin, forms.Form):
             if not line:
                 continue
             name, _sep, top = line.partition(":")
-            if not top.strip().isdigit():
+            points = int_param(top, maximum=10_000)
+            if points is None:
                 raise forms.ValidationError(_("每行写成“名称:满分”，例如“德:20”。"))
-            rows.append((name.strip(), int(top)))
+            rows.append((name.strip(), points))
         return rows
 
 
@@ -207,8 +210,9 @@ class PaperBatchForm(BootstrapMixin, forms.Form):
         result: dict[str, int] = {}
         for line in (self.cleaned_data.get("write_ins") or "").splitlines():
             name, _sep, n = line.replace("：", ":").partition(":")
-            if name.strip() and n.strip().isdigit():
-                result[name.strip()] = int(n)
+            count = int_param(n, maximum=10_000_000)
+            if name.strip() and count is not None:
+                result[name.strip()] = count
         return result
 
 

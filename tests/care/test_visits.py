@@ -5,11 +5,13 @@ gifts without cash, photos, the report form, access (404 across unions) and quer
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
 from gonghui.care import visiting
 from gonghui.care.enums import LedgerKind, Occasion, SpendingCategory, VisitState
@@ -287,12 +289,14 @@ def test_approve_and_record_through_the_detail_page(tree, welfare, chair, retire
 def test_a_photo_is_served_only_to_who_sees_the_visit(tree, welfare, vice_chair, other_union_chair, member,
                                                        visited, client_for):  # fmt: skip
     visit = make_visit(tree.school1, [visited], recorder=welfare)
+    jpeg = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(jpeg, "JPEG")  # a real picture: the form checks it with Pillow
     client_for(welfare).post(reverse("care:visit_photo_add", args=[visit.pk]),
-                             {"photo": SimpleUploadedFile("慰问.jpg", b"jpegdata", "image/jpeg")})  # fmt: skip
+                             {"photo": SimpleUploadedFile("慰问.jpg", jpeg.getvalue(), "image/jpeg")})  # fmt: skip
     photo = visit.photos.get()
     url = reverse("care:visit_photo", args=[photo.pk])
 
-    assert b"".join(client_for(vice_chair).get(url).streaming_content) == b"jpegdata"
+    assert b"".join(client_for(vice_chair).get(url).streaming_content) == jpeg.getvalue()
     assert client_for(other_union_chair).get(url).status_code == 404
     assert client_for(member).get(url).status_code == 404
 

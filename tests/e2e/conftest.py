@@ -3,7 +3,8 @@
 Every test here is marked `e2e`. A test asks for `page` (a fresh browser context, so a fresh
 session) and `live_server`; `login()` signs in through the real form. On failure the page is
 saved to test-artifacts/e2e/<test name>.png. Every page also fails its test when a static asset
-(CSS, JS, fonts) answers 4xx/5xx or a script throws, so a broken STATICFILES_DIRS shows up here.
+(CSS, JS, fonts) answers 4xx/5xx, a script throws or the Content-Security-Policy refuses
+something (Chromium's console), so a broken STATICFILES_DIRS or an inline script shows up here.
 
 A phone-sized page: `@pytest.mark.parametrize("page", [PHONE], indirect=True)`.
 `open_menu(page, key)` clicks a menu entry (core.nav key) as a person would: opening the phone
@@ -98,6 +99,7 @@ def page(request: pytest.FixtureRequest, browser: Browser, live_server: Any) -> 
     page = context.new_page()
     broken_assets: list[str] = []
     script_errors: list[str] = []
+    policy_refusals: list[str] = []  # what the Content-Security-Policy refused (core/security.py)
 
     def on_response(response: Any) -> None:
         if "/static/" in response.url and response.status >= 400:
@@ -112,6 +114,14 @@ def page(request: pytest.FixtureRequest, browser: Browser, live_server: Any) -> 
     page.on("response", on_response)
     page.on("requestfailed", on_request_failed)
     page.on("pageerror", lambda error: script_errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: (
+            policy_refusals.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     try:
         yield page
         call = getattr(request.node, "rep_call", None)
@@ -121,6 +131,7 @@ def page(request: pytest.FixtureRequest, browser: Browser, live_server: Any) -> 
         elif call is not None and call.passed:
             assert not broken_assets, f"static assets did not load: {broken_assets}"
             assert not script_errors, f"uncaught script errors: {script_errors}"
+            assert not policy_refusals, f"refused by the Content-Security-Policy: {policy_refusals}"
     finally:
         context.close()
 

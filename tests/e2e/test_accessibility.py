@@ -5,7 +5,7 @@ The pages are found as a person finds them: the demo's year of records, each per
 every link of the menu and of each page followed (tests/e2e/walk.py), one page per URL name. A
 page kind another persona already passed is not checked again, except the home page and the
 menu's pages, which differ by role. axe-core comes from npm (node_modules/axe-core) and is put
-into each page with add_script_tag; nothing is fetched from the network. The walk takes a few
+into each page by evaluating its source (walk.inject_axe); nothing is fetched from the network. The walk takes a few
 minutes (the demo alone ~45 s), so it runs in the SQLite suite only (marker `sqlite_only`).
 """
 
@@ -36,7 +36,6 @@ def demo_year(settings: Any, tmp_path: Any) -> None:
     """The demo, and the chair's annual summary with next year's work plan (the demo has none),
     so the summary and plan pages are walked too."""
     settings.MEDIA_ROOT = tmp_path  # the demo stores attachments and photos
-    settings.GONGHUI_TASK_RUNNER = "inline"
     build_demo()
     chair = User.objects.get(username="chair")
     union = chair.roles.get(role=Role.CHAIR).org

@@ -32,7 +32,7 @@ def test_the_list_offers_the_national_export_revealed_to_a_chair(tree, chair, cl
     page = client_for(chair).get(reverse("members:list")).content.decode()
 
     national = _link(page, "export-national")
-    assert "fmt=national&reveal=1" in national and "confirm(" in national
+    assert "fmt=national&reveal=1" in national and "data-confirm=" in national
     assert "按实名制模板导出" in page
 
 

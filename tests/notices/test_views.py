@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -280,7 +282,10 @@ def test_the_printable_notice_has_title_body_period_contact_signature_and_date(t
     assert "师德标兵评选结果公示" in page and "拟推荐张三" in page
     assert "2026年3月2日至2026年3月6日（5个工作日）" in page
     assert "李老师 13800001111" in page and "第一中学工会" in page
-    assert "@page { size: A4" in page
+    # A4 in 仿宋, from a stylesheet of our own (the Content-Security-Policy refuses a <style> element)
+    assert "notices/print.css" in page
+    stylesheet = finders.find("notices/print.css")
+    assert stylesheet is not None and "@page { size: A4" in Path(stylesheet).read_text(encoding="utf-8")
 
 
 # --- to-dos ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from gonghui.core.access import deny, require_roles
 from gonghui.core.audit import audit
 from gonghui.core.errors import DomainError
+from gonghui.core.uploads import serve_stored_file
 from gonghui.core.views.base import AuthedRequest, page_of, render_page
 
 from .. import queries, rules, services
@@ -187,7 +188,10 @@ def file_document_add(request: AuthedRequest, pk: int) -> HttpResponse:
         services.hardship_document_add(actor=request.user, file=file, upload=form.cleaned_data["document"])
         messages.success(request, _("证明材料已上传。"))
     else:
-        messages.error(request, _("请选择要上传的文件。"))
+        messages.error(
+            request,
+            str(form.errors["document"][0]) if "document" in form.errors else _("请选择要上传的文件。"),
+        )
     return redirect("care:file_detail", pk=file.pk)
 
 
@@ -198,13 +202,10 @@ def file_document(request: AuthedRequest, pk: int) -> FileResponse:
     document = documents.select_related("file").filter(pk=pk).first()
     if document is None:
         deny(request.user, request=request, what=f"care.hardshipdocument:{pk}")
-    try:
-        handle = document.document.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    response = serve_stored_file(document.document, document.name)
     audit(action="care.file_document_view", actor=request.user, org=document.file.org_id, obj=document.file,
           detail=document.name)  # fmt: skip
-    return FileResponse(handle, as_attachment=True, filename=document.name)
+    return response
 
 
 urlpatterns: list[URLPattern] = [

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from gonghui.core.access import require_roles
 from gonghui.core.errors import DomainError
+from gonghui.core.params import int_list
 from gonghui.core.views.base import AuthedRequest, page_of, render_page
 from gonghui.members.models import Member
 
@@ -129,7 +130,7 @@ def health_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def health_attend(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = _health(request, pk, rules.CAMPAIGN_CHANGE)
-    ids = [raw for raw in request.POST.getlist("member") if raw.isdigit()]
+    ids = int_list(request.POST.getlist("member"))
     day = parse_date(request.POST.get("attended_on") or "") or timezone.localdate()
     if not ids:
         messages.error(request, _("请勾选参检人员。"))

@@ -17,6 +17,7 @@ from gonghui.core.access import require_roles
 from gonghui.core.drilldown import Drilldown
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
+from gonghui.core.params import int_param
 from gonghui.core.views.base import AuthedRequest, page_of, render_page
 
 from .. import queries, rules, services
@@ -91,8 +92,7 @@ def totals(request: AuthedRequest) -> HttpResponse:
     _refuse_without(request, rules.TOTALS_VIEW, "care.ledgerentry")
     drill = drill_for(request, rules.TOTALS_VIEW)
     this_year = timezone.localdate().year
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= this_year + 1 else this_year
+    year = int_param(request.GET.get("year"), minimum=2000, maximum=this_year + 1) or this_year
     entries = queries.visible_entries(request.user)
     context: dict[str, Any] = {
         "year": year,

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.urls import URLPattern, path
 
+from gonghui.core.params import int_param
 from gonghui.core.views.base import AuthedRequest, render_page
 from gonghui.members.queries import search_q
 
@@ -26,9 +27,9 @@ def visit_member_search(request: AuthedRequest) -> HttpResponse:
     the user may record visits for)."""
     _refuse_without(request, rules.VISIT_CHANGE, "care.visit")
     members = queries.member_choices(request.user, rules.VISIT_CHANGE)
-    union_id = request.GET.get("org", "")
-    if union_id.isdigit():
-        union = queries.unions_for(request.user, rules.VISIT_CHANGE).filter(pk=int(union_id)).first()
+    union_id = int_param(request.GET.get("org"))
+    if union_id is not None:
+        union = queries.unions_for(request.user, rules.VISIT_CHANGE).filter(pk=union_id).first()
         if union is not None:
             members = members.filter(org__path__under=union.path)
     text = (request.GET.get("q") or "").strip()[:40]

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 from gonghui.core.access import deny, require_roles
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
+from gonghui.core.params import int_list, int_param
+from gonghui.core.uploads import serve_stored_file
 from gonghui.core.views.base import AuthedRequest, attempt, page_of, render_page
 from gonghui.members.enums import MemberStatus
 
@@ -137,7 +139,7 @@ def visit_create(request: AuthedRequest) -> HttpResponse:
         form = VisitForm(request.POST, unions=unions, members=members)
     else:
         occasion = request.GET.get("occasion", "")
-        report_ids = [int(pk) for pk in request.GET.getlist("report") if pk.isdigit()]
+        report_ids = int_list(request.GET.getlist("report"))
         reports = list(
             LifeEventReport.objects.filter(pk__in=report_ids, member__in=members).values_list(
                 "member_id", "kind"
@@ -145,14 +147,17 @@ def visit_create(request: AuthedRequest) -> HttpResponse:
         )
         if reports and not occasion and len({kind for _member, kind in reports}) == 1:
             occasion = reports[0][1]
+        # One union to record for: chosen already (the picker searches in it), or the only one.
+        org = int_param(request.GET.get("org"))
+        if org is None and len(few := list(unions[:2])) == 1:
+            org = few[0].pk
         initial = {
             "visited_on": timezone.localdate(),
             "occasion": occasion,
-            "members": [pk for pk in request.GET.getlist("member") if pk.isdigit()]
+            "members": [str(pk) for pk in int_list(request.GET.getlist("member"))]
             + [str(member) for member, _kind in reports],
-            # One union to record for: chosen already (the picker searches in it).
-            "org": request.GET.get("org") or (few[0].pk if len(few := list(unions[:2])) == 1 else None),
-            "reports": ",".join(pk for pk in request.GET.getlist("report") if pk.isdigit()),
+            "org": org,
+            "reports": ",".join(str(pk) for pk in report_ids),
         }
         form = VisitForm(initial=initial, unions=unions, members=members)
     if request.method == "POST" and form.is_valid():
@@ -177,7 +182,7 @@ def visit_create(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("慰问已登记，共%(n)s人。") % {"n": visit.visit_members.count()})
             return redirect("care:visit_detail", pk=visit.pk)
     selected_ids = form["members"].value() or []
-    selected = list(members.filter(pk__in=[int(pk) for pk in selected_ids if str(pk).isdigit()]))
+    selected = list(members.filter(pk__in=int_list([str(pk) for pk in selected_ids])))
     context = {"form": form, "selected": selected, "statuses": MemberStatus}
     return render_page(request, "care/visits/form.html", context)
 
@@ -264,8 +269,8 @@ def visit_photo_add(request: AuthedRequest, pk: int) -> HttpResponse:
     form = PhotoForm(request.POST, request.FILES)
 
     def add() -> None:
-        if not form.is_valid():
-            raise DomainError(_("请选择照片。"))
+        if not form.is_valid():  # no file, too large, or not a picture: say which
+            raise DomainError(str(form.errors["photo"][0]) if "photo" in form.errors else _("请选择照片。"))
         visiting.visit_photo_add(actor=request.user, visit=visit, upload=form.cleaned_data["photo"])
 
     return _done(request, visit, add, _("照片已上传。"))
@@ -277,11 +282,7 @@ def visit_photo(request: AuthedRequest, pk: int) -> FileResponse:
     photo = VisitPhoto.objects.filter(visit__in=duelists.visible_visits(request.user), pk=pk).first()
     if photo is None:
         deny(request.user, request=request, what=f"care.visitphoto:{pk}")
-    try:
-        handle = photo.photo.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, filename=photo.name)
+    return serve_stored_file(photo.photo, photo.name, inline_image=True)
 
 
 @login_required

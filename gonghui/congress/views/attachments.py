@@ -3,30 +3,22 @@
 Uploaded files are never linked by MEDIA_URL: each download looks its object up through the
 user's scope (core.access, proposal_queries.visible_proposals), so another union's file is a 404
 like any other object, and a handling department gets only the answers of proposals assigned to
-it. The file goes out under the name it was uploaded with (RFC 5987 `filename*` for Chinese
-names, which FileResponse writes).
+it. The file goes out as a download (core.uploads.serve_stored_file) under the name it was
+uploaded with (RFC 5987 `filename*` for Chinese names, which FileResponse writes).
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.urls import URLPattern, path
 
 from gonghui.core.access import get_from, visible
+from gonghui.core.uploads import serve_stored_file
 from gonghui.core.views.base import AuthedRequest
 
 from ..models import AgendaItem, Answer, CongressSession
 from ..proposal_queries import visible_proposals
-
-
-def _download(file: FieldFile, name: str) -> FileResponse:
-    try:
-        handle = file.open("rb")
-    except FileNotFoundError:  # the record names a file the storage no longer has
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 @login_required
@@ -35,7 +27,7 @@ def agenda_document(request: AuthedRequest, pk: int) -> FileResponse:
     sessions = visible(CongressSession.objects.all(), request.user)
     items = AgendaItem.objects.filter(session__in=sessions).exclude(document="")
     item = get_from(items, request.user, request=request, pk=pk)
-    return _download(item.document, item.document_filename)
+    return serve_stored_file(item.document, item.document_filename)
 
 
 @login_required
@@ -43,7 +35,7 @@ def answer_attachment(request: AuthedRequest, pk: int) -> FileResponse:
     """An answer's attachment, for whoever may see the proposal (a department: only if assigned)."""
     answers = Answer.objects.filter(proposal__in=visible_proposals(request.user)).exclude(attachment="")
     answer = get_from(answers, request.user, request=request, pk=pk)
-    return _download(answer.attachment, answer.attachment_filename)
+    return serve_stored_file(answer.attachment, answer.attachment_filename)
 
 
 urlpatterns: list[URLPattern] = [

@@ -24,7 +24,7 @@ from gonghui.core.drilldown import Drilldown
 from gonghui.core.enums import Role
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
-from gonghui.core.views.base import AuthedRequest, attempt, render_page
+from gonghui.core.views.base import AuthedRequest, attempt, page_param, render_page
 
 from .. import proposal_queries as queries
 from .. import services
@@ -76,8 +76,7 @@ def proposal_list(request: AuthedRequest) -> HttpResponse:
             session=data["session"], state=data["state"], category=data["category"], overdue=data["overdue"],
             submitted=submitted, registered=registered,
         )  # fmt: skip
-    raw_page = request.GET.get("page", "1")
-    number = max(1, int(raw_page)) if raw_page.isdigit() else 1
+    number = page_param(request)
     # One session chosen in the filter: read just its proposals, whatever the user's reach.
     sessions = reach.ids if filters.session is None else [filters.session]
     queryset = queries.filtered(request.user, filters, today=today, sessions=sessions)

@@ -28,6 +28,7 @@ from gonghui.core.enums import GRASSROOTS_KINDS, OFFICER_ROLES, OrgStatus, Role
 from gonghui.core.errors import DomainError
 from gonghui.core.facts import Fact, Period, percent
 from gonghui.core.models import Org
+from gonghui.core.params import int_param
 from gonghui.core.views.base import AuthedRequest, current_scope, page_of, render_page
 from gonghui.members.queries import members_in
 
@@ -195,14 +196,13 @@ def _facts_by_key(facts: list[Fact]) -> dict[str, Fact]:
 def _superior_home(request: AuthedRequest, scope: Any) -> HttpResponse:
     org = Org.objects.get(pk=scope.org_id)
     today = timezone.localdate()
-    raw_year = request.GET.get("year", "")
-    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= today.year + 1 else today.year
+    year = int_param(request.GET.get("year"), minimum=2000, maximum=today.year + 1) or today.year
     period = Period.calendar_year(year)
     rows = _union_rows(org, period)
     drill: dict[str, Any] | None = None
-    raw_union = request.GET.get("union", "")
-    if raw_union.isdigit():
-        chosen = next((row for row in rows if row.union.pk == int(raw_union)), None)
+    union_id = int_param(request.GET.get("union"))
+    if union_id is not None:
+        chosen = next((row for row in rows if row.union.pk == union_id), None)
         if chosen is not None:
             drill = {"row": chosen, "facts": year_facts(chosen.union, period, subtree=True)}
     facts = year_facts(org, period, subtree=True)
@@ -423,9 +423,10 @@ def session_check_in(request: AuthedRequest, pk: int) -> HttpResponse:
     """The clerk checks in any delegate; a delegate checks in only themselves."""
     session = _session(request, pk)
     raw = request.POST.get("delegate", "")
+    delegate_id = int_param(raw)
     delegates = session.term.delegates.filter(active=True)
     if can(request.user, "change", session):
-        delegate = delegates.filter(pk=int(raw)).first() if raw.isdigit() else None
+        delegate = delegates.filter(pk=delegate_id).first() if delegate_id is not None else None
     else:
         delegate = delegates.filter(user_id=request.user.pk).first()
         if delegate is None or (raw and raw != str(delegate.pk)):

@@ -26,7 +26,7 @@ from gonghui.core.drilldown import Drilldown
 from gonghui.core.enums import OrgStatus, Role
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
-from gonghui.core.views.base import AuthedRequest
+from gonghui.core.views.base import AuthedRequest, page_param
 
 from .. import services
 from ..enums import ADOPTED_STATES
@@ -91,8 +91,7 @@ def _running_campaigns(unions: QuerySet[Org]) -> QuerySet[SuggestionCampaign]:
 
 
 def _page_number(request: AuthedRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() else 1
+    return page_param(request)
 
 
 def _figures(suggestions: QuerySet[Suggestion]) -> dict[str, Any]:

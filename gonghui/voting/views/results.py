@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from gonghui.core import pdf
 from gonghui.core.access import can, get_for_user, get_from
 from gonghui.core.errors import DomainError
+from gonghui.core.uploads import serve_stored_file
 from gonghui.core.views.base import AuthedRequest
 from gonghui.notices.queries import notices_for
 
@@ -166,8 +167,7 @@ def option_report(request: AuthedRequest, pk: int) -> FileResponse:
     polls = queries.public_polls(request.user) | queries.officer_polls(request.user)
     option = get_from(Option.objects.filter(poll__in=polls.values("pk")).exclude(report=""), request.user,
                       request=request, pk=pk)  # fmt: skip
-    response = FileResponse(option.report.open("rb"), as_attachment=True, filename=option.report_filename)
-    return response
+    return serve_stored_file(option.report, option.report_filename)
 
 
 urlpatterns: list[URLPattern] = [
