@@ -21,6 +21,14 @@ current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("gonghui
 
 
 def client_ip(request: Any) -> str | None:
+    """The address the request came from. Behind a reverse proxy (GONGHUI_PROXY=1) every request
+    comes from the proxy, which appends the client's address to X-Forwarded-For: its last entry is
+    the one to trust (earlier entries are whatever the client sent). Without a proxy the header is
+    ignored, since anyone can set it (and so dodge the per-address login limit)."""
+    if getattr(settings, "GONGHUI_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded[:45]
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -51,8 +59,9 @@ def audit(
         actor_label=(actor_label or (actor.get_username() if actor is not None else ""))[:150],
         org_id=org,
         action=action,
-        object_type=object_type,
-        object_id=str(object_id),
+        # Ids can come from a request (a refused `?union=…`): cut them to the columns' length.
+        object_type=object_type[:60],
+        object_id=str(object_id)[:40],
         object_repr=str(obj)[:200] if obj is not None else "",
         outcome=outcome,
         ip=ip or current_ip.get(),

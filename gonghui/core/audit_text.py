@@ -350,10 +350,17 @@ def _denied(detail: str) -> str:
 
 
 def _login(detail: str) -> str:
-    if "locked" in detail:
-        return _("用户名或密码错误，账号已暂时锁定")
+    parts = []
     if "bad credentials" in detail:
-        return _("用户名或密码错误")
+        parts.append(_("用户名或密码错误"))
+    if "address locked" in detail:
+        parts.append(_("该地址登录尝试过多，需等待后再试"))
+    elif "locked" in detail:
+        parts.append(_("账号已暂时锁定") if parts else _("账号登录尝试过多，需等待后再试"))
+    if "known device" in detail:
+        parts.append(_("常用设备"))
+    if parts:
+        return "，".join(parts)
     return detail if CJK.search(detail) else ""
 
 
@@ -368,21 +375,43 @@ register(
 )
 register(area=("import", gettext_lazy("批量导入")), events={
     "import.errors_revealed": gettext_lazy("下载导入错误说明表(身份证号未打码)"),
-})  # fmt: skip
+    "import.retry": gettext_lazy("重试中断的导入"),
+}, keys={"step": Key(gettext_lazy("重试步骤"), choices={
+    "validate": gettext_lazy("校验"), "apply": gettext_lazy("导入")})})  # fmt: skip
 register(area=("role", gettext_lazy("角色")), events={
     "role.assign": gettext_lazy("分配角色"),
     "role.revoke": gettext_lazy("撤销角色"),
 })  # fmt: skip
+register(area=("keys", gettext_lazy("密钥")), events={
+    "keys.rotate": gettext_lazy("更换加密密钥(重新加密身份证号、重新密封选票)"),
+}, keys={"members": gettext_lazy("重新加密的身份证号"), "ballots": gettext_lazy("重新密封的选票"),
+         "old_key": gettext_lazy("旧密钥指纹"), "new_key": gettext_lazy("新密钥指纹")})  # fmt: skip
+register(area=("backup", gettext_lazy("备份")), events={
+    "backup.create": gettext_lazy("备份数据库和上传文件"),
+    "backup.restore": gettext_lazy("从备份恢复数据库和上传文件"),
+}, keys={"folder": gettext_lazy("备份目录"), "rows": gettext_lazy("数据行数"),
+         "files": gettext_lazy("上传文件数"), "key": gettext_lazy("密钥指纹")})  # fmt: skip
 register(area=("user", gettext_lazy("账号")), events={
     "user.create": gettext_lazy("新建账号"),
     "user.password_change": gettext_lazy("修改密码"),
-}, keys={"username": gettext_lazy("用户名"), "name": gettext_lazy("名称")})  # fmt: skip
+    "user.unlock": gettext_lazy("解除登录锁定"),
+}, keys={"username": gettext_lazy("用户名"), "name": gettext_lazy("名称"),
+         "failures": gettext_lazy("连续登录失败次数")})  # fmt: skip
 register(
     area=("access", gettext_lazy("访问控制")),
     events={
         "access.denied": gettext_lazy("访问被拒绝"),
         "login": gettext_lazy("登录"),
         "logout": gettext_lazy("退出登录"),
+        "access.lock": gettext_lazy("登录尝试过多，暂缓登录"),
+    },
+    keys={
+        "scope": Key(
+            gettext_lazy("暂缓对象"),
+            choices={"account": gettext_lazy("账号"), "address": gettext_lazy("登录地址")},
+        ),
+        "minutes": gettext_lazy("等待分钟数"),
+        "failures": gettext_lazy("连续登录失败次数"),
     },
     details={"access.denied": _denied, "login": _login},
 )

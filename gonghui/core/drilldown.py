@@ -29,6 +29,7 @@ from .access import deny, in_scope, require_roles
 from .enums import OrgKind, Role
 from .facts import Period
 from .models import Org
+from .params import int_param
 
 PARAMS = ("union", "from", "to", "subtree")
 
@@ -65,7 +66,8 @@ class Linker:
             return link
         raw = parse_qs(parts.query).get("union", [""])[0]
         if raw not in self._orgs:
-            self._orgs[raw] = Org.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+            org_id = int_param(raw)
+            self._orgs[raw] = Org.objects.filter(pk=org_id).first() if org_id is not None else None
         return link if check(self.user, self._orgs[raw]) else ""
 
 
@@ -111,7 +113,8 @@ class Drilldown:
         raw = request.GET.get(union_param, "")
         org = None
         if raw:
-            org = Org.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+            org_id = int_param(raw)
+            org = Org.objects.filter(pk=org_id).first() if org_id is not None else None
             if org is None or not in_scope(user, org, Role.values if roles is None else roles):
                 deny(user, request=request, what=f"core.org:{raw}")
             match = getattr(request, "resolver_match", None)

@@ -29,7 +29,8 @@ from gonghui.core.enums import OrgKind, OrgStatus
 from gonghui.core.errors import DomainError
 from gonghui.core.imports.models import ImportJob as CoreImportJob
 from gonghui.core.models import Org
-from gonghui.core.views.base import AuthedRequest, render_page
+from gonghui.core.params import int_param
+from gonghui.core.views.base import AuthedRequest, local_url, page_param, redirect_back, render_page
 from gonghui.core.views.imports import start_url
 
 from . import exporter, importer, listing, queries, services
@@ -59,7 +60,7 @@ def _chosen_union(request: AuthedRequest) -> int | None:
     if raw is None:
         scope = request.current_scope.get()
         return scope.org_id if scope else None
-    return int(raw) if raw.isdigit() else None
+    return int_param(raw)
 
 
 def _day(raw: str) -> dt.date | None:
@@ -82,8 +83,8 @@ def _filters(
     elif shown:
         groups = queries.group_options(union.pk)
     else:
-        asked = request.GET.get("group", "")
-        groups = [(int(asked), asked)] if asked.isdigit() else []
+        asked = int_param(request.GET.get("group"))
+        groups = [(asked, str(asked))] if asked is not None else []
     data = request.GET.copy() if request.GET else None
     if data is not None and ("union" not in data or union is None):
         # A drill-down's union that is not a picker choice (a group, a federation) narrows the
@@ -110,8 +111,7 @@ def _filters(
 def member_list(request: AuthedRequest) -> HttpResponse:
     require_roles(request.user, MEMBER_VIEW_ROLES, request=request, what="members.member")
     form, filters, truncated = _filters(request, shown=not (request.htmx and not request.htmx.boosted))
-    raw_page = request.GET.get("page", "1")
-    number = max(1, int(raw_page)) if raw_page.isdigit() else 1
+    number = page_param(request)
     today = timezone.localdate()
     columns = _columns(request)
     drill = Drilldown.from_request(request, roles=MEMBER_VIEW_ROLES)
@@ -159,7 +159,7 @@ def member_columns(request: AuthedRequest) -> HttpResponse:
     form = ColumnsForm(request.POST)
     if form.is_valid():
         request.session[SESSION_COLUMNS] = form.cleaned_data["columns"]
-    return redirect(request.POST.get("back") or "members:list")
+    return redirect_back(request, request.POST.get("back"), "members:list")
 
 
 def _union_choices(user: Any) -> Any:
@@ -172,7 +172,7 @@ def _union_choices(user: Any) -> Any:
 
 def _default_union(request: AuthedRequest, unions: Any) -> Org | None:
     scope = request.current_scope.get()
-    union_id = request.GET.get("union") or (scope.org_id if scope else None)
+    union_id = int_param(request.GET.get("union")) or (scope.org_id if scope else None)
     return unions.filter(pk=union_id).first() if union_id else unions.first()
 
 
@@ -286,7 +286,7 @@ def member_status(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def member_bulk(request: AuthedRequest) -> HttpResponse:
     form = BulkForm(request.POST)
-    back = request.POST.get("back") or "members:list"
+    back = local_url(request, request.POST.get("back")) or "members:list"
     if not form.is_valid():
         messages.error(request, _("请先勾选会员并选择操作。"))
         return redirect(back)
@@ -446,8 +446,8 @@ def transfer_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _import_query(request: AuthedRequest) -> dict[str, Any]:
-    union = request.GET.get("union")
-    return {"union": union} if union and union.isdigit() else {}
+    union = int_param(request.GET.get("union"))
+    return {"union": union} if union is not None else {}
 
 
 @login_required

@@ -24,7 +24,8 @@ from gonghui.core.access import get_for_user, get_from, require_roles
 from gonghui.core.drilldown import Drilldown
 from gonghui.core.errors import DomainError
 from gonghui.core.models import User
-from gonghui.core.views.base import AuthedRequest, attempt, page_of, render_page
+from gonghui.core.params import int_param
+from gonghui.core.views.base import AuthedRequest, attempt, page_of, page_param, render_page
 
 from . import queries, services
 from .enums import HELD_STATES, RESOLVED_STATES, RUNNING_STATES, NoticeState, ObjectionState
@@ -59,8 +60,7 @@ def _refreshed(notice: Notice) -> Notice:
 
 
 def _page_number(request: AuthedRequest) -> int:
-    raw = request.GET.get("page", "1")
-    return max(1, int(raw)) if raw.isdigit() else 1
+    return page_param(request)
 
 
 @login_required
@@ -103,9 +103,9 @@ def board(request: AuthedRequest) -> HttpResponse:
 def _board_filters(request: AuthedRequest, notices: QuerySet[Notice]) -> QuerySet[Notice]:
     """The board's own filters: `org` (one union), and the subsets the figures count
     (notices.facts): `held=1` (公示事项), `state=`, `objected=1` (收到异议的事项)."""
-    org = request.GET.get("org", "")
-    if org.isdigit():
-        notices = notices.filter(org_id=int(org))
+    org_id = int_param(request.GET.get("org"))
+    if org_id is not None:
+        notices = notices.filter(org_id=org_id)
     if request.GET.get("held") == "1":
         notices = notices.filter(state__in=HELD_STATES)
     state = request.GET.get("state", "")

@@ -19,7 +19,10 @@ def _school2_import_job(tree: Any, p: Any) -> Any:
 
 
 FOREIGN_OBJECTS = {
+    # 解除锁定 of school 2's chair, through school 2's roles page.
+    "core:user_unlock": lambda tree, p: {"pk": tree.school2.pk, "user_pk": p.other_union_chair.pk},
     "core:import_status": _school2_import_job,
     "core:import_apply": _school2_import_job,
+    "core:import_retry": _school2_import_job,
     "core:import_errors": _school2_import_job,
 }

@@ -273,7 +273,8 @@ def test_the_roles_list_query_count_does_not_grow_with_assignments(
     url = roles_url(tree.school1)
     client.get(url)
 
-    with django_assert_num_queries(6):
+    # One more than before: which of the people must wait before logging in again (解除锁定).
+    with django_assert_num_queries(7):
         response = client.get(url)
 
     table = response.content.decode().split('id="role-list"')[1].split("</table>")[0]

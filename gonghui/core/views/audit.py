@@ -9,7 +9,7 @@ from .. import audit_text, queries
 from ..access import require_roles
 from ..forms import AuditFilterForm
 from ..models import AuditEvent
-from .base import AuthedRequest, render_page
+from .base import AuthedRequest, page_param, render_page
 
 
 @login_required
@@ -19,8 +19,7 @@ def audit_list(request: AuthedRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     events = queries.audit_events(request.user, filters).select_related("actor")
     # A plain Paginator would COUNT the whole log on every page; the log grows without bound.
-    raw_page = request.GET.get("page", "1")
-    page_number = max(1, int(raw_page)) if raw_page.isdigit() else 1
+    page_number = page_param(request)
     per_page = 50
     rows = list(events[(page_number - 1) * per_page : page_number * per_page + 1])
     context = {

@@ -8,32 +8,34 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..access import user_scopes
 from ..audit import audit
-from ..auth import login_attempt, logout_user
+from ..auth import login_attempt, logout_user, remember_device
 from ..errors import DomainError
 from ..forms import BootstrapMixin, LoginForm
 from ..middleware import SESSION_CURRENT_ORG
+from ..params import int_param
+from .base import local_url
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = ""
+    next_url = local_url(request, request.POST.get("next") or request.GET.get("next"))
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            login_attempt(
+            user = login_attempt(
                 request, identifier=form.cleaned_data["identifier"], password=form.cleaned_data["password"]
             )
         except DomainError as error:
             form.add_error(None, str(error))
         else:
-            return redirect(next_url or "core:home")
+            response = redirect(next_url or "core:home")
+            # This browser is now a known device of the account: failures elsewhere do not hold it back.
+            remember_device(request, response, user)
+            return response
     return render(request, "registration/login.html", {"form": form, "next": next_url})
 
 
@@ -64,10 +66,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @require_POST
 def org_switch(request: HttpRequest) -> HttpResponse:
     """Switch the organisation the user works in; only orgs where they hold a role."""
-    try:
-        org_id = int(request.POST.get("org_id", ""))
-    except ValueError as error:
-        raise Http404 from error
+    org_id = int_param(request.POST.get("org_id"))
+    if org_id is None:
+        raise Http404
     if not any(s.org_id == org_id for s in user_scopes(request.user)):
         raise Http404
     request.session[SESSION_CURRENT_ORG] = org_id

@@ -1,14 +1,30 @@
 """Friendly Chinese error pages. A 404 never says whether the object exists elsewhere.
 
 400 and 500 render a standalone page without the request context: the request may be what is
-broken (a bad Host header) or the database may be down, and the page must still show.
+broken (a bad Host header) or the database may be down, and the page must still show. If even
+that page cannot be rendered (a template or static-file manifest problem), a fixed Chinese page
+is sent: an exception escaping the handler would reach the WSGI server, whose page is English.
 """
 
+import logging
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+
+from ..plain_errors import fallback_page
+
+logger = logging.getLogger(__name__)
+
+
+def _standalone(template: str, status: int) -> HttpResponse:
+    try:
+        content = loader.get_template(template).render()
+    except Exception:  # the error page itself must not fail
+        logger.exception("error page %s could not be rendered", template)
+        content = fallback_page(status)
+    return HttpResponse(content, status=status)
 
 
 def permission_denied(request: HttpRequest, exception: Any = None) -> HttpResponse:
@@ -20,11 +36,11 @@ def not_found(request: HttpRequest, exception: Any = None) -> HttpResponse:
 
 
 def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
-    return HttpResponse(loader.get_template("core/errors/400.html").render(), status=400)
+    return _standalone("core/errors/400.html", 400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(loader.get_template("core/errors/500.html").render(), status=500)
+    return _standalone("core/errors/500.html", 500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -6,13 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .. import queries, services
 from ..access import get_for_user
 from ..models import Notification
-from .base import AuthedRequest
+from .base import AuthedRequest, local_url
 
 
 @login_required
@@ -32,9 +31,9 @@ def notification_read(request: AuthedRequest, pk: int) -> HttpResponse:
     notification = get_for_user(Notification, request.user, pk, action="change", request=request)
     services.notification_mark_read(user=request.user, notification=notification)
     # Links are written by our own apps, but check anyway: never redirect off-site.
-    safe = url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()})
-    if notification.url and safe and request.POST.get("follow"):
-        return redirect(notification.url)
+    target = local_url(request, notification.url)
+    if target and request.POST.get("follow"):
+        return redirect(target)
     return redirect("core:notification_list")
 
 

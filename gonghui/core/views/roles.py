@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import queries, services
 from ..access import deny, get_for_user, in_scope, require_roles
+from ..auth import locked_user_ids, unlock_account
 from ..enums import Role
 from ..errors import DomainError
 from ..forms import RoleAssignForm
@@ -69,7 +70,15 @@ def org_roles(request: AuthedRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("已为%(name)s设置角色。") % {"name": user})
                 return redirect("core:org_roles", pk=org.pk)
-    context = {"org": org, "assignments": queries.roles_at(org), "form": form, "may_change": may_change}
+    assignments = list(queries.roles_at(org))
+    locked = locked_user_ids({a.user_id for a in assignments}) if may_change else set()
+    context = {
+        "org": org,
+        "assignments": assignments,
+        "form": form,
+        "may_change": may_change,
+        "locked_user_ids": locked,
+    }
     return render(request, "core/org_roles.html", context)
 
 
@@ -87,3 +96,18 @@ def role_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已撤销角色。"))
     return redirect("core:org_roles", pk=assignment.org_id)
+
+
+@login_required
+@require_POST
+def user_unlock(request: AuthedRequest, pk: int, user_pk: int) -> HttpResponse:
+    """解除锁定: an administrator of the org lifts the login delay of someone holding a role there."""
+    org = get_for_user(Org, request.user, pk, request=request)
+    if not in_scope(request.user, org, RoleAssignment.access.roles_for("change")):
+        deny(request.user, request=request, what=f"core.user:unlock:org{org.pk}", action="change")
+    user = get_object_or_404(User.objects.filter(roles__org=org).distinct(), pk=user_pk)
+    if unlock_account(actor=request.user, user=user, org=org):
+        messages.success(request, _("已解除%(name)s的登录锁定。") % {"name": user})
+    else:
+        messages.info(request, _("%(name)s的账号未被锁定。") % {"name": user})
+    return redirect("core:org_roles", pk=org.pk)

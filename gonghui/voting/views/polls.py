@@ -25,6 +25,7 @@ from gonghui.core.drilldown import Drilldown
 from gonghui.core.enums import GRASSROOTS_KINDS
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
+from gonghui.core.params import int_list, int_param
 from gonghui.core.views.base import AuthedRequest, current_scope, render_page
 from gonghui.members.models import Member
 
@@ -260,8 +261,8 @@ def option_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def option_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     poll = _managed(request, pk)
-    raw = request.POST.get("option", "")
-    option = poll.options.filter(pk=int(raw)).first() if raw.isdigit() else None
+    option_id = int_param(request.POST.get("option"))
+    option = poll.options.filter(pk=option_id).first() if option_id is not None else None
     if option is not None:
         try:
             services.option_remove(actor=request.user, option=option)
@@ -274,8 +275,8 @@ def option_remove(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def nomination_screen(request: AuthedRequest, pk: int) -> HttpResponse:
     poll = _managed(request, pk)
-    raw = request.POST.get("option", "")
-    option = poll.options.filter(pk=int(raw)).first() if raw.isdigit() else None
+    option_id = int_param(request.POST.get("option"))
+    option = poll.options.filter(pk=option_id).first() if option_id is not None else None
     if option is not None:
         try:
             services.nomination_screen(actor=request.user, option=option, eligible=request.POST.get("eligible") == "1",
@@ -375,8 +376,8 @@ def _remove_voters(request: AuthedRequest, poll: Poll) -> None:
         if "clear" in request.POST:
             services.electorate_clear(actor=request.user, poll=poll)
             return
-        raw = request.POST.get("remove", "")
-        voter = Voter.objects.filter(poll=poll, pk=int(raw)).first() if raw.isdigit() else None
+        voter_id = int_param(request.POST.get("remove"))
+        voter = Voter.objects.filter(poll=poll, pk=voter_id).first() if voter_id is not None else None
         if voter is not None:
             services.voter_remove(actor=request.user, poll=poll, voter=voter)
     except DomainError as error:
@@ -395,7 +396,7 @@ def paper_codes(request: AuthedRequest, pk: int) -> HttpResponse:
     codes: list[str] = []
     if request.method == "POST":
         chosen = request.POST.getlist("voter")
-        ids = {int(v) for v in chosen if v.isdigit()}
+        ids = set(int_list(chosen))
         wanted = candidates.filter(pk__in=ids) if chosen else candidates.filter(member__user__isnull=True)
         try:
             if chosen and (len(ids) != len(chosen) or wanted.count() != len(ids)):
@@ -422,7 +423,7 @@ def _census_members(request: AuthedRequest, poll: Poll) -> list[Member]:
     the user may see, and only those in this poll's electorate. Any other id (another union's
     member, a made-up number) is refused without saying whom it names."""
     raw = request.POST.getlist("member")
-    ids = {int(v) for v in raw if v.isdigit()}
+    ids = set(int_list(raw))
     electorate = Voter.objects.filter(poll=poll).values("member_id")
     members = list(visible(Member.objects.filter(pk__in=ids).filter(pk__in=electorate), request.user))
     if len(members) != len(ids) or len(ids) != len(raw):
