@@ -9,10 +9,12 @@ PYTHON := $(BIN)/python
 VAR    := $(or $(GONGHUI_VAR_DIR),var)
 ADDR   ?= 127.0.0.1:8000
 
-.PHONY: help setup run test test-deps pytest test-pg lint bench lighthouse lock clean distclean
+.PHONY: help setup run serve prod-smoke test test-deps pytest test-pg lint bench lighthouse lock clean distclean
 
 help:
-	@echo "make run       set up, migrate, load demo data, serve on http://$(ADDR) (DEBUG=1 for debug pages)"
+	@echo "make run       demo: set up, migrate, load demo data, worker + dev server on http://$(ADDR) (DEBUG=1: debug pages)"
+	@echo "make serve     production: checks, static files, migrations, gunicorn + worker (README, Production)"
+	@echo "make prod-smoke start 'make serve' on PostgreSQL and drive it in Chromium (vote, import, worker kill)"
 	@echo "make test      lint, then the whole test suite (incl. Playwright e2e) on SQLite"
 	@echo "make test-pg   the whole test suite on PostgreSQL (DATABASE_URL or a throwaway cluster)"
 	@echo "make pytest    the test suite only, no lint (ARGS='tests/core -x' to narrow it)"
@@ -29,11 +31,17 @@ setup:
 
 # DEBUG stays off (the Chinese error pages; static files through WhiteNoise) unless DEBUG=1 is
 # given; the demo speaks plain HTTP, so its cookies cannot be Secure-only unless SECURE_COOKIES=1.
+# The background worker runs beside the development server; the demo's key is in var/demo.env.
 run: setup
-	mkdir -p $(VAR)
-	$(PYTHON) manage.py migrate --noinput
-	$(PYTHON) manage.py demo --if-empty
-	SECURE_COOKIES=$${SECURE_COOKIES:-0} $(PYTHON) manage.py runserver $(ADDR)
+	ADDR=$(ADDR) bash scripts/run-demo.sh
+
+# Production: configured by environment variables (or var/gonghui.env); see README, "Production".
+serve: setup
+	bash scripts/serve.sh
+
+# The production command on a fresh PostgreSQL database, driven through Chromium (CI step).
+prod-smoke: setup test-deps
+	$(PYTHON) scripts/prod-smoke.py
 
 # Chromium and CJK fonts from Debian (installed only when running as root).
 test-deps:

@@ -8,8 +8,10 @@ DATABASE_URL, SECRET_KEY and GONGHUI_FIELD_KEY.
 import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("GONGHUI_VAR_DIR", BASE_DIR / "var"))
@@ -55,7 +57,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # GONGHUI_PROXY=1: a reverse proxy (nginx, Caddy, a cloud load balancer) terminates TLS and says so
 # in X-Forwarded-Proto. Only set it when the proxy always sets (or overwrites) that header:
 # otherwise a client could claim HTTPS itself.
-if env_bool("GONGHUI_PROXY", False):
+# The client's address (audit log, per-address login limit) is then the last X-Forwarded-For entry.
+GONGHUI_PROXY = env_bool("GONGHUI_PROXY", False)
+if GONGHUI_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Origins whose POSTs pass the CSRF check besides the host itself, e.g. when the proxy answers on
 # another name or port: "https://gonghui.example.org,https://gh.example.org:8443".
@@ -68,7 +72,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    # collectstatic leaves out the npm builds the pages do not use (gonghui/config/apps.py).
+    "gonghui.config.apps.StaticFilesConfig",
     "django_htmx",
     # Background work: Django's task API (the django-tasks backport) on the database backend.
     "django_tasks",
@@ -127,11 +132,24 @@ TEMPLATES = [
     }
 ]
 
+
+def database_from_url(url: str) -> dict[str, Any]:
+    """DATABASE_URL as Django's DATABASES entry; a URL that cannot be read stops the start with a
+    message saying so (in Chinese and English), not a traceback or an English 500 later."""
+    try:
+        return dict(dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0)))
+    except (ValueError, KeyError) as error:  # UnknownSchemeError is a ValueError
+        # Only the scheme is named: the rest of the URL may hold a password.
+        scheme = url.split("://")[0][:20] if "://" in url else ""
+        raise ImproperlyConfigured(
+            f"无法识别数据库地址 DATABASE_URL（开头为“{scheme}”）：应为 postgres://用户:密码@主机:5432/库名 "
+            f"或 sqlite:////绝对路径/gonghui.sqlite3。DATABASE_URL cannot be read (scheme '{scheme}'): "
+            f"use postgres://user:password@host:5432/dbname or sqlite:////absolute/path/gonghui.sqlite3."
+        ) from error
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gonghui.sqlite3'}"),
-        conn_max_age=env_int("DB_CONN_MAX_AGE", 0),
-    )
+    "default": database_from_url(os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gonghui.sqlite3'}"))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the demo server read while a background import writes.
@@ -167,13 +185,22 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # An expired or missing CSRF token gets the Chinese page, not Django's English one.
 CSRF_FAILURE_VIEW = "gonghui.core.views.errors.csrf_failure"
 
+# Login throttling (core/auth.py): after GONGHUI_LOCKOUT_ATTEMPTS wrong passwords in a row an account
+# waits GONGHUI_LOCKOUT_FIRST_SECONDS before the next try from a new device, twice as long after each
+# further failure, at most GONGHUI_LOCKOUT_SECONDS; the count is forgotten after a quiet
+# GONGHUI_LOCKOUT_RESET_SECONDS. One client address waits the same way after
+# GONGHUI_IP_LOCKOUT_ATTEMPTS failures within GONGHUI_IP_LOCKOUT_WINDOW_SECONDS, whatever the names
+# tried. A browser that logged in before (known for GONGHUI_KNOWN_DEVICE_DAYS) is not held back.
 GONGHUI_LOCKOUT_ATTEMPTS = env_int("GONGHUI_LOCKOUT_ATTEMPTS", 5)
+GONGHUI_LOCKOUT_FIRST_SECONDS = env_int("GONGHUI_LOCKOUT_FIRST_SECONDS", 60)
 GONGHUI_LOCKOUT_SECONDS = env_int("GONGHUI_LOCKOUT_SECONDS", 15 * 60)
-# Key for encrypting personal data at rest (ID numbers). Falls back to SECRET_KEY for the demo.
+GONGHUI_LOCKOUT_RESET_SECONDS = env_int("GONGHUI_LOCKOUT_RESET_SECONDS", 24 * 3600)
+GONGHUI_IP_LOCKOUT_ATTEMPTS = env_int("GONGHUI_IP_LOCKOUT_ATTEMPTS", 20)
+GONGHUI_IP_LOCKOUT_WINDOW_SECONDS = env_int("GONGHUI_IP_LOCKOUT_WINDOW_SECONDS", 3600)
+GONGHUI_KNOWN_DEVICE_DAYS = env_int("GONGHUI_KNOWN_DEVICE_DAYS", 180)
+# Key for encrypting personal data at rest (ID numbers) and keying ballots and paper codes
+# (core/keys.py). Required with DEBUG off: the system check gonghui.E010 refuses to start without it.
 GONGHUI_FIELD_KEY = os.environ.get("GONGHUI_FIELD_KEY", "")
-# Background work (imports): "thread" runs it beside the web process (demo, single server);
-# "inline" runs it at once (tests). A queue backend plugs in here without code changes.
-GONGHUI_TASK_RUNNER = os.environ.get("GONGHUI_TASK_RUNNER", "thread")
 # Django's task framework (django-tasks backport): jobs are rows in the database, run by
 # `manage.py worker`. Tests use django_tasks.backends.immediate.ImmediateBackend.
 TASKS = {
@@ -182,23 +209,36 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Workers (`manage.py worker`) beat every GONGHUI_WORKER_BEAT_SECONDS; one not seen for
+# GONGHUI_WORKER_STALE_SECONDS is gone, and the jobs it was running are marked interrupted (重试).
+GONGHUI_WORKER_BEAT_SECONDS = env_int("GONGHUI_WORKER_BEAT_SECONDS", 5)
+GONGHUI_WORKER_STALE_SECONDS = env_int("GONGHUI_WORKER_STALE_SECONDS", 60)
 # One limit for every uploaded file (photos, documents, attachments, import workbooks).
 GONGHUI_MAX_UPLOAD_MB = env_int("GONGHUI_MAX_UPLOAD_MB", 20)
-# Content-Security-Policy: scripts only from our own origin (no inline scripts or handlers).
-# Styles allow inline attributes (Bootstrap utilities and ECharts set them).
+# Imports (core/imports/limits.py): uploaded workbooks are checked while streaming, before the
+# reader sees them, so no file can make a worker grow without bound.
+GONGHUI_IMPORT_MAX_CELL_CHARS = env_int("GONGHUI_IMPORT_MAX_CELL_CHARS", 2000)
+GONGHUI_IMPORT_MAX_XML_MB = env_int("GONGHUI_IMPORT_MAX_XML_MB", 100)
+GONGHUI_IMPORT_MAX_SHARED_STRINGS_MB = env_int("GONGHUI_IMPORT_MAX_SHARED_STRINGS_MB", 30)
+GONGHUI_IMPORT_MAX_CELLS = env_int("GONGHUI_IMPORT_MAX_CELLS", 2_000_000)
+# Uploaded import files hold ID numbers in clear: the scheduled job deletes them after this.
+GONGHUI_IMPORT_KEEP_DAYS = env_int("GONGHUI_IMPORT_KEEP_DAYS", 7)
+# Content-Security-Policy (core/security.py): scripts and styles only from our own static files; no
+# inline script, handler, style attribute or <style> anywhere (tests/core/test_csp.py).
 GONGHUI_CSP = os.environ.get(
     "GONGHUI_CSP",
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'",
 )
-# Report-only until every template is free of inline scripts (then enforced).
-GONGHUI_CSP_REPORT_ONLY = env_bool("GONGHUI_CSP_REPORT_ONLY", True)
+GONGHUI_CSP_REPORT_ONLY = env_bool("GONGHUI_CSP_REPORT_ONLY", False)
 # Audit events are kept at least 184 days whatever this says (see core.audit.retention_days).
 GONGHUI_AUDIT_RETENTION_DAYS = env_int("GONGHUI_AUDIT_RETENTION_DAYS", 184)
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Chinese only: with English listed, LocaleMiddleware gave a browser set to English (Chromium's
+# default) English form errors and error-page language tags among the Chinese texts.
+LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "gonghui" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -238,6 +278,9 @@ STORAGES = {
 }
 if GONGHUI_STATIC_MANIFEST:
     WHITENOISE_USE_FINDERS = False
+    # Templates name files through {% static %}, i.e. by their hashed names: the unhashed copies
+    # are not needed (half the disk, half the compression time).
+    WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 
@@ -258,5 +301,5 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING").upper()},
 }

@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.urls import include, path
 
+from gonghui.core.views.health import healthz
+
 urlpatterns = [
+    # For load balancers and monitors: no login, no trailing slash (SECURE_REDIRECT_EXEMPT names it).
+    path("healthz", healthz, name="healthz"),
     path("", include("gonghui.core.urls")),
     path("members/", include("gonghui.members.urls")),
     path("congress/", include("gonghui.congress.urls")),
