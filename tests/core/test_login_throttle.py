@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.core.auth import DEVICE_COOKIE, prune_login_throttles
+from gonghui.core.enums import Role
 from gonghui.core.models import AuditEvent, LoginThrottle
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, RoleAssignmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -300,6 +301,19 @@ def test_the_roles_page_shows_the_held_account_with_an_unlock_form(
     assert 'method="post"' in form
     assert "csrfmiddlewaretoken" in form.split("</form>")[0]
     assert "解除锁定" in form.split("</form>")[0]
+
+
+def test_a_held_person_with_several_roles_gets_one_badge_and_one_unlock_button(
+    tree, chair_account, county_officer, client_for
+):
+    RoleAssignmentFactory(user=chair_account, org=tree.school1, role=Role.DELEGATE)
+    RoleAssignmentFactory(user=chair_account, org=tree.school1, role=Role.MEMBER)
+    hold_the_account("chair")
+
+    page = roles_page(client_for(county_officer), tree.school1)
+
+    assert page.count(f'data-locked="{chair_account.pk}"') == 1
+    assert page.count(reverse("core:user_unlock", args=[tree.school1.pk, chair_account.pk])) == 1
 
 
 def test_an_administrator_unlocks_the_account_and_the_audit_log_says_so(

@@ -72,12 +72,18 @@ def org_roles(request: AuthedRequest, pk: int) -> HttpResponse:
                 return redirect("core:org_roles", pk=org.pk)
     assignments = list(queries.roles_at(org))
     locked = locked_user_ids({a.user_id for a in assignments}) if may_change else set()
+    # A person holding several roles here (主席, 代表, 会员) gets the badge and 解除锁定 once, on
+    # their first row.
+    first_rows: dict[int, int] = {}
+    for a in assignments:
+        first_rows.setdefault(a.user_id, a.pk)
+    locked_rows = {first_rows[user_id] for user_id in locked}
     context = {
         "org": org,
         "assignments": assignments,
         "form": form,
         "may_change": may_change,
-        "locked_user_ids": locked,
+        "locked_rows": locked_rows,
     }
     return render(request, "core/org_roles.html", context)
 
