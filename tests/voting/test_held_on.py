@@ -23,10 +23,23 @@ from .factories import make_poll
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-THIS_YEAR = Period.statistical_year(TODAY.year + 1 if TODAY.month >= 10 else TODAY.year)
-LAST_YEAR = Period.statistical_year(THIS_YEAR.end.year - 1)
-LAST_JUNE = dt.date(LAST_YEAR.end.year, 6, 15)
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise compare with yesterday.
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def this_year() -> Period:
+    return Period.statistical_year(today().year + 1 if today().month >= 10 else today().year)
+
+
+def last_year() -> Period:
+    return Period.statistical_year(this_year().end.year - 1)
+
+
+def last_june() -> dt.date:
+    return dt.date(last_year().end.year, 6, 15)
 
 
 def _fact(org, period, key):
@@ -50,17 +63,17 @@ def test_a_paper_poll_held_last_year_and_closed_today_counts_in_last_years_figur
     poll = make_poll(tree.school1, kind=PollKind.EVALUATION, title="纸质测评", options=["甲", "乙"], voters=2,
                      state=PollState.OPEN)  # fmt: skip
     client = client_for(chair)
-    _close_through_the_page(client, poll, LAST_JUNE.isoformat())
+    _close_through_the_page(client, poll, last_june().isoformat())
     poll = _release(Poll.objects.get(pk=poll.pk))
-    assert poll.held_on == LAST_JUNE
-    assert poll.closed_at is not None and timezone.localtime(poll.closed_at).date() == TODAY
+    assert poll.held_on == last_june()
+    assert poll.closed_at is not None and timezone.localtime(poll.closed_at).date() == today()
 
     last, this = (
-        _fact(tree.school1, LAST_YEAR, "voting.polls"),
-        _fact(tree.school1, THIS_YEAR, "voting.polls"),
+        _fact(tree.school1, last_year(), "voting.polls"),
+        _fact(tree.school1, this_year(), "voting.polls"),
     )
     assert (last.value, this.value) == (1, 0)
-    assert _fact(tree.school1, LAST_YEAR, "voting.evaluations").value == 1
+    assert _fact(tree.school1, last_year(), "voting.evaluations").value == 1
     # The figure's link lists exactly that poll, and its banner count is the figure.
     response = client.get(last.records_url)
     assert [p.pk for p in response.context["polls"]] == [poll.pk]
@@ -68,19 +81,19 @@ def test_a_paper_poll_held_last_year_and_closed_today_counts_in_last_years_figur
     assert found is not None and int(found.group(1)) == last.record_count == 1
     assert list(client.get(this.records_url).context["polls"]) == []
     # The statistics table and the summary's lists follow the same day.
-    for year, n in ((LAST_YEAR.end.year, 1), (THIS_YEAR.end.year, 0)):
+    for year, n in ((last_year().end.year, 1), (this_year().end.year, 0)):
         table = statistics.table(tree.county, year, superior=True)
         assert [c.value for c in table.cells if "voting.polls" in {f.key for f in c.facts}] == [n]
         assert table.total_row.get(next(i.code for i in table.unit_items if "voting.polls" in i.keys)) == n
-    assert [e["title"] for e in queries.elections_in(tree.school1, LAST_YEAR.start, LAST_YEAR.end)] == [
+    assert [e["title"] for e in queries.elections_in(tree.school1, last_year().start, last_year().end)] == [
         "纸质测评"
     ]
-    assert queries.elections_in(tree.school1, THIS_YEAR.start, THIS_YEAR.end) == []
+    assert queries.elections_in(tree.school1, this_year().start, this_year().end) == []
     # The result sheet states the day it was held.
     sheet = documents.result_sheet(
         services.polls_tally(Poll.objects.filter(pk=poll.pk))[poll.pk], services.turnout(poll)
     )
-    assert f"举行日期：{LAST_JUNE.year}年6月15日。" in [b.text for b in sheet.blocks]
+    assert f"举行日期：{last_june().year}年6月15日。" in [b.text for b in sheet.blocks]
 
 
 def test_closing_without_a_date_dates_the_poll_today(tree, chair, client_for):
@@ -88,21 +101,21 @@ def test_closing_without_a_date_dates_the_poll_today(tree, chair, client_for):
                      state=PollState.OPEN)  # fmt: skip
     client = client_for(chair)
     page = client.get(reverse("voting:poll_detail", args=[poll.pk])).content.decode()
-    assert f'value="{TODAY.isoformat()}"' in page and f'max="{TODAY.isoformat()}"' in page
+    assert f'value="{today().isoformat()}"' in page and f'max="{today().isoformat()}"' in page
     _close_through_the_page(client, poll, "")
-    assert Poll.objects.get(pk=poll.pk).held_on == TODAY
+    assert Poll.objects.get(pk=poll.pk).held_on == today()
 
 
 def test_a_future_held_on_is_refused_in_chinese_and_the_poll_stays_open(tree, chair, client_for):
     poll = make_poll(tree.school1, kind=PollKind.SIMPLE, title="投票", options=["甲", "乙"], voters=1,
                      state=PollState.OPEN)  # fmt: skip
-    response = _close_through_the_page(client_for(chair), poll, (TODAY + dt.timedelta(days=1)).isoformat())
+    response = _close_through_the_page(client_for(chair), poll, (today() + dt.timedelta(days=1)).isoformat())
     assert "举行日期不能晚于今天。" in response.content.decode()
     poll.refresh_from_db()
     assert (poll.state, poll.held_on, poll.closed_at) == (PollState.OPEN, None, None)
     with pytest.raises(DomainError, match="举行日期不能晚于今天"):
         services.poll_set_state(
-            actor=None, poll=poll, to=PollState.CLOSED, held_on=TODAY + dt.timedelta(days=1)
+            actor=None, poll=poll, to=PollState.CLOSED, held_on=today() + dt.timedelta(days=1)
         )
 
 
@@ -111,8 +124,8 @@ def test_the_migration_dates_polls_closed_before_it_by_their_closing_day(tree):
     poll = make_poll(tree.school1, kind=PollKind.SIMPLE, title="旧投票", options=["甲", "乙"], voters=1,
                      state=PollState.RELEASED)  # fmt: skip
     draft = make_poll(tree.school1, kind=PollKind.SIMPLE, title="草稿", options=["甲", "乙"], voters=1)
-    closed = timezone.make_aware(dt.datetime.combine(LAST_JUNE, dt.time(23, 30)))
+    closed = timezone.make_aware(dt.datetime.combine(last_june(), dt.time(23, 30)))
     Poll.objects.filter(pk=poll.pk).update(closed_at=closed, held_on=None)
     module.date_closed_polls(apps, None)
-    assert Poll.objects.get(pk=poll.pk).held_on == LAST_JUNE
+    assert Poll.objects.get(pk=poll.pk).held_on == last_june()
     assert Poll.objects.get(pk=draft.pk).held_on is None
