@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # /healthz is answered here, before anything reads the session from the database (503, not 500).
+    "gonghui.core.middleware.HealthzMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: a timed-out session leaves a message on the login page.

@@ -1,4 +1,5 @@
-"""Request plumbing: idle timeout, the current organisation, the audit source address."""
+"""Request plumbing: the health check, idle timeout, the current organisation, the audit source
+address."""
 
 from __future__ import annotations
 
@@ -11,16 +12,34 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .access import user_scopes
 from .audit import client_ip, current_ip
 from .enums import Role
+from .views.health import healthz
 
 ROLE_RANK = list(Role.values)
 
 SESSION_LAST_SEEN = "gonghui_last_seen"
 SESSION_CURRENT_ORG = "gonghui_current_org"
+
+
+class HealthzMiddleware:
+    """Answer `/healthz` (core.views.health) before the login middleware: with a session cookie in
+    the request, AuthenticationMiddleware and IdleTimeoutMiddleware read the session from the
+    database, and a database that is down would then give 500 instead of the health check's 503.
+    Placed after the security, session (lazy: no query), host and CSRF middleware, so those still
+    apply to the health check; every other URL goes on unchanged."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path == reverse("healthz"):
+            return healthz(request)
+        return self.get_response(request)
 
 
 class IdleTimeoutMiddleware:

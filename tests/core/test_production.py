@@ -256,6 +256,31 @@ def test_healthz_answers_503_when_the_database_does_not_answer(tmp_path):
     assert "secret" not in result.stdout
 
 
+def test_healthz_answers_503_when_the_database_does_not_answer_even_to_a_request_with_a_session_cookie(
+    tmp_path,
+):
+    # A browser or a checker that kept a session cookie: the session and login middleware would
+    # read the session from the database before the view runs.
+    env = production_env(tmp_path, DATABASE_URL="postgres://gonghui:secret@127.0.0.1:1/gonghui")
+    code = (
+        "import django, json; django.setup()\n"
+        "from django.conf import settings\n"
+        "from django.test import Client\n"
+        "client = Client(raise_request_exception=False)\n"
+        "client.cookies[settings.SESSION_COOKIE_NAME] = 'x' * 32\n"
+        "r = client.get('/healthz', HTTP_HOST='gonghui.example.org')\n"
+        "print(json.dumps([r.status_code, r['Content-Type'], r.content.decode()]))\n"
+    )
+
+    result = python(env, code)
+
+    assert result.returncode == 0, result.stderr
+    status, content_type, body = json.loads(result.stdout.strip().splitlines()[-1])
+    assert (status, content_type) == (503, "application/json"), body[:300]
+    assert json.loads(body) == {"status": "error", "database": "unavailable"}
+    assert "secret" not in result.stdout
+
+
 # --- a wrong database ---------------------------------------------------------------------------------
 
 

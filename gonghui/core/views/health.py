@@ -1,6 +1,8 @@
 """`/healthz`: is this server up and does its database answer? For load balancers, monitors and
 `make serve`'s own start-up wait. No login, no session, no template; exempt from the HTTPS
-redirect (SECURE_REDIRECT_EXEMPT), so a checker inside the network may ask over plain HTTP."""
+redirect (SECURE_REDIRECT_EXEMPT), so a checker inside the network may ask over plain HTTP.
+`core.middleware.HealthzMiddleware` answers it before the login middleware, which would read the
+session from the database when the request carries a session cookie (500 instead of 503)."""
 
 from __future__ import annotations
 
