@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from gonghui.care.imports import period_start
 from gonghui.care.models import AssistanceApplication
 from gonghui.core.enums import Portfolio, Role
 from gonghui.core.errors import DomainError
@@ -23,23 +22,10 @@ from gonghui.core.imports.kinds import Context, ImportKind, Row
 from gonghui.core.imports.models import ImportJob
 from gonghui.core.imports.workbook import Column
 from gonghui.core.models import AuditEvent
+from tests.core.import_fixtures import HEADERS, county_welfare_officer, payout_day, uploads_in_tmp  # noqa: F401
 from tests.core.imports_support import run_apply, run_upload, xlsx
 from tests.factories import RoleAssignmentFactory, UserFactory
 from tests.members.factories import MemberFactory
-
-HEADERS = ["工会", "姓名*", "类别*", "金额(元)*", "发放日期*", "事由*"]
-
-
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def officer(tree):
-    user = UserFactory(username="county_care")
-    RoleAssignmentFactory(user=user, org=tree.county, role=Role.SUPERIOR_ADMIN, portfolio=Portfolio.WELFARE)
-    return user
 
 
 @pytest.fixture
@@ -47,10 +33,6 @@ def welfare_of_school2(tree):
     user = UserFactory(username="welfare2")
     RoleAssignmentFactory(user=user, org=tree.school2, role=Role.COMMITTEE, portfolio=Portfolio.WELFARE)
     return user
-
-
-def day() -> str:
-    return (period_start(timezone.localdate()) - dt.timedelta(days=3)).strftime("%Y/%m/%d")
 
 
 def test_the_list_page_offers_the_import_only_to_who_may_run_it(tree, officer, member, client_for):
@@ -99,7 +81,7 @@ def test_upload_errors_error_sheet_fixed_file_preview_and_apply_through_the_page
     MemberFactory(union=tree.school1, name="王困难")
     client = client_for(officer)
     start = reverse("core:import_start") + "?kind=care-payouts"
-    bad = xlsx(HEADERS, [["第一中学工会", "王困难", "困难帮扶", "abc", day(), "病"]])
+    bad = xlsx(HEADERS, [["第一中学工会", "王困难", "困难帮扶", "abc", payout_day(), "病"]])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(start, {"union": tree.county.pk, "file": SimpleUploadedFile("帮扶.xlsx", bad)})
     job = ImportJob.objects.get()
@@ -113,7 +95,7 @@ def test_upload_errors_error_sheet_fixed_file_preview_and_apply_through_the_page
     ).active
     assert sheet["D2"].value == "abc" and sheet["G2"].value.startswith("第2行 D列 金额(元)：")
 
-    good = xlsx(HEADERS, [["第一中学工会", "王困难", "困难帮扶", "1200.50", day(), "病"]])
+    good = xlsx(HEADERS, [["第一中学工会", "王困难", "困难帮扶", "1200.50", payout_day(), "病"]])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             start, {"union": tree.county.pk, "file": SimpleUploadedFile("帮扶.xlsx", good)}
@@ -132,7 +114,7 @@ def test_someone_else_cannot_open_or_apply_an_import_job(
     tree, officer, chair, client_for, django_capture_on_commit_callbacks
 ):
     MemberFactory(union=tree.school1, name="王困难")
-    content = xlsx(HEADERS, [["第一中学工会", "王困难", "困难帮扶", 100, day(), "病"]])
+    content = xlsx(HEADERS, [["第一中学工会", "王困难", "困难帮扶", 100, payout_day(), "病"]])
     job = run_upload(django_capture_on_commit_callbacks, officer, "care-payouts", tree.county, content)
     client = client_for(chair)
     assert client.get(reverse("core:import_status", args=[job.key])).status_code == 404
@@ -146,7 +128,7 @@ def test_files_over_the_size_or_row_limit_are_refused(
 ):
     kind = kinds.get("care-payouts")
     assert kind is not None
-    content = xlsx(HEADERS, [["第一中学工会", "王困难", "困难帮扶", 100, day(), "病"]] * 3)
+    content = xlsx(HEADERS, [["第一中学工会", "王困难", "困难帮扶", 100, payout_day(), "病"]] * 3)
     monkeypatch.setattr(jobs, "max_upload_bytes", lambda: len(content) - 1)
     with pytest.raises(DomainError, match="MB"):
         jobs.import_start(
@@ -222,7 +204,7 @@ def test_import_prune_deletes_old_uploads_of_every_kind_and_keeps_the_job(
     from django.core.management import call_command
 
     MemberFactory(union=tree.school1, name="王困难")
-    content = xlsx(HEADERS, [["第一中学工会", "王困难", "困难帮扶", 100, day(), "病"]])
+    content = xlsx(HEADERS, [["第一中学工会", "王困难", "困难帮扶", 100, payout_day(), "病"]])
     job = run_upload(django_capture_on_commit_callbacks, officer, "care-payouts", tree.county, content)
     upload = settings.MEDIA_ROOT / job.file_path
     assert upload.exists()

@@ -7,45 +7,28 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 
-import pytest
 from django.apps import apps as django_apps
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from gonghui.care.imports import period_start
 from gonghui.care.models import AssistanceApplication
 from gonghui.core import tasks
-from gonghui.core.enums import Portfolio, Role
 from gonghui.core.imports.models import ImportJob
 from gonghui.core.models import AuditEvent
 from gonghui.core.workers import WorkerBeat
 from gonghui.reports import services as reports
 from gonghui.reports.models import JobState, PeriodKind, Summary
 from tests.conftest import DATABASE_TASKS, IMMEDIATE_TASKS
+from tests.core.import_fixtures import HEADERS, county_welfare_officer, payout_day, uploads_in_tmp  # noqa: F401
 from tests.core.imports_support import run_apply, run_upload, xlsx
-from tests.factories import RoleAssignmentFactory, UserFactory
 from tests.members.factories import MemberFactory
 
-HEADERS = ["工会", "姓名*", "类别*", "金额(元)*", "发放日期*", "事由*"]
 INTERRUPTED = "任务因服务器重启而中断，请重试。"
 
 
-@pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def officer(tree):
-    user = UserFactory(username="county_care")
-    RoleAssignmentFactory(user=user, org=tree.county, role=Role.SUPERIOR_ADMIN, portfolio=Portfolio.WELFARE)
-    return user
-
-
 def payouts(amount: str = "300") -> bytes:
-    day = (period_start(timezone.localdate()) - dt.timedelta(days=3)).strftime("%Y/%m/%d")
-    return xlsx(HEADERS, [["第一中学工会", "王困难", "困难帮扶", amount, day, "病"]])
+    return xlsx(HEADERS, [["第一中学工会", "王困难", "困难帮扶", amount, payout_day(), "病"]])
 
 
 def queued_import(settings, capture, officer, tree) -> tuple[ImportJob, DBTaskResult]:

@@ -3,6 +3,7 @@ status with progress, preview and errors, apply, the error sheet."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -142,27 +143,28 @@ def _again_url(job: ImportJob) -> str:
     return start_url(job.kind, **(job.options or {}), union=job.org_id)
 
 
-@login_required
-@require_POST
-def import_apply(request: AuthedRequest, key: Any) -> HttpResponse:
+def _run_step(request: AuthedRequest, key: Any, step: Callable[..., object]) -> HttpResponse:
+    """Run one step of the user's job (`step(actor=, job=)`); a refusal (DomainError) becomes a
+    message, and either way the user goes back to the job's status page."""
     job = _job(request, key)
     try:
-        jobs.import_apply(actor=request.user, job=job)
+        step(actor=request.user, job=job)
     except DomainError as error:
         messages.error(request, str(error))
     return redirect("core:import_status", key=job.key)
+
+
+@login_required
+@require_POST
+def import_apply(request: AuthedRequest, key: Any) -> HttpResponse:
+    return _run_step(request, key, jobs.import_apply)
 
 
 @login_required
 @require_POST
 def import_retry(request: AuthedRequest, key: Any) -> HttpResponse:
     """重试: run the interrupted (or crashed) background step of the job again."""
-    job = _job(request, key)
-    try:
-        jobs.import_retry(actor=request.user, job=job)
-    except DomainError as error:
-        messages.error(request, str(error))
-    return redirect("core:import_status", key=job.key)
+    return _run_step(request, key, jobs.import_retry)
 
 
 @login_required
