@@ -16,12 +16,17 @@ from gonghui.core.errors import DomainError
 from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def today() -> dt.date:
+    return dt.date.today()
 
 
 def _drive(tree, *, kind="charity_day", beneficiary=None, open_it=True, org=None) -> DonationCampaign:
     campaign = campaigns.campaign_create(actor=None, org=org or tree.school1, kind=kind, title="2025年博爱一日捐",
-                                         starts_on=TODAY, ends_on=TODAY, beneficiary=beneficiary)  # fmt: skip
+                                         starts_on=today(), ends_on=today(), beneficiary=beneficiary)  # fmt: skip
     if open_it:
         campaign = campaigns.campaign_open(actor=None, campaign=campaign)
     return campaign
@@ -41,10 +46,12 @@ def test_the_participation_rate_counts_distinct_donors_among_the_members_asked_a
     campaign = _drive(tree)
     late = MemberFactory(union=tree.school1, name="新入会")  # joined after the drive opened
     for member, amount in zip(staff[:3], ["100", "50.50", "200"], strict=True):
-        campaigns.donation_add(actor=None, campaign=campaign, amount=amount, donated_on=TODAY, member=member)
-    campaigns.donation_add(actor=None, campaign=campaign, amount="30", donated_on=TODAY, member=late)
+        campaigns.donation_add(
+            actor=None, campaign=campaign, amount=amount, donated_on=today(), member=member
+        )
+    campaigns.donation_add(actor=None, campaign=campaign, amount="30", donated_on=today(), member=late)
     campaigns.donation_add(
-        actor=None, campaign=campaign, amount="500", donated_on=TODAY, donor_name="校友李某"
+        actor=None, campaign=campaign, amount="500", donated_on=today(), donor_name="校友李某"
     )
 
     assert campaign.asked_count == 4  # the retiree is not asked; the late member is not either
@@ -55,27 +62,33 @@ def test_the_participation_rate_counts_distinct_donors_among_the_members_asked_a
 def test_a_member_gives_once_per_drive_and_only_while_it_is_open(tree, staff):
     campaign = _drive(tree, open_it=False)
     with pytest.raises(DomainError, match="进行中"):
-        campaigns.donation_add(actor=None, campaign=campaign, amount="10", donated_on=TODAY, member=staff[0])
+        campaigns.donation_add(
+            actor=None, campaign=campaign, amount="10", donated_on=today(), member=staff[0]
+        )
     campaign = campaigns.campaign_open(actor=None, campaign=campaign)
-    campaigns.donation_add(actor=None, campaign=campaign, amount="10", donated_on=TODAY, member=staff[0])
+    campaigns.donation_add(actor=None, campaign=campaign, amount="10", donated_on=today(), member=staff[0])
     with pytest.raises(DomainError, match="已登记过"):
-        campaigns.donation_add(actor=None, campaign=campaign, amount="10", donated_on=TODAY, member=staff[0])
+        campaigns.donation_add(
+            actor=None, campaign=campaign, amount="10", donated_on=today(), member=staff[0]
+        )
     campaigns.campaign_close(actor=None, campaign=campaign)
     with pytest.raises(DomainError):
-        campaigns.donation_add(actor=None, campaign=campaign, amount="10", donated_on=TODAY, member=staff[1])
+        campaigns.donation_add(
+            actor=None, campaign=campaign, amount="10", donated_on=today(), member=staff[1]
+        )
     with pytest.raises(DomainError, match="不能变更"):
         campaigns.campaign_open(actor=None, campaign=DonationCampaign.objects.get(pk=campaign.pk))
 
 
 def test_uses_never_exceed_what_was_collected(tree, staff):
     campaign = _drive(tree)
-    campaigns.donation_add(actor=None, campaign=campaign, amount="300", donated_on=TODAY, member=staff[0])
-    campaigns.donation_use_add(actor=None, campaign=campaign, used_on=TODAY, purpose="捐赠红十字会",
+    campaigns.donation_add(actor=None, campaign=campaign, amount="300", donated_on=today(), member=staff[0])
+    campaigns.donation_use_add(actor=None, campaign=campaign, used_on=today(), purpose="捐赠红十字会",
                                amount="200", payee_name="县红十字会")  # fmt: skip
     with pytest.raises(DomainError, match=r"超过可用余额100\.00元"):
-        campaigns.donation_use_add(actor=None, campaign=campaign, used_on=TODAY, purpose="再捐", amount="100.01",
+        campaigns.donation_use_add(actor=None, campaign=campaign, used_on=today(), purpose="再捐", amount="100.01",
                                    payee_name="县红十字会")  # fmt: skip
-    campaigns.donation_use_add(actor=None, campaign=campaign, used_on=TODAY, purpose="再捐", amount="100",
+    campaigns.donation_use_add(actor=None, campaign=campaign, used_on=today(), purpose="再捐", amount="100",
                                payee_name="县红十字会")  # fmt: skip
     assert campaigns.used(campaign) == campaigns.collected(campaign) == Decimal("300.00")
     assert not LedgerEntry.objects.exists()  # money passed on to an outside body is no payout
@@ -85,9 +98,11 @@ def test_the_beneficiarys_payout_is_one_ledger_entry_paid_once(tree, staff):
     sick = staff[0]
     campaign = _drive(tree, kind="love", beneficiary=sick)
     for member in staff[1:]:
-        campaigns.donation_add(actor=None, campaign=campaign, amount="1000", donated_on=TODAY, member=member)
+        campaigns.donation_add(
+            actor=None, campaign=campaign, amount="1000", donated_on=today(), member=member
+        )
 
-    use = campaigns.donation_use_add(actor=None, campaign=campaign, used_on=TODAY, purpose="住院治疗",
+    use = campaigns.donation_use_add(actor=None, campaign=campaign, used_on=today(), purpose="住院治疗",
                                      amount="3000", member=sick)  # fmt: skip
 
     entry = LedgerEntry.objects.get(donation_use=use)
@@ -99,7 +114,7 @@ def test_the_beneficiarys_payout_is_one_ledger_entry_paid_once(tree, staff):
     )
     with pytest.raises(DomainError, match="不能重复发放"):
         services.ledger_record(actor=None, org=tree.school1, kind="donation_payout", category="donation",
-                               amount=Decimal("3000"), method="cash", paid_on=TODAY, member=sick, source=use)  # fmt: skip
+                               amount=Decimal("3000"), method="cash", paid_on=today(), member=sick, source=use)  # fmt: skip
     assert LedgerEntry.objects.filter(member=sick).total() == Decimal("3000.00")
 
 
@@ -114,16 +129,16 @@ def test_a_love_drive_needs_a_beneficiary_of_the_union(tree, staff):
 def test_the_welfare_officer_runs_a_drive_through_the_views(tree, staff, welfare, client_for):
     client = client_for(welfare)
     response = client.post(reverse("care:donation_create"), {
-        "org": tree.school1.pk, "kind": "charity_day", "title": "博爱一日捐", "starts_on": TODAY.isoformat(),
-        "ends_on": TODAY.isoformat(), "asked_org": tree.school1_group_a.pk,
+        "org": tree.school1.pk, "kind": "charity_day", "title": "博爱一日捐", "starts_on": today().isoformat(),
+        "ends_on": today().isoformat(), "asked_org": tree.school1_group_a.pk,
     })  # fmt: skip
     campaign = DonationCampaign.objects.get()
     assert response.status_code == 302 and campaign.asked_org == tree.school1_group_a
     client.post(reverse("care:donation_open", args=[campaign.pk]))
     client.post(reverse("care:donation_add", args=[campaign.pk]),
-                {"member": staff[0].pk, "amount": "88", "donated_on": TODAY.isoformat()})  # fmt: skip
+                {"member": staff[0].pk, "amount": "88", "donated_on": today().isoformat()})  # fmt: skip
     client.post(reverse("care:donation_use_add", args=[campaign.pk]), {
-        "used_on": TODAY.isoformat(), "purpose": "慰问", "member": staff[1].pk, "amount": "80", "method": "cash",
+        "used_on": today().isoformat(), "purpose": "慰问", "member": staff[1].pk, "amount": "80", "method": "cash",
     })  # fmt: skip
     client.post(reverse("care:donation_close", args=[campaign.pk]))
 
@@ -139,8 +154,8 @@ def test_a_member_sees_the_drive_and_their_own_gift_but_not_the_donor_list(tree,
     mine.user = member
     mine.save(update_fields=["user"])
     campaign = _drive(tree)
-    campaigns.donation_add(actor=None, campaign=campaign, amount="66", donated_on=TODAY, member=mine)
-    campaigns.donation_add(actor=None, campaign=campaign, amount="77", donated_on=TODAY, member=staff[1])
+    campaigns.donation_add(actor=None, campaign=campaign, amount="66", donated_on=today(), member=mine)
+    campaigns.donation_add(actor=None, campaign=campaign, amount="77", donated_on=today(), member=staff[1])
     client = client_for(member)
 
     body = client.get(reverse("care:donation_detail", args=[campaign.pk])).content.decode()
@@ -162,7 +177,9 @@ def test_others_get_404_for_a_drive(persona, tree, staff, client_for, request):
 def test_the_drive_list_query_count_is_flat(count, tree, staff, chair, client_for, django_assert_num_queries):
     for _ in range(count):
         campaign = _drive(tree)
-        campaigns.donation_add(actor=None, campaign=campaign, amount="10", donated_on=TODAY, member=staff[0])
+        campaigns.donation_add(
+            actor=None, campaign=campaign, amount="10", donated_on=today(), member=staff[0]
+        )
     client = client_for(chair)
     client.get(reverse("care:donations"))
 

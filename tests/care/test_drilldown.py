@@ -22,9 +22,20 @@ from .factories import make_application, open_file
 from .visit_factories import make_visit, set_condolence_standards
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
-YEAR = Period.calendar_year(TODAY.year)
-LAST_YEAR = dt.date(TODAY.year - 1, 12, 31)
+
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def this_period() -> Period:
+    return Period.calendar_year(today().year)
+
+
+def last_year_end() -> dt.date:
+    return dt.date(today().year - 1, 12, 31)
 
 
 def count_in(response) -> int:
@@ -43,11 +54,11 @@ def known_year(tree, standards, welfare, chair, other_union_chair):
     for amount in ("1000", "500"):
         make_application(a, amount=amount, state="paid", approver=welfare)
     make_application(a, amount="300", state="reversed", approver=welfare)
-    make_application(a, amount="700", state="paid", approver=welfare, paid_on=LAST_YEAR)
+    make_application(a, amount="700", state="paid", approver=welfare, paid_on=last_year_end())
     make_application(b, kind="student_aid", amount="800", state="paid", approver=welfare, child_name="小明")
     make_application(c, amount="2000", state="paid", approver=other_union_chair)
-    open_file(a, next_review_on=TODAY - dt.timedelta(days=1))
-    open_file(b, opened_on=LAST_YEAR, next_review_on=TODAY + dt.timedelta(days=30))
+    open_file(a, next_review_on=today() - dt.timedelta(days=1))
+    open_file(b, opened_on=last_year_end(), next_review_on=today() + dt.timedelta(days=30))
     open_file(c)
     for org in (tree.school1, tree.school2):
         set_condolence_standards(org)
@@ -55,28 +66,28 @@ def known_year(tree, standards, welfare, chair, other_union_chair):
     make_visit(
         tree.school1, [b], occasion=Occasion.SPRING_FESTIVAL, state=VisitState.RECORDED, approver=chair
     )
-    make_visit(tree.school1, [a], occasion=Occasion.HOSPITAL, visited_on=LAST_YEAR, state=VisitState.RECORDED,
+    make_visit(tree.school1, [a], occasion=Occasion.HOSPITAL, visited_on=last_year_end(), state=VisitState.RECORDED,
                approver=chair)  # fmt: skip
     make_visit(
         tree.school2, [c], occasion=Occasion.HOSPITAL, state=VisitState.RECORDED, approver=other_union_chair
     )
     for org in (tree.school1, tree.school2):
         drive = campaigns.campaign_create(actor=None, org=org, kind="charity_day", title=f"{org.name}一日捐",
-                                          starts_on=TODAY, ends_on=TODAY)  # fmt: skip
+                                          starts_on=today(), ends_on=today())  # fmt: skip
         campaigns.campaign_open(actor=None, campaign=drive)
-        screening = campaigns.health_campaign_create(actor=None, org=org, kind="women", year=TODAY.year,
-                                                     title=f"{org.name}妇检", starts_on=TODAY, ends_on=TODAY)  # fmt: skip
+        screening = campaigns.health_campaign_create(actor=None, org=org, kind="women", year=today().year,
+                                                     title=f"{org.name}妇检", starts_on=today(), ends_on=today())  # fmt: skip
         campaigns.trip_create(actor=None, org=org, title=f"{org.name}疗休养", place="黄山", provider="旅行社",
-                              starts_on=TODAY, ends_on=TODAY, participants=[c if org == tree.school2 else a], cost="3000")  # fmt: skip
+                              starts_on=today(), ends_on=today(), participants=[c if org == tree.school2 else a], cost="3000")  # fmt: skip
     campaigns.campaign_create(actor=None, org=tree.school1, kind="charity_day", title="草稿捐款",
-                              starts_on=TODAY, ends_on=TODAY)  # fmt: skip
+                              starts_on=today(), ends_on=today())  # fmt: skip
     screening = tree.school1.health_campaigns.get()
-    campaigns.health_attend(actor=None, campaign=screening, member_ids=[a.pk], attended_on=TODAY)
+    campaigns.health_attend(actor=None, campaign=screening, member_ids=[a.pk], attended_on=today())
     return {"a": a, "b": b, "c": c}
 
 
 def counted(org, **kwargs):
-    return [f for f in facts.year_facts(org, YEAR, **kwargs) if f.record_count is not None]
+    return [f for f in facts.year_facts(org, this_period(), **kwargs) if f.record_count is not None]
 
 
 @pytest.mark.parametrize("persona", ["chair", "welfare"])
@@ -95,7 +106,7 @@ def test_every_counted_figure_opens_a_list_of_exactly_its_records(
 
 
 def test_the_records_are_the_unions_and_the_periods(known_year, tree, client_for, chair):
-    got = {f.key: f for f in facts.year_facts(tree.school1, YEAR)}
+    got = {f.key: f for f in facts.year_facts(tree.school1, this_period())}
     client = client_for(chair)
 
     payouts = client.get(got["care.hardship_aid.times"].records_url).content.decode()
@@ -117,7 +128,7 @@ def test_the_records_are_the_unions_and_the_periods(known_year, tree, client_for
 
 
 def test_the_links_carry_the_union_and_the_period(known_year, tree):
-    for fact in facts.year_facts(tree.school1, YEAR):
+    for fact in facts.year_facts(tree.school1, this_period()):
         assert fact.records_url.startswith("/"), fact.key
         assert f"union={tree.school1.pk}" in fact.records_url, fact.key
 
@@ -133,7 +144,7 @@ def test_a_union_outside_the_viewers_scope_is_404(known_year, tree, client_for, 
 def test_a_role_without_the_welfare_portfolio_gets_no_link_where_the_list_needs_it(
     known_year, tree, client_for, county_officer
 ):
-    got = {f.key: f for f in facts.year_facts(tree.school1, YEAR)}
+    got = {f.key: f for f in facts.year_facts(tree.school1, this_period())}
     link = Linker(county_officer)
 
     # Files, payout lists and visits need the 生活 portfolio (or a chair's role in the union).
@@ -145,11 +156,11 @@ def test_a_role_without_the_welfare_portfolio_gets_no_link_where_the_list_needs_
 
 
 def test_the_chair_and_the_welfare_officer_get_the_links(known_year, tree, chair, welfare):
-    got = {f.key: f for f in facts.year_facts(tree.school1, YEAR)}
+    got = {f.key: f for f in facts.year_facts(tree.school1, this_period())}
 
     for user in (chair, welfare):
         assert Linker(user)(got["care.files.overdue"].records_url) == got["care.files.overdue"].records_url
-    assert Linker(chair)(facts.year_facts(tree.school2, YEAR)[0].records_url) == ""
+    assert Linker(chair)(facts.year_facts(tree.school2, this_period())[0].records_url) == ""
 
 
 def test_the_totals_page_without_a_drill_down_is_the_year_table(known_year, client_for, chair):
@@ -160,13 +171,13 @@ def test_the_totals_page_without_a_drill_down_is_the_year_table(known_year, clie
 
 def test_the_filter_form_keeps_the_union_and_the_period(known_year, tree, client_for, chair):
     """Changing a filter on a drilled list sends the figure's union and period along."""
-    got = {f.key: f for f in facts.year_facts(tree.school1, YEAR)}
+    got = {f.key: f for f in facts.year_facts(tree.school1, this_period())}
     page = client_for(chair).get(got["care.condolence.times"].records_url).content.decode()
     form = page[page.index('<form method="get"') : page.index("</form>", page.index('<form method="get"'))]
     for name, value in (
         ("union", tree.school1.pk),
-        ("from", YEAR.start.isoformat()),
-        ("to", YEAR.end.isoformat()),
+        ("from", this_period().start.isoformat()),
+        ("to", this_period().end.isoformat()),
     ):
         assert f'<input type="hidden" name="{name}" value="{value}">' in form, name
 
@@ -177,10 +188,10 @@ def test_a_drilled_list_longer_than_a_page_pages_through_every_record(tree, clie
     from gonghui.core import drilldown
 
     for n in range(53):
-        HealthCampaign.objects.create(org=tree.school1, kind="checkup", year=TODAY.year, title=f"体检{n:02d}",
-                                      starts_on=YEAR.start + dt.timedelta(days=n), ends_on=YEAR.end)  # fmt: skip
+        HealthCampaign.objects.create(org=tree.school1, kind="checkup", year=today().year, title=f"体检{n:02d}",
+                                      starts_on=this_period().start + dt.timedelta(days=n), ends_on=this_period().end)  # fmt: skip
     client = client_for(chair)
-    link = drilldown.url("care:health", tree.school1, YEAR, kind="checkup")
+    link = drilldown.url("care:health", tree.school1, this_period(), kind="checkup")
     first = client.get(link).content.decode()
     assert 'data-record-count="53"' in first and "第 1 页" in first
     titles = set(re.findall(r"体检\d\d", first))

@@ -22,8 +22,16 @@ from tests.members.factories import MemberFactory
 from .factories import make_application, open_file
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
-YEAR = Period.calendar_year(TODAY.year)
+
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def this_period() -> Period:
+    return Period.calendar_year(today().year)
 
 
 @pytest.fixture
@@ -34,16 +42,18 @@ def known_year(tree, standards, welfare, other_union_chair):
     for amount in ("1000", "500"):
         make_application(a, amount=amount, state="paid", approver=welfare)
     make_application(a, amount="300", state="reversed", approver=welfare)
-    make_application(a, amount="700", state="paid", approver=welfare, paid_on=dt.date(TODAY.year - 1, 12, 31))
+    make_application(
+        a, amount="700", state="paid", approver=welfare, paid_on=dt.date(today().year - 1, 12, 31)
+    )
     make_application(b, kind="student_aid", amount="800", state="paid", approver=welfare, child_name="小明")
     make_application(b, kind="student_aid", amount="600", state="paid", approver=welfare, child_name="小红")
     make_application(c, amount="2000", state="paid", approver=other_union_chair)
-    open_file(a, next_review_on=TODAY - dt.timedelta(days=1))
+    open_file(a, next_review_on=today() - dt.timedelta(days=1))
     open_file(c)
 
 
 def _values(org, **kwargs) -> dict:
-    return {f.key: f.value for f in facts.year_facts(org, YEAR, **kwargs)}
+    return {f.key: f.value for f in facts.year_facts(org, this_period(), **kwargs)}
 
 
 def test_the_group_level(known_year, tree):
@@ -81,14 +91,14 @@ def test_the_county_rolls_up_both_schools(known_year, tree):
 
 
 def test_last_year_is_its_own_year(known_year, tree):
-    values = {f.key: f.value for f in facts.year_facts(tree.county, Period.calendar_year(TODAY.year - 1))}
+    values = {f.key: f.value for f in facts.year_facts(tree.county, Period.calendar_year(today().year - 1))}
 
     assert values["care.hardship_aid.amount"] == Decimal("700.00")
     assert values["care.hardship_aid.times"] == 1
 
 
 def test_care_facts_are_registered_and_headlines_read_like_a_summary(known_year, tree):
-    headlines = {f.key: f for f in core_facts.headlines(tree.county, YEAR)}
+    headlines = {f.key: f for f in core_facts.headlines(tree.county, this_period())}
 
     assert "care" in core_facts.providers()
     people, amount = headlines["care.hardship_aid.people"], headlines["care.hardship_aid.amount"]

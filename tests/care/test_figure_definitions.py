@@ -24,9 +24,20 @@ from .factories import make_application
 from .visit_factories import make_visit, set_condolence_standards
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
-YEAR = Period.calendar_year(TODAY.year)
-LAST_YEAR = Period.calendar_year(TODAY.year - 1)
+
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def this_period() -> Period:
+    return Period.calendar_year(today().year)
+
+
+def last_period() -> Period:
+    return Period.calendar_year(today().year - 1)
 
 
 def _banner_count(client, url: str) -> int | None:
@@ -34,11 +45,11 @@ def _banner_count(client, url: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def _facts(org, period=YEAR, **kwargs) -> dict:
-    return {f.key: f for f in facts.year_facts(org, period, **kwargs)}
+def _facts(org, period=None, **kwargs) -> dict:
+    return {f.key: f for f in facts.year_facts(org, period or this_period(), **kwargs)}
 
 
-def _values(org, period=YEAR, **kwargs) -> dict:
+def _values(org, period=None, **kwargs) -> dict:
     return {key: fact.value for key, fact in _facts(org, period, **kwargs).items()}
 
 
@@ -94,9 +105,9 @@ def test_care_total_is_aid_and_visit_money_not_a_trip_nor_a_drive_payout(tree, w
     make_application(member, amount="1000", state="paid", approver=welfare)
     make_application(member, kind="student_aid", amount="800", state="paid", approver=welfare)
     campaigns.trip_create(actor=chair, org=tree.school1, title="疗休养", place="千岛湖", provider="旅行社",
-                          starts_on=TODAY, ends_on=TODAY, participants=[member], cost="3000")  # fmt: skip
+                          starts_on=today(), ends_on=today(), participants=[member], cost="3000")  # fmt: skip
     services.ledger_record(actor=chair, org=tree.school1, kind=LedgerKind.DONATION_PAYOUT, category="donation",
-                           amount=Decimal("900"), method="cash", paid_on=TODAY, member=member)  # fmt: skip
+                           amount=Decimal("900"), method="cash", paid_on=today(), member=member)  # fmt: skip
 
     values = _values(tree.school1)
 
@@ -110,7 +121,7 @@ def test_care_total_link_lists_exactly_its_entries(tree, welfare, standards, cha
     member = MemberFactory(union=tree.school1)
     make_application(member, amount="1000", state="paid", approver=welfare)
     campaigns.trip_create(actor=chair, org=tree.school1, title="疗休养", place="千岛湖", provider="旅行社",
-                          starts_on=TODAY, ends_on=TODAY, participants=[member], cost="3000")  # fmt: skip
+                          starts_on=today(), ends_on=today(), participants=[member], cost="3000")  # fmt: skip
     fact = _facts(tree.school1)["care.total"]
 
     assert fact.record_count == 1
@@ -122,12 +133,12 @@ def test_reversing_last_years_payment_this_year_does_not_make_this_years_aid_neg
 ):
     member = MemberFactory(union=tree.school1)
     paid = make_application(member, amount="700", state="paid", approver=welfare,
-                            paid_on=dt.date(TODAY.year - 1, 12, 20))  # fmt: skip
+                            paid_on=dt.date(today().year - 1, 12, 20))  # fmt: skip
     make_application(member, amount="400", state="paid", approver=welfare)
     entry = LedgerEntry.objects.get(application=paid)
-    services.ledger_reverse(actor=None, entry=entry, reason="重复发放", reversed_on=TODAY)
+    services.ledger_reverse(actor=None, entry=entry, reason="重复发放", reversed_on=today())
 
-    this_year, last_year = _values(tree.school1), _values(tree.school1, LAST_YEAR)
+    this_year, last_year = _values(tree.school1), _values(tree.school1, last_period())
 
     assert this_year["care.hardship_aid.amount"] == Decimal("400.00")
     assert this_year["care.total"] == Decimal("400.00")

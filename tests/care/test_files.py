@@ -15,7 +15,12 @@ from gonghui.members.models import Member
 from .factories import open_file
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def today() -> dt.date:
+    return dt.date.today()
 
 
 def _level(member: Member) -> tuple[str, str]:
@@ -43,11 +48,11 @@ def test_a_level_change_on_review_is_mirrored_on_the_member(helped, welfare):
     file = open_file(helped, actor=welfare, level="ordinary")
 
     services.hardship_review(actor=welfare, file=file, outcome=ReviewOutcome.CHANGE_LEVEL, level="severe",
-                             reviewed_on=TODAY)  # fmt: skip
+                             reviewed_on=today())  # fmt: skip
 
     file.refresh_from_db()
     assert file.level == "severe" and _level(helped)[0] == "severe"
-    assert file.next_review_on == services.one_year_after(TODAY)
+    assert file.next_review_on == services.one_year_after(today())
 
 
 def test_closing_clears_the_member_flag_and_needs_a_reason(helped, welfare):
@@ -78,15 +83,15 @@ def test_overdue_rechecks_are_open_files_past_their_date(tree, standards, welfar
     from tests.members.factories import MemberFactory
 
     overdue = open_file(
-        MemberFactory(union=tree.school1), actor=welfare, next_review_on=TODAY - dt.timedelta(days=1)
+        MemberFactory(union=tree.school1), actor=welfare, next_review_on=today() - dt.timedelta(days=1)
     )
-    open_file(MemberFactory(union=tree.school1), actor=welfare, next_review_on=TODAY)
+    open_file(MemberFactory(union=tree.school1), actor=welfare, next_review_on=today())
     closed = open_file(
-        MemberFactory(union=tree.school1), actor=welfare, next_review_on=TODAY - dt.timedelta(days=5)
+        MemberFactory(union=tree.school1), actor=welfare, next_review_on=today() - dt.timedelta(days=5)
     )
     services.hardship_file_close(actor=welfare, file=closed, reason="调离")
 
-    assert list(queries.overdue_files(HardshipFile.objects.all(), today=TODAY)) == [overdue]
+    assert list(queries.overdue_files(HardshipFile.objects.all(), today=today())) == [overdue]
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from gonghui.care import campaigns, queries
 from gonghui.care.models import Donation
 from gonghui.core.imports.models import ImportJob
 from gonghui.core.models import AuditEvent
-from tests.care.test_donations import TODAY, _drive
+from tests.care.test_donations import _drive, today
 from tests.core.imports_support import error_rows, run_apply, run_upload, xlsx
 from tests.members.factories import MemberFactory
 
@@ -35,7 +35,7 @@ def test_every_bad_row_is_named_by_its_cell_and_nothing_is_written(
     tree, staff, welfare, django_capture_on_commit_callbacks
 ):
     campaign = _drive(tree)
-    campaigns.donation_add(actor=None, campaign=campaign, amount="10", donated_on=TODAY, member=staff[3])
+    campaigns.donation_add(actor=None, campaign=campaign, amount="10", donated_on=today(), member=staff[3])
     content = xlsx(HEADERS, [
         ["会员0", None, 100, "2025/03/01", None],
         ["不存在", None, 50, None, None],
@@ -44,7 +44,7 @@ def test_every_bad_row_is_named_by_its_cell_and_nothing_is_written(
         ["会员2", None, 10.005, None, None],
         ["会员3", None, 10, None, None],
         ["会员1", None, 10, "2025/02/30", None],
-        ["退休老师", None, 10, (TODAY + dt.timedelta(days=1)).strftime("%Y/%m/%d"), None],
+        ["退休老师", None, 10, (today() + dt.timedelta(days=1)).strftime("%Y/%m/%d"), None],
     ])  # fmt: skip
     job = run_upload(django_capture_on_commit_callbacks, welfare, "care-donations", tree.school1, content,
                      options={"campaign": campaign.pk})  # fmt: skip

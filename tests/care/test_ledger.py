@@ -22,7 +22,12 @@ from tests.members.factories import MemberFactory
 from .factories import make_application, set_standards
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def today() -> dt.date:
+    return dt.date.today()
 
 
 @pytest.fixture
@@ -57,7 +62,7 @@ def test_reversal_is_the_negated_entry_and_nets_the_totals(entry, chair):
         entry, entry.member, entry.category, entry.kind, entry.org,
     )  # fmt: skip
     assert LedgerEntry.objects.filter(member=entry.member).total() == Decimal("0.00")
-    assert queries.member_total(entry.member, year=TODAY.year) == Decimal("0.00")
+    assert queries.member_total(entry.member, year=today().year) == Decimal("0.00")
     event = AuditEvent.objects.get(action="care.ledger_reverse")
     assert event.actor == chair and event.after["reason"] == "会员已调离，退回"
 
@@ -101,7 +106,7 @@ def test_the_database_keeps_one_reversal_per_entry_and_the_signs_right(entry):
 def test_ledger_record_is_generic_for_entries_without_a_source(tree, helped, chair):
     entry = services.ledger_record(actor=chair, org=tree.school1, kind="condolence",
                                    category=SpendingCategory.FESTIVAL, amount=Decimal("200"), method="goods",
-                                   paid_on=TODAY, member=helped)  # fmt: skip
+                                   paid_on=today(), member=helped)  # fmt: skip
 
     assert entry.payee_name == helped.name and entry.attributed_org == tree.school1_group_a
     assert AuditEvent.objects.filter(action="care.ledger_record", object_id=str(entry.pk)).exists()
@@ -111,7 +116,7 @@ def test_ledger_record_is_generic_for_entries_without_a_source(tree, helped, cha
 def test_ledger_record_refuses_bad_amounts(amount, tree, chair):
     with pytest.raises(DomainError):
         services.ledger_record(actor=chair, org=tree.school1, kind="other", category="other",
-                               amount=Decimal(amount), method="cash", paid_on=TODAY)  # fmt: skip
+                               amount=Decimal(amount), method="cash", paid_on=today())  # fmt: skip
 
 
 def test_year_totals_by_category_and_kind(tree, helped, welfare, chair):
@@ -119,9 +124,9 @@ def test_year_totals_by_category_and_kind(tree, helped, welfare, chair):
     make_application(helped, amount="500", state=ApplicationState.REVERSED, approver=welfare)
     make_application(helped, kind="student_aid", amount="800", state=ApplicationState.PAID, approver=welfare)
     services.ledger_record(actor=chair, org=tree.school1, kind="condolence", category="festival",
-                           amount=Decimal("150.50"), method="goods", paid_on=TODAY)  # fmt: skip
+                           amount=Decimal("150.50"), method="goods", paid_on=today())  # fmt: skip
 
-    totals = queries.year_totals(LedgerEntry.objects.all(), TODAY.year)
+    totals = queries.year_totals(LedgerEntry.objects.all(), today().year)
 
     assert totals.by_category == {
         "hardship": Decimal("1000.00"), "student_aid": Decimal("800.00"), "festival": Decimal("150.50"),
@@ -199,7 +204,7 @@ class LedgerMachine(RuleBasedStateMachine):
             by_member[member_id] = by_member.get(member_id, Decimal("0")) + amount
         assert queries.totals_by_category(entries) == {k: v for k, v in by_category.items()}
         for member in self.members:
-            assert queries.member_total(member, year=TODAY.year) == by_member.get(member.pk, Decimal("0"))
+            assert queries.member_total(member, year=today().year) == by_member.get(member.pk, Decimal("0"))
         standing = sum((e.amount for e in self.entries), Decimal("0"))
         assert entries.total() == standing
         assert entries.count() == len(self.expected)

@@ -21,7 +21,12 @@ from tests.members.factories import MemberFactory
 from .visit_factories import make_visit
 
 pytestmark = pytest.mark.django_db
-YEAR = Period.calendar_year(dt.date.today().year)
+
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def this_year() -> Period:
+    return Period.calendar_year(dt.date.today().year)
 
 
 def test_the_system_list_is_seeded_with_its_flags(tree):
@@ -52,7 +57,7 @@ def test_a_visit_on_the_unions_own_occasion_is_recorded_and_counted_under_its_na
                        approver=welfare)  # fmt: skip
 
     assert visit.get_occasion_display() == "育龄女职工"
-    values = {f.key: f for f in facts.year_facts(tree.school1, YEAR)}
+    values = {f.key: f for f in facts.year_facts(tree.school1, this_year())}
     assert values[f"care.condolence.{women.code}.times"].label == "育龄女职工慰问"
     assert values[f"care.condolence.{women.code}.amount"].value == Decimal("200.00")
     other = MemberFactory(union=tree.school2)
@@ -70,11 +75,11 @@ def test_the_festival_figure_follows_the_flag_of_a_unions_own_festival(tree, cou
     make_visit(tree.school1, [retiree, teacher], occasion=mid_autumn.code, amount="100",
                state=VisitState.RECORDED, approver=welfare)  # fmt: skip
 
-    values = {f.key: f.value for f in facts.year_facts(tree.school1, YEAR)}
+    values = {f.key: f.value for f in facts.year_facts(tree.school1, this_year())}
     assert values["care.condolence.festival_retirees"] == 1
     mid_autumn.festival = False
     mid_autumn.save(update_fields=["festival"])
-    values = {f.key: f.value for f in facts.year_facts(tree.school1, YEAR)}
+    values = {f.key: f.value for f in facts.year_facts(tree.school1, this_year())}
     assert values["care.condolence.festival_retirees"] == 0
 
 
@@ -101,7 +106,7 @@ def test_the_retiree_figure_follows_the_retirees_flag_and_counts_retired_members
     make_visit(tree.school1, [retiree, teacher], occasion=elders.code, amount="100", state=VisitState.RECORDED,
                approver=welfare)  # fmt: skip
 
-    values = {f.key: f for f in facts.year_facts(tree.school1, YEAR)}
+    values = {f.key: f for f in facts.year_facts(tree.school1, this_year())}
 
     assert values["care.condolence.retirees"].value == 1  # the retiree, not the teacher
     assert values["care.condolence.festival_retirees"].value == 0  # not a festival

@@ -18,7 +18,12 @@ from tests.members.factories import MemberFactory
 from .factories import make_application, open_file
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def today() -> dt.date:
+    return dt.date.today()
 
 
 @pytest.fixture
@@ -64,7 +69,7 @@ def test_the_file_list_is_refused_to_committee_members_without_the_portfolio(
 def test_the_file_list_filters_by_level_cause_and_overdue(tree, standards, welfare, client_for):
     open_file(MemberFactory(union=tree.school1, name="甲特困"), actor=welfare, level="severe")
     open_file(MemberFactory(union=tree.school1, name="乙一般"), actor=welfare, level="ordinary", cause="disaster",
-              next_review_on=TODAY - dt.timedelta(days=3))  # fmt: skip
+              next_review_on=today() - dt.timedelta(days=3))  # fmt: skip
     client = client_for(welfare)
 
     def names(**params) -> list[str]:
@@ -107,7 +112,7 @@ def test_the_application_list_query_count_is_flat(
 def test_file_create_edit_review_close_and_documents_through_the_views(tree, helped, welfare, client_for):
     client = client_for(welfare)
     response = client.post(reverse("care:file_create"), {
-        "member": helped.pk, "opened_on": TODAY.isoformat(), "cause": "illness", "level": "ordinary",
+        "member": helped.pk, "opened_on": today().isoformat(), "cause": "illness", "level": "ordinary",
         "household_size": 3, "income_per_head": "800.50", "family_situation": "父亲住院",
     })  # fmt: skip
     file = helped.hardship_files.get()
@@ -122,7 +127,8 @@ def test_file_create_edit_review_close_and_documents_through_the_views(tree, hel
     document = file.documents.get()
     download = client.get(reverse("care:file_document", args=[document.pk]))
     client.post(
-        reverse("care:file_review", args=[file.pk]), {"reviewed_on": TODAY.isoformat(), "outcome": "continue"}
+        reverse("care:file_review", args=[file.pk]),
+        {"reviewed_on": today().isoformat(), "outcome": "continue"},
     )
     client.post(reverse("care:file_close", args=[file.pk]), {"reason": "已脱困"})
 
@@ -164,9 +170,9 @@ def test_the_application_journey_through_the_views(helped, welfare, chair, clien
 
     client_for(chair).post(reverse("care:application_approve", args=[application.pk]), {"amount": "1500"})
     client_for(chair).post(reverse("care:application_pay", args=[application.pk]),
-                           {"method": "cash", "paid_on": TODAY.isoformat()})  # fmt: skip
+                           {"method": "cash", "paid_on": today().isoformat()})  # fmt: skip
     client_for(chair).post(reverse("care:application_pay", args=[application.pk]),
-                           {"method": "cash", "paid_on": TODAY.isoformat()})  # fmt: skip
+                           {"method": "cash", "paid_on": today().isoformat()})  # fmt: skip
     entry = LedgerEntry.objects.get(application=application)
     client_for(chair).post(reverse("care:entry_reverse", args=[entry.pk]), {"reason": "金额有误"})
 

@@ -27,7 +27,12 @@ from tests.members.factories import MemberFactory
 from .visit_factories import make_visit, set_condolence_standards
 
 pytestmark = pytest.mark.django_db
-TODAY = dt.date.today()
+
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def today() -> dt.date:
+    return dt.date.today()
 
 
 @pytest.fixture
@@ -193,7 +198,7 @@ def test_the_ledger_refuses_a_second_payment_of_one_visited_member(tree, welfare
     with pytest.raises(DomainError, match="不能重复发放"):
         services.ledger_record(actor=None, org=tree.school1, kind=LedgerKind.CONDOLENCE,
                                category=SpendingCategory.BIRTHDAY, amount=Decimal("50"), method="cash",
-                               paid_on=TODAY, member=visited, source=row)  # fmt: skip
+                               paid_on=today(), member=visited, source=row)  # fmt: skip
 
 
 def test_a_reversed_visit_payment_keeps_its_source_and_nets_out(tree, welfare, vice_chair, chair, visited):

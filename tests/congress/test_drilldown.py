@@ -25,9 +25,23 @@ from gonghui.core.facts import Period
 
 from .factories import DelegateFactory, ProposalFactory, SessionFactory, SuggestionFactory, TermFactory
 
-TODAY = timezone.localdate()
-PERIOD = Period.statistical_year(TODAY.year if TODAY.month >= 10 else TODAY.year - 1)
-LAST_DAY, NEXT_DAY = PERIOD.end, PERIOD.end + dt.timedelta(days=1)
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def period() -> Period:
+    return Period.statistical_year(today().year if today().month >= 10 else today().year - 1)
+
+
+def last_day() -> dt.date:
+    return period().end
+
+
+def next_day() -> dt.date:
+    return period().end + dt.timedelta(days=1)
 
 
 def banner_count(response) -> int:
@@ -39,10 +53,10 @@ def banner_count(response) -> int:
 def union_records(org, officer):
     """A term with a session on the period's last day and one the day after, each with proposals
     (registered, submitted, a draft), and suggestions either side of midnight."""
-    term = TermFactory(org=org, start=PERIOD.start - dt.timedelta(days=400))
+    term = TermFactory(org=org, start=period().start - dt.timedelta(days=400))
     delegates = [DelegateFactory(term=term) for _ in range(3)]
     made = {}
-    for when in (LAST_DAY, NEXT_DAY):
+    for when in (last_day(), next_day()):
         session = SessionFactory(term=term, date=when, status=SessionStatus.IN_SESSION)
         made[when] = [session]
         for state in (ProposalState.REGISTERED, ProposalState.SUBMITTED, ProposalState.DRAFT):
@@ -55,12 +69,12 @@ def union_records(org, officer):
                     state=state,
                 )
             )
-    SessionFactory(term=term, date=LAST_DAY)  # still being prepared: not held
-    before_midnight = day_start(NEXT_DAY) - dt.timedelta(minutes=1)
+    SessionFactory(term=term, date=last_day())  # still being prepared: not held
+    before_midnight = day_start(next_day()) - dt.timedelta(minutes=1)
     for when, state in (
         (before_midnight, SuggestionState.ADOPTED),
         (before_midnight, SuggestionState.REJECTED),
-        (day_start(NEXT_DAY), SuggestionState.ADOPTED),
+        (day_start(next_day()), SuggestionState.ADOPTED),
     ):
         suggestion = SuggestionFactory(org=org, state=state, reviewer=officer)
         # The figures count the day put forward (submitted_on), here the day of `when`.
@@ -79,7 +93,7 @@ def records(tree, chair, other_union_chair):
 
 
 def by_key(org, subtree=True):
-    return {f.key: f for f in facts.year_facts(org, PERIOD, subtree=subtree)}
+    return {f.key: f for f in facts.year_facts(org, period(), subtree=subtree)}
 
 
 def test_each_counted_fact_opens_to_exactly_its_records(client_for, chair, tree, records):
@@ -103,7 +117,7 @@ def test_each_counted_fact_opens_to_exactly_its_records(client_for, chair, tree,
 def test_the_lists_hold_the_union_and_period_only(client_for, chair, tree, records):
     got = by_key(tree.school1)
     client = client_for(chair)
-    inside, outside = records[LAST_DAY], records[NEXT_DAY]
+    inside, outside = records[last_day()], records[next_day()]
 
     sessions = client.get(got["congress.sessions"].records_url).context["rows"]
     assert [s.pk for s in sessions] == [inside[0].pk]
@@ -162,9 +176,9 @@ def test_the_session_list_costs_the_same_queries_for_more_sessions(client_for, c
     client.get(url)  # the page shell's caches warm
     with CaptureQueriesContext(connection) as few:
         assert banner_count(client.get(url)) == 1
-    term = records[LAST_DAY][0].term
+    term = records[last_day()][0].term
     for day in range(1, 6):
-        SessionFactory(term=term, date=LAST_DAY - dt.timedelta(days=day), status=SessionStatus.CLOSED)
+        SessionFactory(term=term, date=last_day() - dt.timedelta(days=day), status=SessionStatus.CLOSED)
     with CaptureQueriesContext(connection) as many:
         assert banner_count(client.get(url)) == 6
     assert len(many.captured_queries) == len(few.captured_queries)

@@ -47,10 +47,15 @@ from .factories import (
     today,
 )
 
-THIS_YEAR = Period.calendar_year(timezone.localdate().year)
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def this_year() -> Period:
+    return Period.calendar_year(today().year)
 
 
-def figures(org: Org, *, subtree: bool = True, period: Period = THIS_YEAR) -> dict[str, object]:
+def figures(org: Org, *, subtree: bool = True, period: Period | None = None) -> dict[str, object]:
+    period = this_year() if period is None else period
     return {fact.key: fact.value for fact in facts.year_facts(org, period, subtree=subtree)}
 
 
@@ -109,7 +114,9 @@ def school1(tree, chair) -> Union:
 
     # A session held last year, with a registered proposal: outside the period.
     last_year = SessionFactory(
-        term=union.session.term, date=dt.date(THIS_YEAR.start.year - 1, 6, 1), status=SessionStatus.IN_SESSION
+        term=union.session.term,
+        date=dt.date(this_year().start.year - 1, 6, 1),
+        status=SessionStatus.IN_SESSION,
     )
     p(ProposalState.REGISTERED, session=last_year)
     services.session_set_state(actor=chair, session=last_year, to=SessionStatus.CLOSED)
@@ -129,8 +136,8 @@ def school1(tree, chair) -> Union:
     SuggestionFactory(org=tree.school1, anonymous=True)
     old = SuggestionFactory(org=tree.school1, state=SuggestionState.ADOPTED, reviewer=chair)
     Suggestion.objects.filter(pk=old.pk).update(
-        submitted_at=timezone.make_aware(dt.datetime(THIS_YEAR.start.year - 1, 12, 31, 12)),
-        submitted_on=dt.date(THIS_YEAR.start.year - 1, 12, 31),
+        submitted_at=timezone.make_aware(dt.datetime(this_year().start.year - 1, 12, 31, 12)),
+        submitted_on=dt.date(this_year().start.year - 1, 12, 31),
     )
     return union
 
@@ -169,7 +176,7 @@ def test_sessions_being_prepared_or_of_another_year_do_not_count_as_held(tree, s
     got = figures(tree.school1)
 
     assert (got["congress.sessions"], got["congress.unions_held"]) == (2, 1)
-    last_year = figures(tree.school1, period=Period.calendar_year(THIS_YEAR.start.year - 1))
+    last_year = figures(tree.school1, period=Period.calendar_year(this_year().start.year - 1))
     assert (
         last_year["congress.sessions"],
         last_year["congress.proposals"],
@@ -220,7 +227,7 @@ def test_without_the_subtree_only_the_union_itself_counts(tree, school1, school2
 
 
 def test_count_facts_carry_their_record_count_and_chinese_labels(tree, school1):
-    by_key = {fact.key: fact for fact in facts.year_facts(tree.school1, THIS_YEAR)}
+    by_key = {fact.key: fact for fact in facts.year_facts(tree.school1, this_year())}
 
     assert (by_key["congress.proposals"].label, by_key["congress.proposals"].unit) == ("提案数", "件")
     assert by_key["congress.proposals"].record_count == 10

@@ -22,10 +22,23 @@ from .factories import ProposalFactory, SessionFactory, TermFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-THIS_YEAR = Period.statistical_year(TODAY.year + 1 if TODAY.month >= 10 else TODAY.year)
-LAST_YEAR = Period.statistical_year(THIS_YEAR.end.year - 1)
-LAST_JUNE = dt.date(LAST_YEAR.end.year, 6, 15)
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def this_year() -> Period:
+    return Period.statistical_year(today().year + 1 if today().month >= 10 else today().year)
+
+
+def last_year() -> Period:
+    return Period.statistical_year(this_year().end.year - 1)
+
+
+def last_june() -> dt.date:
+    return dt.date(last_year().end.year, 6, 15)
 
 
 def _sessions(org, period):
@@ -33,47 +46,47 @@ def _sessions(org, period):
 
 
 def test_a_session_held_last_year_and_recorded_today_counts_in_last_year(tree, chair, client_for):
-    term = TermFactory(org=tree.school1, start=LAST_JUNE - dt.timedelta(days=400))
-    session = SessionFactory(term=term, date=LAST_JUNE, status=SessionStatus.CLOSED)
-    assert session.closed_at is not None and timezone.localtime(session.closed_at).date() == TODAY
+    term = TermFactory(org=tree.school1, start=last_june() - dt.timedelta(days=400))
+    session = SessionFactory(term=term, date=last_june(), status=SessionStatus.CLOSED)
+    assert session.closed_at is not None and timezone.localtime(session.closed_at).date() == today()
 
-    last, this = _sessions(tree.school1, LAST_YEAR), _sessions(tree.school1, THIS_YEAR)
+    last, this = _sessions(tree.school1, last_year()), _sessions(tree.school1, this_year())
     assert (last.value, this.value) == (1, 0)
     client = client_for(chair)
     response = client.get(last.records_url)
     found = re.search(r'data-record-count="(\d+)"', response.content.decode())
     assert found is not None and int(found.group(1)) == last.record_count == 1
-    for year, n in ((LAST_YEAR.end.year, 1), (THIS_YEAR.end.year, 0)):
+    for year, n in ((last_year().end.year, 1), (this_year().end.year, 0)):
         table = statistics.table(tree.county, year)
         assert [c.value for c in table.cells if "congress.sessions" in {f.key for f in c.facts}] == [n]
 
 
 def test_a_session_opened_before_its_planned_day_is_held_today(tree):
     term = TermFactory(org=tree.school1)
-    planned = TODAY + dt.timedelta(days=20)
+    planned = today() + dt.timedelta(days=20)
     session = SessionFactory(term=term, date=planned, status=SessionStatus.IN_SESSION)
     session = CongressSession.objects.get(pk=session.pk)
-    assert session.date == TODAY
-    assert _sessions(tree.school1, THIS_YEAR).value == 1
+    assert session.date == today()
+    assert _sessions(tree.school1, this_year()).value == 1
     event = AuditEvent.objects.filter(action="congress.session_state").latest("pk")
-    assert event.before["date"] == planned.isoformat() and event.after["date"] == TODAY.isoformat()
+    assert event.before["date"] == planned.isoformat() and event.after["date"] == today().isoformat()
 
 
 def test_a_session_opened_on_or_after_its_day_keeps_it(tree):
     term = TermFactory(org=tree.school1)
-    session = SessionFactory(term=term, date=TODAY - dt.timedelta(days=3), status=SessionStatus.IN_SESSION)
-    assert CongressSession.objects.get(pk=session.pk).date == TODAY - dt.timedelta(days=3)
+    session = SessionFactory(term=term, date=today() - dt.timedelta(days=3), status=SessionStatus.IN_SESSION)
+    assert CongressSession.objects.get(pk=session.pk).date == today() - dt.timedelta(days=3)
 
 
 def test_the_dashboard_charts_a_late_entered_sessions_proposals_in_its_month(tree):
-    term = TermFactory(org=tree.school1, start=LAST_JUNE - dt.timedelta(days=400))
-    session = SessionFactory(term=term, date=LAST_JUNE, status=SessionStatus.IN_SESSION)
+    term = TermFactory(org=tree.school1, start=last_june() - dt.timedelta(days=400))
+    session = SessionFactory(term=term, date=last_june(), status=SessionStatus.IN_SESSION)
     ProposalFactory(session=session, state=ProposalState.SUBMITTED)  # submitted today
-    proposals = {f.key: f for f in facts.year_facts(tree.school1, LAST_YEAR)}["congress.proposals"]
+    proposals = {f.key: f for f in facts.year_facts(tree.school1, last_year())}["congress.proposals"]
     assert proposals.value == 1
 
-    last = dashboards.chart_data(tree.school1, LAST_YEAR, [])
-    month = f"{LAST_JUNE.year}-06"
+    last = dashboards.chart_data(tree.school1, last_year(), [])
+    month = f"{last_june().year}-06"
     assert dict(zip(last["months"], last["trend"][0]["data"], strict=True))[month] == 1
     assert sum(last["trend"][0]["data"]) == proposals.value
-    assert sum(dashboards.chart_data(tree.school1, THIS_YEAR, [])["trend"][0]["data"]) == 0
+    assert sum(dashboards.chart_data(tree.school1, this_year(), [])["trend"][0]["data"]) == 0

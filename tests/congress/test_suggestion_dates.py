@@ -18,8 +18,16 @@ from gonghui.core.facts import Period
 from gonghui.reports import statistics
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
-LAST_YEAR = dt.date(TODAY.year - 1, 6, 15)
+
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def last_year() -> dt.date:
+    return dt.date(today().year - 1, 6, 15)
 
 
 def _submit(tree, member, **kwargs) -> Suggestion:
@@ -32,22 +40,22 @@ def _count(org, period) -> int:
 
 
 def test_a_suggestion_entered_today_for_last_year_counts_in_last_year(tree, member):
-    _submit(tree, member, submitted_on=LAST_YEAR)
+    _submit(tree, member, submitted_on=last_year())
 
-    assert _count(tree.school1, Period.calendar_year(LAST_YEAR.year)) == 1
-    assert _count(tree.school1, Period.calendar_year(TODAY.year)) == 0
-    table = statistics.table(tree.county, LAST_YEAR.year if LAST_YEAR.month < 10 else LAST_YEAR.year + 1,
+    assert _count(tree.school1, Period.calendar_year(last_year().year)) == 1
+    assert _count(tree.school1, Period.calendar_year(today().year)) == 0
+    table = statistics.table(tree.county, last_year().year if last_year().month < 10 else last_year().year + 1,
                              superior=True)  # fmt: skip
     assert {c.item.code: c.value for c in table.cells}["12"] == 1
 
 
 def test_the_day_defaults_to_today(tree, member):
-    assert _submit(tree, member).submitted_on == TODAY
+    assert _submit(tree, member).submitted_on == today()
 
 
 def test_a_future_day_is_refused_in_chinese(tree, member):
     with pytest.raises(DomainError, match="提出日期不能晚于今天"):
-        _submit(tree, member, submitted_on=TODAY + dt.timedelta(days=1))
+        _submit(tree, member, submitted_on=today() + dt.timedelta(days=1))
     assert not Suggestion.objects.exists()
 
 
@@ -55,17 +63,17 @@ def test_the_form_takes_the_day_and_refuses_the_future(tree, member, client_for)
     client = client_for(member)
     url = reverse("congress:suggestion_create")
     form = client.get(url).content.decode()
-    assert f'value="{TODAY.isoformat()}"' in form and 'name="submitted_on"' in form
+    assert f'value="{today().isoformat()}"' in form and 'name="submitted_on"' in form
     data = {"union": tree.school1.pk, "title": "错峰就餐", "body": "建议错峰就餐。"}
-    refused = client.post(url, {**data, "submitted_on": (TODAY + dt.timedelta(days=3)).isoformat()})
+    refused = client.post(url, {**data, "submitted_on": (today() + dt.timedelta(days=3)).isoformat()})
     assert refused.status_code == 200 and "提出日期不能晚于今天" in refused.content.decode()
-    assert client.post(url, {**data, "submitted_on": LAST_YEAR.isoformat()}).status_code == 302
-    assert Suggestion.objects.get().submitted_on == LAST_YEAR
+    assert client.post(url, {**data, "submitted_on": last_year().isoformat()}).status_code == 302
+    assert Suggestion.objects.get().submitted_on == last_year()
 
 
 def test_the_drilled_list_counts_it_in_its_year(tree, member, chair, client_for):
-    _submit(tree, member, submitted_on=LAST_YEAR)
-    fact = {f.key: f for f in facts.year_facts(tree.school1, Period.calendar_year(LAST_YEAR.year))}[
+    _submit(tree, member, submitted_on=last_year())
+    fact = {f.key: f for f in facts.year_facts(tree.school1, Period.calendar_year(last_year().year))}[
         "congress.suggestions"
     ]
     page = client_for(chair).get(fact.records_url).content.decode()

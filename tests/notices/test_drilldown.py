@@ -23,9 +23,23 @@ from gonghui.notices.models import Objection
 
 from .factories import NoticeFactory, ObjectionFactory, union_member
 
-TODAY = timezone.localdate()
-PERIOD = Period.statistical_year(TODAY.year if TODAY.month >= 10 else TODAY.year - 1)
-LAST_DAY, NEXT_DAY = PERIOD.end, PERIOD.end + dt.timedelta(days=1)
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def period() -> Period:
+    return Period.statistical_year(today().year if today().month >= 10 else today().year - 1)
+
+
+def last_day() -> dt.date:
+    return period().end
+
+
+def next_day() -> dt.date:
+    return period().end + dt.timedelta(days=1)
 
 
 def banner_count(response) -> int:
@@ -46,25 +60,25 @@ def objection(notice, at, chair=None, upheld=None):
 
 @pytest.fixture
 def records(tree, chair, other_union_chair):
-    before_midnight = day_start(NEXT_DAY) - dt.timedelta(minutes=1)
-    final = NoticeFactory(org=tree.school1, starts_on=PERIOD.start, state=NoticeState.FINAL)
-    contested = NoticeFactory(org=tree.school1, starts_on=LAST_DAY, state=NoticeState.PUBLISHED)
-    late = NoticeFactory(org=tree.school1, starts_on=NEXT_DAY, state=NoticeState.PUBLISHED)
-    NoticeFactory(org=tree.school1, starts_on=LAST_DAY)  # a draft: not held
-    NoticeFactory(org=tree.school1, starts_on=LAST_DAY, state=NoticeState.WITHDRAWN)
-    theirs = NoticeFactory(org=tree.school2, starts_on=LAST_DAY, state=NoticeState.PUBLISHED)
+    before_midnight = day_start(next_day()) - dt.timedelta(minutes=1)
+    final = NoticeFactory(org=tree.school1, starts_on=period().start, state=NoticeState.FINAL)
+    contested = NoticeFactory(org=tree.school1, starts_on=last_day(), state=NoticeState.PUBLISHED)
+    late = NoticeFactory(org=tree.school1, starts_on=next_day(), state=NoticeState.PUBLISHED)
+    NoticeFactory(org=tree.school1, starts_on=last_day())  # a draft: not held
+    NoticeFactory(org=tree.school1, starts_on=last_day(), state=NoticeState.WITHDRAWN)
+    theirs = NoticeFactory(org=tree.school2, starts_on=last_day(), state=NoticeState.PUBLISHED)
     return {
         "notices": (final, contested, late),
         "upheld": objection(contested, before_midnight, chair, upheld=True),
-        "dismissed": objection(contested, day_start(PERIOD.start), chair, upheld=False),
+        "dismissed": objection(contested, day_start(period().start), chair, upheld=False),
         "waiting": objection(contested, before_midnight),
-        "after_midnight": objection(late, day_start(NEXT_DAY)),
+        "after_midnight": objection(late, day_start(next_day())),
         "theirs": objection(theirs, before_midnight, other_union_chair, upheld=True),
     }
 
 
 def by_key(org, subtree=True):
-    return {f.key: f for f in facts.year_facts(org, PERIOD, subtree=subtree)}
+    return {f.key: f for f in facts.year_facts(org, period(), subtree=subtree)}
 
 
 def test_each_counted_fact_opens_to_exactly_its_records(client_for, chair, tree, records):
@@ -140,7 +154,7 @@ def test_the_objection_list_costs_the_same_queries_for_more_objections(client_fo
         shown = banner_count(client.get(url))
     contested = records["notices"][1]
     for _ in range(4):
-        objection(contested, day_start(LAST_DAY), chair, upheld=False)
+        objection(contested, day_start(last_day()), chair, upheld=False)
     with CaptureQueriesContext(connection) as many:
         assert banner_count(client.get(url)) == shown + 4
     assert len(many.captured_queries) == len(few.captured_queries)

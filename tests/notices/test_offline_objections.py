@@ -23,10 +23,23 @@ from .factories import NoticeFactory, ObjectionFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-THIS_YEAR = Period.statistical_year(TODAY.year + 1 if TODAY.month >= 10 else TODAY.year)
-LAST_YEAR = Period.statistical_year(THIS_YEAR.end.year - 1)
-LAST_JUNE = dt.date(LAST_YEAR.end.year, 6, 15)
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def this_year() -> Period:
+    return Period.statistical_year(today().year + 1 if today().month >= 10 else today().year)
+
+
+def last_year() -> Period:
+    return Period.statistical_year(this_year().end.year - 1)
+
+
+def last_june() -> dt.date:
+    return dt.date(last_year().end.year, 6, 15)
 
 
 def _figures(org, period):
@@ -35,7 +48,7 @@ def _figures(org, period):
 
 def _posted_last_june(tree, chair):
     """Last June's paper notice, entered today as posted then (its period is long over)."""
-    notice = NoticeFactory(org=tree.school1, starts_on=LAST_JUNE, title="去年评优公示")
+    notice = NoticeFactory(org=tree.school1, starts_on=last_june(), title="去年评优公示")
     return services.notice_publish(actor=chair, notice=notice, posted=True)
 
 
@@ -49,16 +62,16 @@ def test_an_objection_received_last_year_counts_in_last_year_and_its_list_shows_
     response = client.post(
         reverse("notices:objection_record", args=[notice.pk]),
         {"objector_name": "张老师", "text": "书面异议：被推荐人材料不实。",
-         "received_on": (LAST_JUNE + dt.timedelta(days=2)).isoformat(),
+         "received_on": (last_june() + dt.timedelta(days=2)).isoformat(),
          "outcome": "dismissed", "resolution": "经核实，材料属实，异议不成立。"},
     )  # fmt: skip
 
     assert response.status_code == 302
     objection = Objection.objects.get(notice=notice)
     assert (objection.received_on, objection.offline, objection.objector_name, objection.state) == (
-        LAST_JUNE + dt.timedelta(days=2), True, "张老师", ObjectionState.DISMISSED,
+        last_june() + dt.timedelta(days=2), True, "张老师", ObjectionState.DISMISSED,
     )  # fmt: skip
-    last, this = _figures(tree.school1, LAST_YEAR), _figures(tree.school1, THIS_YEAR)
+    last, this = _figures(tree.school1, last_year()), _figures(tree.school1, this_year())
     assert (last["notices.objections"].value, this["notices.objections"].value) == (1, 0)
     assert (last["notices.objections_resolved"].value, this["notices.objections_resolved"].value) == (1, 0)
     listed = client.get(last["notices.objections"].records_url)
@@ -81,7 +94,7 @@ def test_a_future_received_date_is_refused_in_chinese(tree, chair, client_for):
     notice = _posted_last_june(tree, chair)
     response = client_for(chair).post(
         reverse("notices:objection_record", args=[notice.pk]),
-        {"text": "异议", "received_on": (TODAY + dt.timedelta(days=1)).isoformat(),
+        {"text": "异议", "received_on": (today() + dt.timedelta(days=1)).isoformat(),
          "outcome": "upheld", "resolution": "成立"},
         follow=True,
     )  # fmt: skip
@@ -92,15 +105,15 @@ def test_a_future_received_date_is_refused_in_chinese(tree, chair, client_for):
 def test_a_date_before_the_notice_began_is_refused_in_chinese(tree, chair):
     notice = _posted_last_june(tree, chair)
     with pytest.raises(DomainError, match="收到日期不能早于公示开始日期"):
-        services.objection_record(actor=chair, notice=notice, text="异议", received_on=LAST_JUNE - dt.timedelta(days=1),
+        services.objection_record(actor=chair, notice=notice, text="异议", received_on=last_june() - dt.timedelta(days=1),
                                   upheld=False, resolution="不成立")  # fmt: skip
 
 
 def test_a_final_notice_needs_the_outcome_and_an_upheld_one_marks_it(tree, chair):
     notice = _posted_last_june(tree, chair)
     with pytest.raises(DomainError, match="须同时填写处理结果"):
-        services.objection_record(actor=chair, notice=notice, text="异议", received_on=LAST_JUNE)
-    objection = services.objection_record(actor=chair, notice=notice, text="异议", received_on=LAST_JUNE,
+        services.objection_record(actor=chair, notice=notice, text="异议", received_on=last_june())
+    objection = services.objection_record(actor=chair, notice=notice, text="异议", received_on=last_june(),
                                           upheld=True, resolution="经核实成立")  # fmt: skip
     assert objection.anonymous and objection.state == ObjectionState.UPHELD
     assert Notice.objects.get(pk=notice.pk).any_upheld is True
@@ -110,7 +123,7 @@ def test_a_final_notice_needs_the_outcome_and_an_upheld_one_marks_it(tree, chair
 
 def test_an_unsettled_offline_objection_waits_for_the_panel_on_a_running_notice(tree, chair, client_for):
     notice = NoticeFactory(org=tree.school1, state=NoticeState.PUBLISHED)
-    objection = services.objection_record(actor=chair, notice=notice, text="书面异议", received_on=TODAY)
+    objection = services.objection_record(actor=chair, notice=notice, text="书面异议", received_on=today())
     assert objection.state == ObjectionState.SUBMITTED
     page = client_for(chair).get(reverse("notices:detail", args=[notice.pk])).content.decode()
     assert "匿名" in page and f'action="{reverse("notices:objection_resolve", args=[objection.pk])}"' in page
@@ -123,7 +136,7 @@ def test_whoever_may_not_resolve_objections_cannot_record_one(tree, chair, clien
     client = client_for(user)
     response = client.post(
         reverse("notices:objection_record", args=[notice.pk]),
-        {"text": "异议", "received_on": LAST_JUNE.isoformat(), "outcome": "upheld", "resolution": "成立"},
+        {"text": "异议", "received_on": last_june().isoformat(), "outcome": "upheld", "resolution": "成立"},
     )
     assert response.status_code in (403, 404)
     assert (
@@ -132,5 +145,5 @@ def test_whoever_may_not_resolve_objections_cannot_record_one(tree, chair, clien
     )
     assert not Objection.objects.filter(notice=notice).exists()
     with pytest.raises(DomainError, match="只有本工会的主席、副主席和委员可以补录异议"):
-        services.objection_record(actor=user, notice=notice, text="异议", received_on=LAST_JUNE,
+        services.objection_record(actor=user, notice=notice, text="异议", received_on=last_june(),
                                   upheld=True, resolution="成立")  # fmt: skip

@@ -23,10 +23,23 @@ from .factories import NoticeFactory
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
-THIS_YEAR = Period.statistical_year(TODAY.year + 1 if TODAY.month >= 10 else TODAY.year)
-LAST_YEAR = Period.statistical_year(THIS_YEAR.end.year - 1)
-LAST_JUNE = dt.date(LAST_YEAR.end.year, 6, 15)
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def this_year() -> Period:
+    return Period.statistical_year(today().year + 1 if today().month >= 10 else today().year)
+
+
+def last_year() -> Period:
+    return Period.statistical_year(this_year().end.year - 1)
+
+
+def last_june() -> dt.date:
+    return dt.date(last_year().end.year, 6, 15)
 
 
 def _held(org, period):
@@ -34,7 +47,7 @@ def _held(org, period):
 
 
 def test_a_notice_posted_on_paper_last_year_and_entered_today_counts_in_last_year(tree, chair, client_for):
-    notice = NoticeFactory(org=tree.school1, starts_on=LAST_JUNE, title="去年评优公示")
+    notice = NoticeFactory(org=tree.school1, starts_on=last_june(), title="去年评优公示")
     client = client_for(chair)
     page = client.get(reverse("notices:detail", args=[notice.pk])).content.decode()
     assert 'name="posted"' in page
@@ -42,30 +55,30 @@ def test_a_notice_posted_on_paper_last_year_and_entered_today_counts_in_last_yea
     client.post(reverse("notices:publish", args=[notice.pk]), {"posted": "1"})
 
     notice = Notice.objects.get(pk=notice.pk)
-    assert notice.starts_on == LAST_JUNE and notice.ends_on < TODAY
+    assert notice.starts_on == last_june() and notice.ends_on < today()
     assert notice.state == NoticeState.FINAL  # its period is over: nothing left to run online
-    last, this = _held(tree.school1, LAST_YEAR), _held(tree.school1, THIS_YEAR)
+    last, this = _held(tree.school1, last_year()), _held(tree.school1, this_year())
     assert (last.value, this.value) == (1, 0)
     response = client.get(last.records_url)
     found = re.search(r'data-record-count="(\d+)"', response.content.decode())
     assert found is not None and int(found.group(1)) == last.record_count == 1
     assert "去年评优公示" in response.content.decode()
     assert "去年评优公示" not in client.get(this.records_url).content.decode()
-    for year, n in ((LAST_YEAR.end.year, 1), (THIS_YEAR.end.year, 0)):
+    for year, n in ((last_year().end.year, 1), (this_year().end.year, 0)):
         table = statistics.table(tree.county, year)
         assert [c.value for c in table.cells if "notices.held" in {f.key for f in c.facts}] == [n]
 
 
 def test_publishing_a_past_start_without_posting_still_starts_today(tree, chair, client_for):
-    notice = NoticeFactory(org=tree.school1, starts_on=LAST_JUNE)
+    notice = NoticeFactory(org=tree.school1, starts_on=last_june())
     client_for(chair).post(reverse("notices:publish", args=[notice.pk]))
     notice.refresh_from_db()
-    assert (notice.starts_on, notice.state) == (TODAY, NoticeState.PUBLISHED)
-    assert _held(tree.school1, LAST_YEAR).value == 0
+    assert (notice.starts_on, notice.state) == (today(), NoticeState.PUBLISHED)
+    assert _held(tree.school1, last_year()).value == 0
 
 
 def test_posting_a_notice_that_starts_after_today_is_refused_in_chinese(tree, chair, client_for):
-    notice = NoticeFactory(org=tree.school1, starts_on=TODAY + dt.timedelta(days=3))
+    notice = NoticeFactory(org=tree.school1, starts_on=today() + dt.timedelta(days=3))
     response = client_for(chair).post(
         reverse("notices:publish", args=[notice.pk]), {"posted": "1"}, follow=True
     )

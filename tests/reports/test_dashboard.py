@@ -23,7 +23,12 @@ __all__ = ["known_year", "media_in_tmp"]
 
 pytestmark = pytest.mark.django_db
 URL = reverse("reports:dashboard")
-YEAR = timezone.localdate().year
+
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def this_year() -> int:
+    return timezone.localdate().year
 
 
 def test_a_member_is_refused(client_for, member):
@@ -70,15 +75,18 @@ def test_another_unions_figures_never_appear(client_for, chair, known_year, tree
 
 
 @pytest.mark.parametrize(
-    ("kind", "start", "end"),
+    ("kind", "span"),
     [
-        ("calendar", dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)),
-        ("school", dt.date(YEAR, 9, 1), dt.date(YEAR + 1, 8, 31)),
-        ("statistical", dt.date(YEAR - 1, 10, 1), dt.date(YEAR, 9, 30)),
+        ("calendar", lambda year: (dt.date(year, 1, 1), dt.date(year, 12, 31))),
+        ("school", lambda year: (dt.date(year, 9, 1), dt.date(year + 1, 8, 31))),
+        ("statistical", lambda year: (dt.date(year - 1, 10, 1), dt.date(year, 9, 30))),
     ],
+    ids=["calendar", "school", "statistical"],
 )
-def test_the_period_selector(client_for, chair, kind, start, end):
-    response = client_for(chair).get(URL, {"period": kind, "year": YEAR})
+def test_the_period_selector(client_for, chair, kind, span):
+    year = this_year()
+    start, end = span(year)
+    response = client_for(chair).get(URL, {"period": kind, "year": year})
     period = response.context["period"]
     assert (period.start, period.end) == (start, end)
     previous = response.context["previous"]
@@ -87,7 +95,7 @@ def test_the_period_selector(client_for, chair, kind, start, end):
 
 def test_a_bad_period_falls_back_to_this_calendar_year(client_for, chair):
     response = client_for(chair).get(URL, {"period": "nonsense", "year": "1800"})
-    assert response.context["period"] == Period.calendar_year(YEAR)
+    assert response.context["period"] == Period.calendar_year(this_year())
 
 
 def test_this_year_beside_last_year_with_the_change(client_for, chair, known_year):
@@ -131,7 +139,9 @@ def test_charts_get_their_data_inline(client_for, county_officer, known_year):
     assert len(charts["children"]["names"]) == 2
     children = response.context["children"]
     # a bar opens that unit's dashboard for the same period; the link opens for the officer
-    assert charts["children"]["links"][0] == f"{URL}?org={children[0].org.pk}&period=calendar&year={YEAR}"
+    assert (
+        charts["children"]["links"][0] == f"{URL}?org={children[0].org.pk}&period=calendar&year={this_year()}"
+    )
     client = client_for(county_officer)
     assert client.get(charts["children"]["links"][0]).context["org"] == children[0].org
     body = response.content.decode()
@@ -162,7 +172,7 @@ def _queries(fn) -> int:
 
 
 def test_the_child_table_costs_the_same_for_2_and_5_children(client_for):
-    period = Period.calendar_year(YEAR)
+    period = Period.calendar_year(this_year())
     small, small_officer = _county_with(2)
     large, large_officer = _county_with(5)
     small_rows = _queries(lambda: dashboards.child_rows(small, period))

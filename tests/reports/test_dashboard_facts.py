@@ -25,11 +25,16 @@ __all__ = ["known_year", "media_in_tmp"]
 
 pytestmark = pytest.mark.django_db
 URL = reverse("reports:dashboard")
-YEAR = Period.calendar_year(timezone.localdate().year)
 
 
-def _by_key(org, period=YEAR) -> dict:
-    return {fact.key: fact for fact in collect(org, period, subtree=True)}
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def this_year() -> Period:
+    return Period.calendar_year(timezone.localdate().year)
+
+
+def _by_key(org, period=None) -> dict:
+    return {fact.key: fact for fact in collect(org, this_year() if period is None else period, subtree=True)}
 
 
 RECORD_COUNT = re.compile(r'data-record-count="(\d+)"')
@@ -41,12 +46,17 @@ def _banner_count(response) -> int | None:
 
 
 @pytest.mark.parametrize("subtree", [True, False])
-@pytest.mark.parametrize("period", [YEAR, Period.school_year(YEAR.start.year), Period.statistical_year(2024)])
+@pytest.mark.parametrize(
+    "period_of",
+    [Period.calendar_year, Period.school_year, lambda _year: Period.statistical_year(2024)],
+    ids=["calendar", "school", "statistical-2024"],
+)
 def test_every_counted_fact_links_to_exactly_its_records(
-    client_for, chair, known_year, tree, period, subtree
+    client_for, chair, known_year, tree, period_of, subtree
 ):
     """The page behind a figure shows the union and period it was computed for, and as many rows
     as the fact says it counted: the drill-down banner's count is the fact's record_count."""
+    period = period_of(this_year().start.year)
     client = client_for(chair)
     mismatched = []
     for fact in collect(tree.school1, period, subtree=subtree):
@@ -67,7 +77,7 @@ def test_the_superior_officer_gets_links_only_where_they_may_go(client_for, coun
     client = client_for(county_officer)
     linker = Linker(county_officer)
     hidden = set()
-    for fact in collect(tree.county, YEAR, subtree=True):
+    for fact in collect(tree.county, this_year(), subtree=True):
         if not fact.records_url:
             continue
         link = linker(fact.records_url)
@@ -96,7 +106,7 @@ def test_figures_on_the_dashboard_are_the_facts(client_for, chair, known_year, t
 
 
 def test_the_child_table_equals_each_childs_own_facts(known_year, tree):
-    rows = {row.org: row for row in dashboards.child_rows(tree.county, YEAR)}
+    rows = {row.org: row for row in dashboards.child_rows(tree.county, this_year())}
     for child in (tree.school1, tree.school2):
         facts = _by_key(child)
         for col in dashboards.columns():

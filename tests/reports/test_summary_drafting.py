@@ -21,10 +21,16 @@ from .summary_data import known_year
 
 pytestmark = pytest.mark.django_db
 
-YEAR = dt.date.today().year
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def this_year() -> int:
+    return dt.date.today().year
 
 
-def _make(union, *, subtree=False, kind=PeriodKind.CALENDAR, year=YEAR):
+def _make(union, *, subtree=False, kind=PeriodKind.CALENDAR, year=None):
+    if year is None:
+        year = this_year()
     with TestCase.captureOnCommitCallbacks(execute=True):
         obj = services.summary_create(actor=None, org=union, period_kind=kind, year=year, subtree=subtree)
     obj.refresh_from_db()
@@ -67,13 +73,13 @@ def test_known_year_states_every_figure_exactly(tree, chair):
     assert texts["area.care"] == care
     congress = texts["area.congress"]
     assert "全年共召开教(职)代会1次" in congress
-    assert (f"{YEAR}年" in congress and "召开第六届第1次教代会" in congress) or "第六届" in congress
+    assert (f"{this_year()}年" in congress and "召开第六届第1次教代会" in congress) or "第六届" in congress
     assert "共征集提案2件，立案2件，立案率100.0%，答复率50.0%" in congress
     assert "全年经民主评选表彰先进1人，其中校级表彰1人：张三获评“优秀工会工作者”" in texts["awards"]
     assert f"共有在会会员{active}人" in texts["area.members"]
     assert "提案答复率为50.0%" in texts["problems"]
     assert obj.plan_items.filter(text__contains="答复率均达到100%").exists()
-    assert obj.title == f"第一中学工会{YEAR}年工作总结"
+    assert obj.title == f"第一中学工会{this_year()}年工作总结"
 
     docx = _docx_text(summary_docx(obj))
     pdf = pdf_text(summary_pdf(obj)).replace("\n", "")
@@ -90,7 +96,7 @@ def test_docx_uses_the_official_fonts_and_sizes(tree, chair):
     known_year(tree.school1, chair)
     document = Document(io.BytesIO(summary_docx(_make(tree.school1))))
     runs = {p.text: p.runs[0] for p in document.paragraphs if p.runs}
-    title = runs[f"第一中学工会{YEAR}年工作总结"]
+    title = runs[f"第一中学工会{this_year()}年工作总结"]
     assert title.font.size.pt == 22
     fonts = title._r.rPr.rFonts
     assert (
@@ -145,12 +151,12 @@ def test_statistical_year_boundary(tree, chair):
     set_condolence_standards(tree.school1)
     a, b = set_members(union=tree.school1), set_members(union=tree.school1)
     make_visit(tree.school1, [a], occasion=Occasion.SPRING_FESTIVAL, amount="500",
-               visited_on=dt.date(YEAR - 1, 9, 30), state=VisitState.RECORDED, approver=chair)  # fmt: skip
+               visited_on=dt.date(this_year() - 1, 9, 30), state=VisitState.RECORDED, approver=chair)  # fmt: skip
     make_visit(tree.school1, [b], occasion=Occasion.SPRING_FESTIVAL, amount="500",
-               visited_on=dt.date(YEAR - 1, 10, 1), state=VisitState.RECORDED, approver=chair)  # fmt: skip
-    assert Period.statistical_year(YEAR).start == dt.date(YEAR - 1, 10, 1)
-    this = _make(tree.school1, kind=PeriodKind.STATISTICAL, year=YEAR).fact_map()
-    last = _make(tree.school1, kind=PeriodKind.STATISTICAL, year=YEAR - 1).fact_map()
+               visited_on=dt.date(this_year() - 1, 10, 1), state=VisitState.RECORDED, approver=chair)  # fmt: skip
+    assert Period.statistical_year(this_year()).start == dt.date(this_year() - 1, 10, 1)
+    this = _make(tree.school1, kind=PeriodKind.STATISTICAL, year=this_year()).fact_map()
+    last = _make(tree.school1, kind=PeriodKind.STATISTICAL, year=this_year() - 1).fact_map()
     assert this["care.condolence.times"]["value"] == 1
     assert last["care.condolence.times"]["value"] == 1
     assert this["care.condolence.amount"]["value"] == "500"
@@ -182,5 +188,5 @@ def test_guiding_ideas_carry_over_to_next_year(tree, chair):
     obj = _make(tree.school1)
     opening = obj.paragraphs.get(section="opening")
     services.paragraph_edit(actor=chair, paragraph=opening, text="本年度工会坚持以教职工为中心。")
-    nxt = _make(tree.school1, year=YEAR + 1)
+    nxt = _make(tree.school1, year=this_year() + 1)
     assert nxt.paragraphs.get(section="opening").generated_text == "本年度工会坚持以教职工为中心。"

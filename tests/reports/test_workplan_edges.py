@@ -22,7 +22,12 @@ from tests.voting.factories import electorate, make_poll, option_ids
 from .summary_data import known_year
 
 pytestmark = pytest.mark.django_db
-YEAR = dt.date.today().year
+
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def this_year() -> int:
+    return dt.date.today().year
 
 
 def _text(plan) -> str:
@@ -33,7 +38,7 @@ def _text(plan) -> str:
 
 def _drive(union, kind, title, month):
     DonationCampaign.objects.create(org=union, asked_org=union, kind=kind, title=title,
-                                    starts_on=dt.date(YEAR, month, 1), ends_on=dt.date(YEAR, month, 20),
+                                    starts_on=dt.date(this_year(), month, 1), ends_on=dt.date(this_year(), month, 20),
                                     state=CampaignState.CLOSED)  # fmt: skip
 
 
@@ -47,12 +52,12 @@ def _closed_poll(union, kind, title, *, votes=True, **extra):
 
 
 def test_a_one_off_donation_and_an_election_are_not_repeated_next_year(tree, chair):
-    known_year(tree.school1, chair, day=dt.date(YEAR, 1, 15))
+    known_year(tree.school1, chair, day=dt.date(this_year(), 1, 15))
     _drive(tree.school1, CampaignKind.CHARITY_DAY, "博爱一日捐", 6)
     _drive(tree.school1, CampaignKind.LOVE, "为重病教师王老师爱心捐款", 7)
-    _closed_poll(tree.school1, PollKind.ELECTION, f"{YEAR}年工会委员会换届选举")
+    _closed_poll(tree.school1, PollKind.ELECTION, f"{this_year()}年工会委员会换届选举")
 
-    plan = services.workplan_generate(actor=chair, org=tree.school1, year=YEAR)
+    plan = services.workplan_generate(actor=chair, org=tree.school1, year=this_year())
     text = _text(plan)
 
     assert "组织开展“博爱一日捐”捐款活动" in text  # the yearly drive comes round again
@@ -74,7 +79,7 @@ def test_no_target_reads_one_hundred_percent_or_more():
 
 
 def test_each_figure_has_one_target_in_the_plan(tree, chair):
-    known_year(tree.school1, chair, day=dt.date(YEAR, 1, 15))  # 答复率 50%: the summary asks for 100%
+    known_year(tree.school1, chair, day=dt.date(this_year(), 1, 15))  # 答复率 50%: the summary asks for 100%
     facts = {"congress.answer_rate": {"value": 50.0}, "congress.satisfaction_rate": {"value": 80.0},
              "voting.turnout": {"value": 60.0}}  # fmt: skip
     goals = workplan.targets(facts)
@@ -91,7 +96,7 @@ def test_each_figure_has_one_target_in_the_plan(tree, chair):
         "加强提案办理的跟踪督办",
         "组织工会干部参加业务培训",
     ]
-    plan = services.workplan_generate(actor=chair, org=tree.school1, year=YEAR)
+    plan = services.workplan_generate(actor=chair, org=tree.school1, year=this_year())
     text = _text(plan)
     targets_of = {}
     for measure, value in re.findall(r"([\u4e00-\u9fff]{2}率)[^，；。\n]*?达到(\d+)%", text):
@@ -101,20 +106,20 @@ def test_each_figure_has_one_target_in_the_plan(tree, chair):
 
 
 def test_a_poll_whose_title_says_what_it_is_is_not_named_twice(tree, chair):
-    known_year(tree.school1, chair, day=dt.date(YEAR, 1, 15))
+    known_year(tree.school1, chair, day=dt.date(this_year(), 1, 15))
     _closed_poll(tree.school1, PollKind.EVALUATION, "中层干部民主测评", votes=False)
 
-    text = _text(services.workplan_generate(actor=chair, org=tree.school1, year=YEAR))
+    text = _text(services.workplan_generate(actor=chair, org=tree.school1, year=this_year()))
 
     assert "组织开展“中层干部民主测评”" in text and "民主测评”民主测评" not in text
     assert workplan.poll_line(PollKind.EVALUATION, "班子述职") == "组织“班子述职”民主测评"
 
 
 def test_an_evaluation_counted_and_reviewed_but_not_yet_published_comes_round_next_year(tree, chair):
-    known_year(tree.school1, chair, day=dt.date(YEAR, 1, 15))
+    known_year(tree.school1, chair, day=dt.date(this_year(), 1, 15))
     poll = _closed_poll(tree.school1, PollKind.EVALUATION, "班子述职测评", votes=False)
     voting.poll_set_state(actor=None, poll=poll, to=PollState.REVIEWED)
 
-    text = _text(services.workplan_generate(actor=chair, org=tree.school1, year=YEAR))
+    text = _text(services.workplan_generate(actor=chair, org=tree.school1, year=this_year()))
 
     assert "组织开展“班子述职测评”" in text

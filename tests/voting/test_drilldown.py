@@ -21,9 +21,20 @@ from gonghui.voting.models import Poll
 
 from .factories import make_poll
 
-TODAY = timezone.localdate()
-PERIOD = Period.statistical_year(TODAY.year if TODAY.month >= 10 else TODAY.year - 1)
-MIDNIGHT = day_start(PERIOD.end + dt.timedelta(days=1))  # the first instant after the period
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def period() -> Period:
+    return Period.statistical_year(today().year if today().month >= 10 else today().year - 1)
+
+
+def midnight() -> dt.datetime:
+    """The first instant after the period."""
+    return day_start(period().end + dt.timedelta(days=1))
 
 
 def banner_count(response) -> int:
@@ -40,20 +51,20 @@ def poll(org, kind, state, closed_at, title):
 
 @pytest.fixture
 def polls(tree):
-    last_minute = MIDNIGHT - dt.timedelta(minutes=1)
+    last_minute = midnight() - dt.timedelta(minutes=1)
     return {
         "election": poll(tree.school1, PollKind.ELECTION, PollState.RELEASED, last_minute, "委员会选举"),
         "award": poll(
-            tree.school1, PollKind.AWARD, PollState.RELEASED, MIDNIGHT - dt.timedelta(days=30), "评优"
+            tree.school1, PollKind.AWARD, PollState.RELEASED, midnight() - dt.timedelta(days=30), "评优"
         ),
-        "too_late": poll(tree.school1, PollKind.SIMPLE, PollState.RELEASED, MIDNIGHT, "次日结束"),
+        "too_late": poll(tree.school1, PollKind.SIMPLE, PollState.RELEASED, midnight(), "次日结束"),
         "unreleased": poll(tree.school1, PollKind.ELECTION, PollState.CLOSED, last_minute, "未公布"),
         "other_union": poll(tree.school2, PollKind.ELECTION, PollState.RELEASED, last_minute, "第二小学选举"),
     }
 
 
 def test_each_counted_fact_opens_to_exactly_its_polls(client_for, chair, tree, polls):
-    got = {f.key: f for f in facts.year_facts(tree.school1, PERIOD)}
+    got = {f.key: f for f in facts.year_facts(tree.school1, period())}
     counted = {key: f.record_count for key, f in got.items() if f.record_count is not None}
     assert counted == {
         "voting.polls": 2,
@@ -86,12 +97,12 @@ def test_another_union_is_not_found(client_for, chair, tree):
 
 
 def test_links_show_only_to_officers(chair, member, tree, polls):
-    url = next(f for f in facts.year_facts(tree.school1, PERIOD) if f.key == "voting.polls").records_url
+    url = next(f for f in facts.year_facts(tree.school1, period()) if f.key == "voting.polls").records_url
     assert Linker(chair)(url) == url
     assert Linker(member)(url) == ""
 
 
 def test_a_member_opening_the_link_is_refused_and_audited(client_for, member, tree, polls):
-    url = next(f for f in facts.year_facts(tree.school1, PERIOD) if f.key == "voting.polls").records_url
+    url = next(f for f in facts.year_facts(tree.school1, period()) if f.key == "voting.polls").records_url
     assert client_for(member).get(url).status_code == 403
     assert AuditEvent.objects.filter(action="access.denied", actor=member).exists()
