@@ -12,7 +12,8 @@ PostgreSQL database, driven as a union would use it. A CI step (.ci/run).
    member import (thousands of rows) on the import page.
 5. The worker is killed (SIGKILL) in the middle of the import; serve.sh starts a new one, which
    marks the interrupted job failed with a 重试 (GONGHUI_WORKER_STALE_SECONDS=5); the chair
-   clicks 重试 and confirms, and the import finishes (已完成) with every row written.
+   clicks 重试 and confirms, and the import finishes (已完成) with every row written; the chair
+   exports the member list, which the worker builds (the download has every row).
 6. Everything is stopped; the database (or cluster) is removed.
 
 Prints each step; the last line is "prod-smoke: ok" or "prod-smoke: FAILED ..." (exit 1).
@@ -377,6 +378,7 @@ def run() -> None:
             import django
 
             django.setup()
+            from gonghui.core.exports.models import ExportJob
             from gonghui.core.imports.models import ImportJob
             from gonghui.members.models import Member
             from gonghui.voting.models import Participation
@@ -440,6 +442,20 @@ def run() -> None:
                     say(
                         f"the import finished (已完成): {job.created_count} members written, {count} in the union"
                     )
+
+                    # The member list as Excel: built by the worker (core.exports), not by gunicorn.
+                    chair.goto(f"{base}/members/?union={ids['school']}")
+                    with chair.expect_download(timeout=180_000) as info:
+                        chair.locator("#export-link").click()
+                    listing = work / "members.xlsx"
+                    info.value.save_as(listing)
+                    from openpyxl import load_workbook
+
+                    sheet = load_workbook(listing, read_only=True).active
+                    rows = sum(1 for _ in sheet.iter_rows()) - 1 if sheet is not None else 0
+                    check(rows == count, f"the exported list has {rows} rows, expected {count}")
+                    check(ExportJob.objects.filter(state="done").count() == 1, "the export job is not done")
+                    say(f"Chromium: the chair exported the member list ({rows} rows) through the worker")
 
                     broken = [url for urls in BROKEN_ASSETS.values() for url in urls]
                     check(not broken, f"static files failed to load: {broken}")

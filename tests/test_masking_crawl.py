@@ -31,6 +31,7 @@ from gonghui.members.models import Member
 from gonghui.members.privacy import decrypt
 from gonghui.members.queries import LIST_COLUMNS
 from tests.conftest import Tree
+from tests.exporting import fetch_export
 from tests.factories import RoleAssignmentFactory, UserFactory
 from tests.members.factories import MemberFactory
 
@@ -204,7 +205,7 @@ def test_no_masked_export_holds_a_full_id_number_or_mobile(request, tree, datase
     exported = 0
 
     for query in queries:
-        response = client.get(reverse("members:export"), {**query, "fmt": fmt})
+        response = fetch_export(client, reverse("members:export"), {**query, "fmt": fmt})
         assert response.status_code < 500
         found = _leaks(response, dataset.secrets())
         assert not found, (persona, fmt, query, sorted(found))
@@ -220,7 +221,7 @@ def test_an_unmasked_export_is_refused_to_users_without_the_reveal_permission(re
     client = _client(request, persona)
 
     for fmt in ("list", "national"):
-        response = client.get(reverse("members:export"), {"fmt": fmt, "reveal": "1", "status": ""})
+        response = fetch_export(client, reverse("members:export"), {"fmt": fmt, "reveal": "1", "status": ""})
 
         assert not response.get("Content-Type", "").startswith(XLSX)
         assert not _leaks(response, dataset.secrets())

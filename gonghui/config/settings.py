@@ -225,6 +225,8 @@ GONGHUI_IMPORT_MAX_SHARED_STRINGS_MB = env_int("GONGHUI_IMPORT_MAX_SHARED_STRING
 GONGHUI_IMPORT_MAX_CELLS = env_int("GONGHUI_IMPORT_MAX_CELLS", 2_000_000)
 # Uploaded import files hold ID numbers in clear: the scheduled job deletes them after this.
 GONGHUI_IMPORT_KEEP_DAYS = env_int("GONGHUI_IMPORT_KEEP_DAYS", 7)
+# Generated documents (member lists with personal data among them) are deleted after this long.
+GONGHUI_EXPORT_KEEP_HOURS = env_int("GONGHUI_EXPORT_KEEP_HOURS", 24)
 # Content-Security-Policy (core/security.py): scripts and styles only from our own static files; no
 # inline script, handler, style attribute or <style> anywhere (tests/core/test_csp.py).
 GONGHUI_CSP = os.environ.get(

@@ -26,7 +26,10 @@ class CongressConfig(AppConfig):
         from gonghui.core.demo import register_extension
         from gonghui.core.enums import Role
 
-        from . import demo
+        from . import (
+            demo,
+            exports,  # noqa: F401  (its document kinds, for the worker too)
+        )
         from . import facts as congress_facts
         from .models import CONGRESS_VIEW_ROLES, PROPOSAL_OFFICER_ROLES
         from .views import proposals, suggestions

@@ -230,5 +230,6 @@ class Notification(models.Model):
         return self.title
 
 
+from .exports.models import ExportJob  # noqa: E402,F401  (generated documents: PDF, DOCX, XLSX)
 from .imports.models import ImportJob  # noqa: E402,F401  (the import framework's job table)
 from .workers import WorkerBeat  # noqa: E402,F401  (the task queue workers' heartbeats)

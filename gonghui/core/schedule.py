@@ -42,6 +42,15 @@ def imports_prune() -> int:
 
 
 @task()
+def exports_prune() -> int:
+    """Delete generated documents after GONGHUI_EXPORT_KEEP_HOURS hours: a member list holds
+    personal data, and every document can be generated again from its page."""
+    from gonghui.core.exports.jobs import prune_files
+
+    return prune_files()
+
+
+@task()
 def notices_finalise() -> int:
     """公示: close notices whose period has ended; final once every objection is resolved."""
     from gonghui.notices.services import notices_refresh_due
@@ -88,6 +97,7 @@ class Scheduled:
 SCHEDULE: list[Scheduled] = [
     Scheduled(audit_prune, dt.timedelta(days=1)),
     Scheduled(imports_prune, dt.timedelta(hours=1)),
+    Scheduled(exports_prune, dt.timedelta(hours=1)),
     Scheduled(notices_finalise, dt.timedelta(hours=1)),
     Scheduled(deadline_remind, dt.timedelta(hours=1)),
     Scheduled(tasks_prune, dt.timedelta(days=1)),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, auth, home, imports, notifications, orgs, roles
+from .views import audit, auth, exports, home, imports, notifications, orgs, roles
 
 app_name = "core"
 urlpatterns = [
@@ -28,6 +28,9 @@ urlpatterns = [
     path("imports/job/<uuid:key>/apply/", imports.import_apply, name="import_apply"),
     path("imports/job/<uuid:key>/retry/", imports.import_retry, name="import_retry"),
     path("imports/job/<uuid:key>/errors.xlsx", imports.import_errors, name="import_errors"),
+    path("exports/<uuid:key>/", exports.export_status, name="export_status"),
+    path("exports/<uuid:key>/file/", exports.export_file, name="export_file"),
+    path("exports/<uuid:key>/retry/", exports.export_retry, name="export_retry"),
     path("imports/new/", imports.import_start, name="import_start"),
     path("imports/template.xlsx", imports.import_template, name="import_template"),
     path("notifications/<int:pk>/read/", notifications.notification_read, name="notification_read"),

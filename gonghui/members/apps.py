@@ -14,6 +14,7 @@ class MembersConfig(AppConfig):
         from gonghui.core.todos import register as register_todo
 
         from . import demo, todos
+        from . import exports as _exports  # noqa: F401  (its document kinds, for the worker too)
         from . import facts as member_facts
         from .models import MEMBER_VIEW_ROLES
 

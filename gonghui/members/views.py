@@ -19,6 +19,7 @@ from gonghui.core.access import (
     can,
     get_for_user,
     get_from,
+    primary_org_id,
     require_roles,
     scope_q,
     scopes_for,
@@ -31,9 +32,10 @@ from gonghui.core.imports.models import ImportJob as CoreImportJob
 from gonghui.core.models import Org
 from gonghui.core.params import int_param
 from gonghui.core.views.base import AuthedRequest, local_url, page_param, redirect_back, render_page
+from gonghui.core.views.exports import start_export
 from gonghui.core.views.imports import start_url
 
-from . import exporter, importer, listing, queries, services
+from . import exporter, exports, importer, listing, queries, services
 from .enums import ChangeType
 from .forms import (
     BulkForm,
@@ -332,13 +334,21 @@ def member_export(request: AuthedRequest) -> HttpResponse:
         messages.error(request, str(error))
         return redirect(f"{_list_url()}?{request.GET.urlencode()}")
     fmt = "national" if request.GET.get("fmt") == "national" else "list"
-    content = exporter.export_members(
-        actor=request.user, queryset=queryset, columns=_columns(request), reveal=reveal, fmt=fmt
-    )
-    response = HttpResponse(content, content_type=XLSX)
-    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    response["Content-Disposition"] = f"attachment; filename=members-{stamp}.xlsx"
-    return response
+    params = {"filters": exports.filters_to_params(filters), "columns": _columns(request), "reveal": reveal,
+              "fmt": fmt}  # fmt: skip
+    org = _export_org(request, filters)
+    title = _("会员名单（%(n)s人，Excel）") % {"n": count}
+    return start_export(request, kind=exports.MEMBERS, org=org, params=params, title=title)
+
+
+def _export_org(request: AuthedRequest, filters: queries.MemberFilters) -> Org:
+    """The union an export of all the user's unions is filed under: their most senior role's."""
+    if filters.union is not None:
+        return Org.objects.get(pk=filters.union.pk)
+    home = primary_org_id(request.user)
+    if home is not None:
+        return Org.objects.get(pk=home)
+    return Org.objects.filter(parent__isnull=True).order_by("path")[0]  # a superuser without roles
 
 
 def _list_url() -> str:

@@ -10,6 +10,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from gonghui.core import nav
 
+        from . import exports  # noqa: F401  (its document kinds, for the worker too)
         from .views.dashboard import DASHBOARD_ROLES
 
         nav.register(

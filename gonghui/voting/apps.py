@@ -13,6 +13,7 @@ class VotingConfig(AppConfig):
         from gonghui.core.enums import Role
 
         from . import demo, notify, services
+        from . import exports as _exports  # noqa: F401  (its document kinds, for the worker too)
         from . import facts as voting_facts
         from .views import polls
 

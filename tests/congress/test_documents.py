@@ -16,6 +16,7 @@ from gonghui.congress import services
 from gonghui.congress.documents import chinese_date, proposal_report_docx, session_resolution_docx
 from gonghui.congress.enums import ProposalCategory, ProposalState, Rating, SessionStatus
 from gonghui.congress.models import AgendaItem, Assignment
+from tests.exporting import fetch_export
 
 from .factories import (
     DelegateFactory,
@@ -215,7 +216,7 @@ def test_the_second_sessions_report_counts_a_proposal_submitted_through_the_page
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.SUBMITTED
 
-    response = client_for(chair).get(reverse("congress:session_proposal_report", args=[second.pk]))
+    response = fetch_export(client_for(chair), reverse("congress:session_proposal_report", args=[second.pk]))
     text = text_of(opened(response.content))
 
     assert "第六届第二次教代会共收到代表提案1件" in text
@@ -262,6 +263,6 @@ def test_a_proposal_meant_for_an_earlier_dated_second_session_is_not_filed_under
         client_for(cosigner.user).post(reverse("congress:proposal_confirm", args=[proposal.pk]))
     author.post(reverse("congress:proposal_submit", args=[proposal.pk]))
 
-    report = client_for(chair).get(reverse("congress:session_proposal_report", args=[second.pk]))
+    report = fetch_export(client_for(chair), reverse("congress:session_proposal_report", args=[second.pk]))
     assert "第六届第二次教代会共收到代表提案1件" in text_of(opened(report.content))
     assert "共收到代表提案0件" in text_of(opened(proposal_report_docx(first)))

@@ -15,6 +15,7 @@ from gonghui.congress import services
 from gonghui.congress.enums import ItemResult, ProposalState, SessionStatus, SuggestionState
 from gonghui.congress.models import AgendaItem, Attendance, CongressSession, CongressTerm, Delegate
 from gonghui.core.enums import OrgKind, Role
+from tests.exporting import fetch_export
 from tests.factories import OrgFactory, RoleAssignmentFactory, UserFactory
 from tests.members.factories import MemberFactory
 
@@ -273,11 +274,15 @@ def test_another_unions_session_is_404(tree, chair, client_for):
     theirs = SessionFactory(term=TermFactory(org=tree.school2), status=SessionStatus.IN_SESSION)
 
     for name in ("session_detail", "session_resolution", "session_proposal_report"):
-        assert client_for(chair).get(reverse(f"congress:{name}", args=[theirs.pk])).status_code == 404
+        assert (
+            fetch_export(client_for(chair), reverse(f"congress:{name}", args=[theirs.pk])).status_code == 404
+        )
 
 
 def test_a_member_cannot_download_the_officers_documents(session, member, client_for):
-    response = client_for(member).get(reverse("congress:session_proposal_report", args=[session.pk]))
+    response = fetch_export(
+        client_for(member), reverse("congress:session_proposal_report", args=[session.pk])
+    )
 
     assert response.status_code == 404
 
@@ -286,7 +291,7 @@ def test_the_chair_downloads_both_documents(session, chair, client_for):
     client = client_for(chair)
 
     for name in ("session_resolution", "session_proposal_report"):
-        response = client.get(reverse(f"congress:{name}", args=[session.pk]))
+        response = fetch_export(client, reverse(f"congress:{name}", args=[session.pk]))
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
         assert response.content[:2] == b"PK"

@@ -26,6 +26,7 @@ from gonghui.core.docx import body, new_document, save
 from gonghui.core.validators import reject_control_characters, strip_control_characters
 from tests.congress.conftest import cosigners, delegates, proposer, session, term  # noqa: F401
 from tests.congress.factories import ProposalFactory
+from tests.exporting import fetch_export
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +151,7 @@ def test_a_proposal_stored_with_control_characters_still_gives_the_proposal_repo
     nul = "\x00" if connection.vendor == "sqlite" else ""
     ProposalFactory(session=session, state=ProposalState.REGISTERED, title=f"关于\x0b食堂{nul}改造\x1f的提案")
 
-    response = client_for(chair).get(reverse("congress:session_proposal_report", args=[session.pk]))
+    response = fetch_export(client_for(chair), reverse("congress:session_proposal_report", args=[session.pk]))
 
     assert response.status_code == 200
     document = Document(io.BytesIO(response.content))

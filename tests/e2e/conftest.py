@@ -159,3 +159,19 @@ def open_menu(page: Page, key: str) -> None:
         if group.count():
             group.click()
     link.click()
+
+
+def export_download(page: Page, link: Any, target_dir: Path, *, timeout: float = 60_000) -> Path:
+    """Click a document link (a locator, or a link's name) as a user does: the page goes to the
+    export's status page, which downloads the file once the worker has built it (a PDF takes
+    seconds on a loaded machine); save it under its own name, then go back with 返回."""
+    locator = page.get_by_role("link", name=link) if isinstance(link, str) else link
+    with page.expect_download(timeout=timeout) as info:
+        locator.click(timeout=timeout)
+    got = info.value
+    assert got.failure() is None
+    target = target_dir / got.suggested_filename
+    got.save_as(target)
+    expect(page.locator("#export-state")).to_have_text("已完成")
+    page.locator("#export-back").click()
+    return target

@@ -254,7 +254,7 @@ def test_chair_imports_with_errors_fixes_them_finds_reveals_and_exports(
     expect(page.locator("#member-table thead")).to_contain_text("身份证号")
     expect(table_rows.filter(has_text="张三丰")).to_contain_text(mask_id(zhang_id))
     export, export_path = downloaded(page, page.get_by_role("link", name="导出Excel", exact=True), tmp_path)
-    assert re.fullmatch(r"members-\d{12}\.xlsx", export.suggested_filename)
+    assert re.fullmatch(r"会员名单-\d{12}\.xlsx", export.suggested_filename)
     exported = sheet_rows(export_path, "会员名单")
     header = exported[0]
     assert "身份证号" in header and "手机号" in header

@@ -25,9 +25,15 @@ from tests.reports.summary_data import known_year
 from tests.voting.pdf_reader import pdf_text
 
 from ..conftest import Tree
-from .conftest import ARTIFACTS, _artifact_name, login, open_menu
+from .conftest import ARTIFACTS, _artifact_name, export_download, login, open_menu
 
-YEAR = dt.date.today().year
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def this_year() -> int:
+    return dt.date.today().year
+
+
 EDITED = "全年走访慰问职工3人次，把组织的关怀送到每一位困难职工和离退休老同志身边。"
 
 
@@ -37,13 +43,7 @@ def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
 
 
 def download(page: Page, link: str, target_dir: Path) -> Path:
-    with page.expect_download() as info:
-        page.get_by_role("link", name=link).click()
-    got = info.value
-    assert got.failure() is None
-    target = target_dir / got.suggested_filename
-    got.save_as(target)
-    return target
+    return export_download(page, link, target_dir)
 
 
 def render_first_page(pdf_path: Path, png_path: Path) -> tuple[int, int, float]:
@@ -97,10 +97,10 @@ def test_chair_goes_from_the_dashboard_to_an_edited_summary_exported_as_docx_and
     expect(page.locator("main h1")).to_have_text("工作总结")
     page.get_by_label("工会", exact=True).select_option(label=tree.school1.name)
     page.get_by_label("统计口径", exact=True).select_option("calendar")
-    page.get_by_label("年度", exact=True).fill(str(YEAR))
+    page.get_by_label("年度", exact=True).fill(str(this_year()))
     page.get_by_role("button", name="生成工作总结").click()
     expect(page.locator("#job-status [data-state]")).to_have_attribute("data-state", "done", timeout=30_000)
-    expect(page.locator("main h1")).to_contain_text(str(YEAR))
+    expect(page.locator("main h1")).to_contain_text(str(this_year()))
     care = page.locator(".summary-paragraph", has_text="全年共走访慰问职工3人次")
     expect(care).to_have_count(1)
 

@@ -39,7 +39,7 @@ from tests.members.factories import MemberFactory
 from tests.voting.pdf_reader import embedded_fonts, pdf_text
 
 from ..conftest import Tree
-from .conftest import DESKTOP, PHONE, login, open_menu
+from .conftest import DESKTOP, PHONE, export_download, login, open_menu
 
 ELECTION = "第一中学工会第八届委员会选举"
 AWARD_POLL = "2026年度优秀教师评选"
@@ -173,13 +173,7 @@ def docx_rows(path: Path) -> list[list[str]]:
 
 
 def download(page: Page, link: str, target_dir: Path) -> Path:
-    with page.expect_download(timeout=60_000) as info:  # a PDF takes seconds on a loaded machine
-        page.get_by_role("link", name=link).click(timeout=60_000)
-    got = info.value
-    assert got.failure() is None
-    target = target_dir / got.suggested_filename
-    got.save_as(target)
-    return target
+    return export_download(page, link, target_dir)
 
 
 # --- 1. the committee election -----------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from gonghui.core.models import AuditEvent
 from gonghui.members import exporter
+from tests.exporting import fetch_export
 
 from .test_export import cells_of, ident, register
 
@@ -49,7 +50,7 @@ def test_the_list_offers_the_national_export_masked_without_the_reveal_right(
 def test_the_national_export_with_the_reveal_right_has_whole_numbers_and_is_audited(
     tree, chair, client_for, roster
 ):
-    response = client_for(chair).get(reverse("members:export"), {"union": tree.school1.pk, "fmt": "national",
+    response = fetch_export(client_for(chair), reverse("members:export"), {"union": tree.school1.pk, "fmt": "national",
                                                                   "reveal": "1"})  # fmt: skip
 
     table = cells_of(response.content)
@@ -63,10 +64,10 @@ def test_the_national_export_with_the_reveal_right_has_whole_numbers_and_is_audi
 
 def test_the_national_export_without_the_right_stays_masked(tree, committee_member, client_for, roster):
     client = client_for(committee_member)
-    refused = client.get(reverse("members:export"), {"fmt": "national", "reveal": "1"})
+    refused = fetch_export(client, reverse("members:export"), {"fmt": "national", "reveal": "1"})
     assert refused.status_code == 302 and not AuditEvent.objects.filter(action="member.export").exists()
 
-    table = cells_of(client.get(reverse("members:export"), {"fmt": "national"}).content)
+    table = cells_of(fetch_export(client, reverse("members:export"), {"fmt": "national"}).content)
     header = table[0]
     zhang = next(row for row in table[1:] if row[header.index("姓名")] == "张三")
     assert zhang[header.index("证件号码")] == f"{ident(11)[:4]}**********{ident(11)[-4:]}"
@@ -79,11 +80,11 @@ def test_the_full_information_export_has_the_id_column_whatever_the_list_shows(
     client = client_for(chair)
     client.post(reverse("members:columns"), {"columns": ["name", "sex"], "back": reverse("members:list")})
 
-    table = cells_of(client.get(reverse("members:export"), {"reveal": "1"}).content)
+    table = cells_of(fetch_export(client, reverse("members:export"), {"reveal": "1"}).content)
 
     assert table[0] == ["姓名", "身份证号", "手机号", "性别"]
     assert ["张三", ident(11), "13900000011", "男"] in table[1:]
-    masked = cells_of(client.get(reverse("members:export")).content)
+    masked = cells_of(fetch_export(client, reverse("members:export")).content)
     assert masked[0] == ["姓名", "性别"]  # the masked list export keeps the chosen columns
 
 

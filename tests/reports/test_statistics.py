@@ -18,6 +18,7 @@ from gonghui.core.facts import Period, collect
 from gonghui.core.models import AuditEvent
 from gonghui.reports import statistics
 from gonghui.reports.views.statistics import current_year
+from tests.exporting import fetch_export
 from tests.factories import OrgFactory, RoleAssignmentFactory, UserFactory
 from tests.members.factories import MemberFactory
 
@@ -28,11 +29,17 @@ __all__ = ["known_year", "media_in_tmp"]
 pytestmark = pytest.mark.django_db
 URL = reverse("reports:statistics")
 EXPORT = reverse("reports:statistics_export")
-YEAR = current_year(timezone.localdate())
 
 
-def _facts(org, year=YEAR):
-    return {fact.key: fact.value for fact in collect(org, Period.statistical_year(year), subtree=True)}
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def this_year() -> int:
+    return current_year(timezone.localdate())
+
+
+def _facts(org, year=None):
+    period = Period.statistical_year(this_year() if year is None else year)
+    return {fact.key: fact.value for fact in collect(org, period, subtree=True)}
 
 
 def _as_number(value):
@@ -47,9 +54,9 @@ def test_current_year_ends_on_30_september():
 @pytest.mark.parametrize("who", ["school1", "county"])
 def test_every_figure_is_the_fact_of_the_statistical_year(known_year, tree, who):
     org = getattr(tree, who)
-    table = statistics.table(org, YEAR, superior=who == "county")
+    table = statistics.table(org, this_year(), superior=who == "county")
     facts = _facts(org)
-    assert table.period == Period.statistical_year(YEAR)
+    assert table.period == Period.statistical_year(this_year())
     assert table.cells, "the table has figures"
     for cell in table.cells:
         assert cell.value == sum(facts[key] for key in cell.item.keys), cell.item.label
@@ -62,7 +69,7 @@ def test_every_figure_is_the_fact_of_the_statistical_year(known_year, tree, who)
 
 
 def test_a_superior_total_is_the_sum_of_its_unit_rows(known_year, tree):
-    table = statistics.table(tree.county, YEAR, superior=True)
+    table = statistics.table(tree.county, this_year(), superior=True)
     assert [row.org for row in table.units] == [tree.school1, tree.school2]
     totals = table.total_row
     subtree = {cell.item.code: cell.value for cell in table.cells}
@@ -81,7 +88,7 @@ def test_a_superior_total_is_the_sum_of_its_unit_rows(known_year, tree):
 
 def test_records_of_the_superior_itself_get_their_own_row(known_year, tree):
     MemberFactory(union=tree.county)
-    table = statistics.table(tree.county, YEAR, superior=True)
+    table = statistics.table(tree.county, this_year(), superior=True)
     assert table.units[-1].org is None and table.units[-1].name == "本级及其他"
     assert table.total_row["02"] == _facts(tree.county)["members.active"]
 
@@ -103,7 +110,7 @@ def test_the_page_links_each_figure_to_its_records(client_for, chair, known_year
     assert response.context["org"] == tree.school1
     body = response.content.decode()
     assert "基层工会统计表" in body
-    facts = {fact.key: fact for fact in collect(tree.school1, Period.statistical_year(YEAR))}
+    facts = {fact.key: fact for fact in collect(tree.school1, Period.statistical_year(this_year()))}
     assert facts["members.active"].records_url.replace("&", "&amp;") in body
     assert reverse("reports:statistics_export") in body
     assert "statistics-units" not in body  # a grassroots union has no unit sheet
@@ -116,23 +123,23 @@ def test_the_dashboard_links_to_the_table(client_for, chair):
 def test_access(client_for, member, chair, tree, client):
     assert client.get(URL).status_code == 302
     assert client_for(member).get(URL).status_code == 403
-    assert client_for(member).get(EXPORT).status_code == 403
+    assert fetch_export(client_for(member), EXPORT).status_code == 403
     officer = client_for(chair)
     for org in (tree.school2.pk, tree.county.pk, 987654, "x"):
         assert officer.get(URL, {"org": org}).status_code == 404
-        assert officer.get(EXPORT, {"org": org}).status_code == 404
+        assert fetch_export(officer, EXPORT, {"org": org}).status_code == 404
     assert not AuditEvent.objects.filter(action="reports.statistics_export").exists()
 
 
 def test_the_superior_page_shows_the_units_and_their_total(client_for, county_officer, known_year, tree):
-    response = client_for(county_officer).get(URL, {"year": YEAR})
+    response = client_for(county_officer).get(URL, {"year": this_year()})
     assert response.context["org"] == tree.county
     body = response.content.decode()
     assert "statistics-units" in body and "第一中学工会" in body and "第二小学工会" in body
 
 
 def test_the_excel_holds_the_same_numbers_and_is_audited(client_for, county_officer, known_year, tree):
-    response = client_for(county_officer).get(EXPORT, {"org": tree.county.pk, "year": YEAR})
+    response = fetch_export(client_for(county_officer), EXPORT, {"org": tree.county.pk, "year": this_year()})
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.xlsx"')
     book = openpyxl.load_workbook(io.BytesIO(response.content))
@@ -140,12 +147,12 @@ def test_the_excel_holds_the_same_numbers_and_is_audited(client_for, county_offi
     sheet = book["统计表"]
     texts = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
     assert any(tree.county.name in t for t in texts)
-    assert any(Period.statistical_year(YEAR).label in t for t in texts)
+    assert any(Period.statistical_year(this_year()).label in t for t in texts)
     assert any(t.startswith("填报人") for t in texts) and any(t.startswith("填报日期") for t in texts)
     by_code = {
         row[1]: row[3] for row in sheet.iter_rows(values_only=True) if row[1] and str(row[1]).isdigit()
     }
-    table = statistics.table(tree.county, YEAR, superior=True)
+    table = statistics.table(tree.county, this_year(), superior=True)
     assert by_code == {cell.item.code: _as_number(cell.value) for cell in table.cells}
     units = list(book["下级基层工会"].iter_rows(min_row=4, values_only=True))
     assert [row[0] for row in units] == ["第一中学工会", "第二小学工会", "合计"]
@@ -159,7 +166,7 @@ def test_the_excel_holds_the_same_numbers_and_is_audited(client_for, county_offi
 
 
 def test_a_grassroots_export_has_one_sheet(client_for, chair, known_year):
-    response = client_for(chair).get(EXPORT)
+    response = fetch_export(client_for(chair), EXPORT)
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["统计表"]
 
@@ -182,7 +189,7 @@ def _queries(fn) -> int:
 
 
 def test_unit_rows_cost_the_same_for_2_and_5_children(client_for):
-    period = Period.statistical_year(YEAR)
+    period = Period.statistical_year(this_year())
     small, small_officer = _county_with(2)
     large, large_officer = _county_with(5)
     small_rows = _queries(lambda: statistics.unit_rows(small, period))
@@ -192,4 +199,6 @@ def test_unit_rows_cost_the_same_for_2_and_5_children(client_for):
     client_small, client_large = client_for(small_officer), client_for(large_officer)
     client_small.get(URL), client_large.get(URL)  # warm sessions and caches
     assert _queries(lambda: client_small.get(URL)) == _queries(lambda: client_large.get(URL))
-    assert _queries(lambda: client_small.get(EXPORT)) == _queries(lambda: client_large.get(EXPORT))
+    assert _queries(lambda: fetch_export(client_small, EXPORT)) == _queries(
+        lambda: fetch_export(client_large, EXPORT)
+    )

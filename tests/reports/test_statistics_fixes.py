@@ -4,6 +4,7 @@ donations, 体检 and 疗休养 appear, and the XLSX prints on A4 (issue 12 §2)
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from decimal import Decimal
 
@@ -20,13 +21,22 @@ from gonghui.reports import statistics
 from gonghui.reports.views.statistics import current_year
 from tests.care.factories import make_application, set_standards
 from tests.care.visit_factories import make_visit, set_condolence_standards
+from tests.exporting import fetch_export
 from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("reports:statistics")
 EXPORT = reverse("reports:statistics_export")
-TODAY = timezone.localdate()
-YEAR = current_year(TODAY)
+
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def statistical_year() -> int:
+    return current_year(today())
 
 
 def _values(table) -> dict:
@@ -37,20 +47,20 @@ def test_the_page_opens_on_the_statistical_year_holding_today(client_for, chair)
     response = client_for(chair).get(URL)
 
     period = response.context["table"].period
-    assert period == Period.statistical_year(YEAR) and period.contains(TODAY)
+    assert period == Period.statistical_year(statistical_year()) and period.contains(today())
     assert f"{period.start:%Y-%m-%d}" in response.content.decode()
 
 
 def test_a_reversal_of_last_years_payment_never_makes_this_years_aid_negative(tree, chair):
     set_standards(tree.school1)
     member = MemberFactory(union=tree.school1)
-    last = Period.statistical_year(YEAR - 1)
+    last = Period.statistical_year(statistical_year() - 1)
     paid = make_application(member, amount="700", state="paid", approver=chair, paid_on=last.end)
     services.ledger_reverse(actor=None, entry=LedgerEntry.objects.get(application=paid), reason="重复发放",
-                            reversed_on=TODAY)  # fmt: skip
+                            reversed_on=today())  # fmt: skip
 
-    this_year = statistics.table(tree.county, YEAR, superior=True)
-    last_year = statistics.table(tree.county, YEAR - 1, superior=True)
+    this_year = statistics.table(tree.county, statistical_year(), superior=True)
+    last_year = statistics.table(tree.county, statistical_year() - 1, superior=True)
 
     assert _values(this_year)["18"] == Decimal("0.00")
     assert _values(last_year)["18"] == Decimal("0.00")
@@ -68,11 +78,11 @@ def test_the_care_total_is_the_sum_of_its_lines_beside_a_trip_and_a_checkup(tree
     make_visit(tree.school1, [member], occasion=Occasion.SPRING_FESTIVAL, amount="500", state=VisitState.RECORDED,
                approver=welfare_approver, recorder=None)  # fmt: skip
     campaigns.trip_create(actor=chair, org=tree.school1, title="疗休养", place="千岛湖", provider="旅行社",
-                          starts_on=TODAY, ends_on=TODAY, participants=[member], cost="3000")  # fmt: skip
-    campaigns.health_campaign_create(actor=chair, org=tree.school1, kind=HealthKind.CHECKUP, year=TODAY.year,
-                                     title="体检", starts_on=TODAY, ends_on=TODAY, provider="医院", cost="900")  # fmt: skip
+                          starts_on=today(), ends_on=today(), participants=[member], cost="3000")  # fmt: skip
+    campaigns.health_campaign_create(actor=chair, org=tree.school1, kind=HealthKind.CHECKUP, year=today().year,
+                                     title="体检", starts_on=today(), ends_on=today(), provider="医院", cost="900")  # fmt: skip
 
-    table = statistics.table(tree.school1, YEAR)
+    table = statistics.table(tree.school1, statistical_year())
     values = _values(table)
 
     total = next(cell for cell in table.cells if cell.item.code == "23")
@@ -86,7 +96,7 @@ def test_the_care_total_is_the_sum_of_its_lines_beside_a_trip_and_a_checkup(tree
         Decimal("3000.00"),
     )
     assert "29" in values and "30" in values
-    county = statistics.table(tree.county, YEAR, superior=True)
+    county = statistics.table(tree.county, statistical_year(), superior=True)
     assert county.total_row["23"] == Decimal("2300.00")
 
 
@@ -95,13 +105,15 @@ def test_child_units_sort_by_code_then_name_not_by_path(tree):
     tree.school1.save(update_fields=["code"])
     tree.school2.save(update_fields=["code"])
 
-    table = statistics.table(tree.county, YEAR, superior=True)
+    table = statistics.table(tree.county, statistical_year(), superior=True)
 
     assert [row.org for row in table.units] == [tree.school2, tree.school1]
 
 
 def test_the_xlsx_prints_on_a4_fitted_to_the_width_with_title_rows(client_for, county_officer, tree):
-    content = client_for(county_officer).get(EXPORT, {"org": tree.county.pk, "year": YEAR}).content
+    content = fetch_export(
+        client_for(county_officer), EXPORT, {"org": tree.county.pk, "year": statistical_year()}
+    ).content
     book = openpyxl.load_workbook(io.BytesIO(content))
 
     for name, rows in (("统计表", "$1:$5"), ("下级基层工会", "$1:$3")):

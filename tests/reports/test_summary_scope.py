@@ -23,16 +23,22 @@ from gonghui.reports.models import PeriodKind, Summary
 from gonghui.reports.summary import AREA_PREFIXES, area_keys
 from gonghui.reports.summary_figures import Figures
 from tests.care.visit_factories import make_visit, set_condolence_standards
+from tests.exporting import fetch_export
 from tests.members.factories import MemberFactory
 
 from .summary_data import known_year
 
 pytestmark = pytest.mark.django_db
-YEAR = dt.date.today().year
+
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def this_year() -> int:
+    return dt.date.today().year
 
 
 def _post(client, org, **extra):
-    data = {"org": org.pk, "period_kind": "calendar", "year": YEAR, **extra}
+    data = {"org": org.pk, "period_kind": "calendar", "year": this_year(), **extra}
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post(reverse("reports:summary_list"), data)
     assert response.status_code == 302, response.content.decode()[:1500]
@@ -59,7 +65,7 @@ def test_a_superior_unions_default_summary_counts_its_subordinate_unions_and_say
     assert "县教育总工会及所属下级工会" in scope and "基层工会2个" in scope
     page = client.get(reverse("reports:summary_detail", args=[obj.pk])).content.decode()
     assert "县教育总工会及所属下级工会（基层工会2个）" in page
-    docx = _docx_text(client.get(reverse("reports:summary_docx", args=[obj.pk])).content)
+    docx = _docx_text(fetch_export(client, reverse("reports:summary_docx", args=[obj.pk])).content)
     assert "本总结统计范围：县教育总工会及所属下级工会（基层工会2个）" in docx
 
 
@@ -112,7 +118,7 @@ def welfare(tree):
 def test_every_figure_of_an_area_is_stated_in_its_section(tree, chair, welfare, subtree):
     _rich_year(tree, chair, welfare)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        obj = services.summary_create(actor=None, org=tree.school1, period_kind=PeriodKind.CALENDAR, year=YEAR,
+        obj = services.summary_create(actor=None, org=tree.school1, period_kind=PeriodKind.CALENDAR, year=this_year(),
                                       subtree=subtree)  # fmt: skip
     obj.refresh_from_db()
     facts = obj.fact_map()

@@ -10,18 +10,24 @@ from django.urls import reverse
 from docx import Document
 
 from gonghui.reports.models import Summary
+from tests.exporting import fetch_export
 from tests.voting.pdf_reader import pdf_text
 
 from .summary_data import known_year
 
 pytestmark = pytest.mark.django_db
-YEAR = dt.date.today().year
+
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def this_year() -> int:
+    return dt.date.today().year
 
 
 def _generate(client, org, django_capture_on_commit_callbacks) -> Summary:
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reports:summary_list"),
-                               {"org": org.pk, "period_kind": "calendar", "year": YEAR})  # fmt: skip
+                               {"org": org.pk, "period_kind": "calendar", "year": this_year()})  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]
     return Summary.objects.get(org=org)
 
@@ -38,12 +44,12 @@ def test_chair_generates_edits_and_exports(tree, chair, client_for, django_captu
     assert "<textarea" in form and "<html" not in form
     saved = client.post(url, {"text": "我们慰问了职工。"}, headers={"HX-Request": "true"}).content.decode()
     assert "我们慰问了职工。" in saved and "恢复自动生成" in saved
-    docx = Document(io.BytesIO(client.get(reverse("reports:summary_docx", args=[obj.pk])).content))
+    docx = Document(io.BytesIO(fetch_export(client, reverse("reports:summary_docx", args=[obj.pk])).content))
     assert any(p.text == "我们慰问了职工。" for p in docx.paragraphs)
     restore = reverse("reports:summary_paragraph_restore", args=[obj.pk, care.pk])
     restored = client.post(restore, headers={"HX-Request": "true"}).content.decode()
     assert "全年共走访慰问职工3人次" in restored
-    response = client.get(reverse("reports:summary_pdf", args=[obj.pk]))
+    response = fetch_export(client, reverse("reports:summary_pdf", args=[obj.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert "全年共走访慰问职工3人次" in pdf_text(response.content).replace("\n", "")
 
@@ -55,7 +61,7 @@ def test_other_unions_summary_is_404(
     other = client_for(other_union_chair)
     paragraph = obj.paragraphs.first()
     assert other.get(reverse("reports:summary_detail", args=[obj.pk])).status_code == 404
-    assert other.get(reverse("reports:summary_docx", args=[obj.pk])).status_code == 404
+    assert fetch_export(other, reverse("reports:summary_docx", args=[obj.pk])).status_code == 404
     edit = reverse("reports:summary_paragraph_edit", args=[obj.pk, paragraph.pk])
     assert other.post(edit, {"text": "x"}).status_code == 404
     paragraph.refresh_from_db()
@@ -64,6 +70,6 @@ def test_other_unions_summary_is_404(
 
 def test_cannot_generate_for_a_union_out_of_scope(tree, chair, client_for):
     response = client_for(chair).post(reverse("reports:summary_list"),
-                                      {"org": tree.school2.pk, "period_kind": "calendar", "year": YEAR})  # fmt: skip
+                                      {"org": tree.school2.pk, "period_kind": "calendar", "year": this_year()})  # fmt: skip
     assert response.status_code == 200
     assert not Summary.objects.exists()

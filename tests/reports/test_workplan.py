@@ -18,18 +18,24 @@ from gonghui.reports import services, workplan
 from gonghui.reports.documents import workplan_docx, workplan_pdf
 from gonghui.reports.models import PeriodKind, WorkPlan
 from tests.care.visit_factories import make_visit
+from tests.exporting import fetch_export
 from tests.members.factories import MemberFactory
 from tests.voting.pdf_reader import pdf_text
 
 from .summary_data import known_year
 
 pytestmark = pytest.mark.django_db
-YEAR = dt.date.today().year
+
+
+# Computed when a test runs, not when the module is collected: a run that crosses midnight in
+# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
+def this_year() -> int:
+    return dt.date.today().year
 
 
 def _summary(union):
     with TestCase.captureOnCommitCallbacks(execute=True):
-        obj = services.summary_create(actor=None, org=union, period_kind=PeriodKind.CALENDAR, year=YEAR,
+        obj = services.summary_create(actor=None, org=union, period_kind=PeriodKind.CALENDAR, year=this_year(),
                                       subtree=False)  # fmt: skip
     obj.refresh_from_db()
     return obj
@@ -37,14 +43,14 @@ def _summary(union):
 
 def _records(union, chair):
     """known_year on 15 January, plus a 重阳 visit in October, a check-up in May and a drive in June."""
-    known_year(union, chair, day=dt.date(YEAR, 1, 15))
+    known_year(union, chair, day=dt.date(this_year(), 1, 15))
     retiree = MemberFactory(union=union)
-    make_visit(union, [retiree], occasion=Occasion.CHONGYANG, amount="200", visited_on=dt.date(YEAR, 10, 11),
+    make_visit(union, [retiree], occasion=Occasion.CHONGYANG, amount="200", visited_on=dt.date(this_year(), 10, 11),
                state=VisitState.RECORDED, approver=chair)  # fmt: skip
-    HealthCampaign.objects.create(org=union, kind=HealthKind.CHECKUP, year=YEAR, title=f"{YEAR}年教职工体检",
-                                  starts_on=dt.date(YEAR, 5, 10), ends_on=dt.date(YEAR, 5, 20))  # fmt: skip
+    HealthCampaign.objects.create(org=union, kind=HealthKind.CHECKUP, year=this_year(), title=f"{this_year()}年教职工体检",
+                                  starts_on=dt.date(this_year(), 5, 10), ends_on=dt.date(this_year(), 5, 20))  # fmt: skip
     DonationCampaign.objects.create(org=union, asked_org=union, kind=CampaignKind.CHARITY_DAY, title="博爱一日捐",
-                                    starts_on=dt.date(YEAR, 6, 1), ends_on=dt.date(YEAR, 6, 30),
+                                    starts_on=dt.date(this_year(), 6, 1), ends_on=dt.date(this_year(), 6, 30),
                                     state=CampaignState.CLOSED)  # fmt: skip
 
 
@@ -67,8 +73,8 @@ def test_targets_are_carried_exactly_from_the_figures():
 def test_plan_from_a_known_year(tree, chair):
     _records(tree.school1, chair)
     summary = _summary(tree.school1)
-    plan = services.workplan_generate(actor=chair, org=tree.school1, year=YEAR, summary=summary)
-    assert plan.year == YEAR + 1 and plan.title == f"第一中学工会{YEAR + 1}年工作计划"
+    plan = services.workplan_generate(actor=chair, org=tree.school1, year=this_year(), summary=summary)
+    assert plan.year == this_year() + 1 and plan.title == f"第一中学工会{this_year() + 1}年工作计划"
     assert plan.summary == summary
     goals = {i.target_key: i for i in plan.items.exclude(target_key="")}
     assert goals["congress.answer_rate"].text == "提案答复率达到100%"
@@ -82,7 +88,7 @@ def test_plan_from_a_known_year(tree, chair):
     assert (1, "召开第六届教代会第二次会议") in months, months
     assert (1, "开展春节走访慰问活动，慰问离退休教职工和困难职工") in months
     assert (10, "开展重阳节走访慰问离退休老同志活动") in months
-    assert (5, f"组织{YEAR + 1}年教职工体检") in months
+    assert (5, f"组织{this_year() + 1}年教职工体检") in months
     assert (6, "组织开展“博爱一日捐”捐款活动") in months
     assert (dt.date.today().month, "开展“优秀工会工作者评选”") in months
     assert (12, "总结全年工作，起草年度工作总结和下一年工作计划") in months
@@ -91,12 +97,12 @@ def test_plan_from_a_known_year(tree, chair):
 
 def test_edits_are_kept_on_regeneration_and_exported(tree, chair):
     _records(tree.school1, chair)
-    plan = services.workplan_generate(actor=chair, org=tree.school1, year=YEAR)  # straight from facts
+    plan = services.workplan_generate(actor=chair, org=tree.school1, year=this_year())  # straight from facts
     goal = plan.items.get(target_key="congress.answer_rate")
     services.workplan_item_update(actor=chair, item=goal, text="提案答复率达到100%，按期答复率达到95%")
     october = plan.months.get(month=10)
     services.monthly_update(actor=chair, activity=october, month=9, text="重阳节前走访慰问离退休老同志")
-    services.workplan_generate(actor=chair, org=tree.school1, year=YEAR, plan=plan)
+    services.workplan_generate(actor=chair, org=tree.school1, year=this_year(), plan=plan)
     assert plan.items.filter(text="提案答复率达到100%，按期答复率达到95%", edited=True).count() == 1
     assert not plan.items.filter(text="提案答复率达到100%").exists()
     assert plan.months.filter(month=9, text="重阳节前走访慰问离退休老同志", edited=True).count() == 1
@@ -104,12 +110,12 @@ def test_edits_are_kept_on_regeneration_and_exported(tree, chair):
     document = Document(io.BytesIO(workplan_docx(plan)))
     text = "\n".join(p.text for p in document.paragraphs)
     cells = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
-    assert f"第一中学工会{YEAR + 1}年工作计划" in text
+    assert f"第一中学工会{this_year() + 1}年工作计划" in text
     assert "提案答复率达到100%，按期答复率达到95%" in text and "四、月份活动安排" in text
     assert ["9月", "重阳节前走访慰问离退休老同志"] in cells and ["月份", "活动安排"] in cells
     pdf = pdf_text(workplan_pdf(plan)).replace("\n", "")
     for expected in ("提案答复率达到100%，按期答复率达到95%", "重阳节前走访慰问离退休老同志", "月份活动安排",
-                     f"组织{YEAR + 1}年教职工体检", "二、工作目标", "三、主要任务"):  # fmt: skip
+                     f"组织{this_year() + 1}年教职工体检", "二、工作目标", "三、主要任务"):  # fmt: skip
         assert expected in pdf, expected
 
 
@@ -139,15 +145,15 @@ def test_pages_generate_edit_inline_and_export(tree, chair, client_for):
     assert client.post(url, {"month": 13, "text": "x"}).status_code == 200  # invalid: the form again
     month.refresh_from_db()
     assert (month.month, month.text) == (11, "慰问老同志")
-    docx = client.get(reverse("reports:workplan_docx", args=[plan.pk]))
+    docx = fetch_export(client, reverse("reports:workplan_docx", args=[plan.pk]))
     assert "答复率100%" in "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
-    pdf = client.get(reverse("reports:workplan_pdf", args=[plan.pk]))
+    pdf = fetch_export(client, reverse("reports:workplan_pdf", args=[plan.pk]))
     assert pdf["Content-Type"] == "application/pdf" and "慰问老同志" in pdf_text(pdf.content)
 
 
 def test_other_union_404_and_member_403(tree, chair, other_union_chair, member, client_for):
     _records(tree.school1, chair)
-    plan = services.workplan_generate(actor=chair, org=tree.school1, year=YEAR)
+    plan = services.workplan_generate(actor=chair, org=tree.school1, year=this_year())
     item = plan.items.first()
     other, own_member = client_for(other_union_chair), client_for(member)
     for name, args in (("reports:workplan_detail", [plan.pk]), ("reports:workplan_docx", [plan.pk]),
@@ -163,12 +169,12 @@ def test_other_union_404_and_member_403(tree, chair, other_union_chair, member, 
 
 def test_the_chair_rewords_the_guiding_ideas_and_next_years_plan_starts_from_them(tree, chair, client_for):
     _records(tree.school1, chair)
-    plan = services.workplan_generate(actor=chair, org=tree.school1, year=YEAR)
-    assert plan.guiding_ideas == workplan.default_guiding_ideas(tree.school1, YEAR + 1)
+    plan = services.workplan_generate(actor=chair, org=tree.school1, year=this_year())
+    assert plan.guiding_ideas == workplan.default_guiding_ideas(tree.school1, this_year() + 1)
     client = client_for(chair)
     url = reverse("reports:workplan_guiding_edit", args=[plan.pk])
     assert "<textarea" in client.get(url, headers={"HX-Request": "true"}).content.decode()
-    reworded = f"{YEAR + 1}年，第一中学工会坚持以教职工为中心，围绕学校发展大局开展工作。"
+    reworded = f"{this_year() + 1}年，第一中学工会坚持以教职工为中心，围绕学校发展大局开展工作。"
     saved = client.post(url, {"text": reworded}, headers={"HX-Request": "true"}).content.decode()
     assert reworded in saved and "<html" not in saved
     assert client.post(url, {"text": ""}).status_code == 200  # empty: the form again, nothing lost
@@ -177,9 +183,10 @@ def test_the_chair_rewords_the_guiding_ideas_and_next_years_plan_starts_from_the
     assert AuditEvent.objects.filter(
         action="reports.workplan_guiding_update", object_id=str(plan.pk)
     ).exists()
-    following = services.workplan_generate(actor=chair, org=tree.school1, year=YEAR + 1)
+    following = services.workplan_generate(actor=chair, org=tree.school1, year=this_year() + 1)
     assert (
-        following.guiding_ideas == f"{YEAR + 2}年，第一中学工会坚持以教职工为中心，围绕学校发展大局开展工作。"
+        following.guiding_ideas
+        == f"{this_year() + 2}年，第一中学工会坚持以教职工为中心，围绕学校发展大局开展工作。"
     )
 
 
@@ -198,6 +205,6 @@ def test_a_second_generate_opens_the_existing_plan_and_the_list_shows_plans(tree
 
 
 def test_the_plan_list_shows_no_other_unions_plans(tree, chair, other_union_chair, client_for):
-    plan = services.workplan_generate(actor=chair, org=tree.school1, year=YEAR)
+    plan = services.workplan_generate(actor=chair, org=tree.school1, year=this_year())
     listing = client_for(other_union_chair).get(reverse("reports:summary_list")).content.decode()
     assert plan.title not in listing

@@ -11,6 +11,7 @@ from gonghui.core.models import AuditEvent
 from gonghui.voting import services
 from gonghui.voting.enums import PollKind, PollState
 from gonghui.voting.models import Ballot, Participation, Poll
+from tests.exporting import fetch_export
 from tests.factories import RoleAssignmentFactory, UserFactory
 
 from .factories import electorate, make_poll, opened_ballots, option_ids, voter_member
@@ -63,7 +64,7 @@ def test_the_chair_sets_up_opens_closes_and_releases_an_election(tree, chair, cl
     assert member_client.get(reverse("voting:results", args=[poll.pk])).status_code == 403
     client.post(reverse("voting:poll_state", args=[poll.pk]), {"to": PollState.RELEASED})
     results = member_client.get(reverse("voting:results", args=[poll.pk]))
-    document = client.get(reverse("voting:result_document", args=[poll.pk]))
+    document = fetch_export(client, reverse("voting:result_document", args=[poll.pk]))
 
     assert results.status_code == 200 and 'class="badge bg-success">当选' in results.content.decode()
     assert document.status_code == 200 and document.content[:2] == b"PK"

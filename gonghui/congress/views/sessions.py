@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,10 +29,12 @@ from gonghui.core.facts import Fact, Period, percent
 from gonghui.core.models import Org
 from gonghui.core.params import int_param
 from gonghui.core.views.base import AuthedRequest, current_scope, page_of, render_page
+from gonghui.core.views.exports import start_export
 from gonghui.members.queries import members_in
 
-from .. import documents, services
+from .. import services
 from ..enums import ADOPTED_STATES, REGISTERED_STATES, ItemResult, ProposalState, SessionStatus, VoteChoice
+from ..exports import PROPOSAL_REPORT, RESOLUTION, officer_session, proposal_report_name, resolution_name
 from ..facts import year_facts
 from ..models import (
     CONGRESS_CHANGE_ROLES,
@@ -62,9 +63,6 @@ from ..session_forms import (
     TermSettingsForm,
     VoteForm,
 )
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 # --- home -------------------------------------------------------------------------------------
 
@@ -582,30 +580,21 @@ def item_vote(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _officer_session(request: AuthedRequest, pk: int) -> CongressSession:
-    session = _session(request, pk)
-    if not in_scope(request.user, session.org, OFFICER_ROLES):
-        deny(request.user, request=request, what=f"congress.congresssession:{pk}")
-    return session
-
-
-def _docx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return officer_session(request.user, pk, request=request)
 
 
 @login_required
 def session_resolution(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _officer_session(request, pk)
-    name = f"{documents.congress_name(session)}决议（草案）.docx"
-    return _docx(documents.session_resolution_docx(session), name)
+    return start_export(request, kind=RESOLUTION, org=session.org, params={"pk": session.pk},
+                        title=resolution_name(session))  # fmt: skip
 
 
 @login_required
 def session_proposal_report(request: AuthedRequest, pk: int) -> HttpResponse:
     session = _officer_session(request, pk)
-    name = f"关于{documents.session_name(session)}提案办理情况的报告.docx"
-    return _docx(documents.proposal_report_docx(session), name)
+    return start_export(request, kind=PROPOSAL_REPORT, org=session.org, params={"pk": session.pk},
+                        title=proposal_report_name(session))  # fmt: skip
 
 
 # --- delegates of a term, delegations (代表团/组), term settings ----------------------------------

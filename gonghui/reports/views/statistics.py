@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gonghui.core.access import require_roles
-from gonghui.core.audit import audit
 from gonghui.core.enums import SUPERIOR_KINDS
+from gonghui.core.models import Org
 from gonghui.core.params import int_param
 from gonghui.core.views.base import AuthedRequest
+from gonghui.core.views.exports import start_export
 
-from .. import statistics
+from .. import exports, statistics
 from .dashboard import DASHBOARD_ROLES, _chosen_org
 
 
@@ -29,11 +30,15 @@ def current_year(today: dt.date) -> int:
     return today.year + 1 if today.month >= 10 else today.year
 
 
-def _table(request: AuthedRequest, what: str) -> statistics.Table:
+def _org_year(request: AuthedRequest, what: str) -> tuple[Org, int]:
     require_roles(request.user, DASHBOARD_ROLES, request=request, what=what)
     org = _chosen_org(request)
     this = current_year(timezone.localdate())
-    year = int_param(request.GET.get("year"), minimum=2000, maximum=this) or this
+    return org, int_param(request.GET.get("year"), minimum=2000, maximum=this) or this
+
+
+def _table(request: AuthedRequest, what: str) -> statistics.Table:
+    org, year = _org_year(request, what)
     return statistics.table(org, year, superior=org.kind in SUPERIOR_KINDS)
 
 
@@ -54,21 +59,9 @@ def statistics_table(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def statistics_export(request: AuthedRequest) -> HttpResponse:
-    result = _table(request, "reports.statistics_export")
-    user = request.user
-    today = timezone.localdate()
-    content = statistics.workbook(result, filled_by=user.name or user.get_username(), today=today)
-    audit(
-        action="reports.statistics_export", actor=user, org=result.org, obj=result.org,
-        after={"year": result.year, "units": len(result.units)},
-        detail=_("导出%(year)s年度工会统计表") % {"year": result.year},
-    )  # fmt: skip
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = f"statistics-{result.org.pk}-{result.year}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    org, year = _org_year(request, "reports.statistics_export")  # the table is built by the worker
+    return start_export(request, kind=exports.STATISTICS, org=org, params={"org": org.pk, "year": year},
+                        title=_("%(org)s%(year)s年度工会统计表.xlsx") % {"org": org.name, "year": year})  # fmt: skip
 
 
 urlpatterns: list[URLPattern] = [

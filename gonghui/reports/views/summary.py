@@ -10,14 +10,13 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from gonghui.core import pdf
 from gonghui.core.access import deny, get_for_user, scope_q, visible
 from gonghui.core.enums import MANAGER_ROLES, OrgStatus
 from gonghui.core.models import Org
 from gonghui.core.views.base import AuthedRequest, render_page
+from gonghui.core.views.exports import start_export
 
-from .. import services
-from ..documents import summary_docx, summary_pdf
+from .. import exports, services
 from ..forms import ParagraphForm, PlanForm, SummaryCreateForm
 from ..models import Summary, SummaryParagraph, WorkPlan
 from .inline import inline_edit
@@ -126,17 +125,15 @@ def plan_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def summary_export_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     obj = get_for_user(Summary, request.user, pk, request=request)
-    response = HttpResponse(summary_docx(obj), content_type=DOCX)
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(obj.title + '.docx')}"
-    return response
+    return start_export(request, kind=exports.SUMMARY_DOCX, org=obj.org, params={"pk": obj.pk},
+                        title=f"{obj.title}.docx")  # fmt: skip
 
 
 @login_required
 def summary_export_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     obj = get_for_user(Summary, request.user, pk, request=request)
-    return pdf.pdf_response(summary_pdf(obj), f"{obj.title}.pdf")
+    return start_export(request, kind=exports.SUMMARY_PDF, org=obj.org, params={"pk": obj.pk},
+                        title=f"{obj.title}.pdf")  # fmt: skip
 
 
 urlpatterns = [

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,28 +12,20 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core import pdf
-from gonghui.core.access import deny, get_for_user, in_scope, require_roles
-from gonghui.core.enums import OFFICER_ROLES, PERSONAL_ROLES, STAFF_ROLES
+from gonghui.core.access import deny, get_for_user
 from gonghui.core.views.base import AuthedRequest, render_page
+from gonghui.core.views.exports import start_export
 
-from .. import services
-from ..documents import month_rows, workplan_docx, workplan_pdf
+from .. import exports, services
+from ..documents import month_rows
 from ..forms import GuidingIdeasForm, MonthlyActivityForm, WorkPlanItemForm
 from ..models import MonthlyActivity, PlanSection, Summary, WorkPlan, WorkPlanItem
+from ..queries import plan_for
 from .inline import inline_edit
-from .summary import DOCX
-
-ALL_ROLES = STAFF_ROLES | PERSONAL_ROLES
 
 
 def _plan(request: AuthedRequest, pk: int, *, action: str = "view") -> WorkPlan:
-    """The plan, or 404 outside the user's unions; 403 for a member of its own union without an
-    officer's role (the plan is the committee's working paper)."""
-    org_path = WorkPlan.objects.filter(pk=pk).values_list("org__path", flat=True).first()
-    if org_path is not None and in_scope(request.user, org_path, ALL_ROLES):
-        require_roles(request.user, OFFICER_ROLES, request=request, what=f"reports.workplan:{pk}")
-    return get_for_user(WorkPlan, request.user, pk, action=action, request=request)
+    return plan_for(request.user, pk, action=action, request=request)
 
 
 @login_required
@@ -137,15 +128,15 @@ def workplan_month_edit(request: AuthedRequest, pk: int, month_pk: int) -> HttpR
 @login_required
 def workplan_export_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    response = HttpResponse(workplan_docx(plan), content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(plan.title + '.docx')}"
-    return response
+    return start_export(request, kind=exports.WORKPLAN_DOCX, org=plan.org, params={"pk": plan.pk},
+                        title=f"{plan.title}.docx")  # fmt: skip
 
 
 @login_required
 def workplan_export_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    return pdf.pdf_response(workplan_pdf(plan), f"{plan.title}.pdf")
+    return start_export(request, kind=exports.WORKPLAN_PDF, org=plan.org, params={"pk": plan.pk},
+                        title=f"{plan.title}.pdf")  # fmt: skip
 
 
 urlpatterns = [

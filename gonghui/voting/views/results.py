@@ -7,8 +7,6 @@ and released: `services.poll_tally` raises, and the page says so with status 403
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponse
@@ -17,23 +15,22 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core import pdf
 from gonghui.core.access import can, get_for_user, get_from
 from gonghui.core.errors import DomainError
+from gonghui.core.exports.kinds import ExportKind
 from gonghui.core.uploads import serve_stored_file
 from gonghui.core.views.base import AuthedRequest
+from gonghui.core.views.exports import start_export
 from gonghui.notices.queries import notices_for
 
-from .. import documents, queries, review, services
+from .. import queries, review, services
 from ..enums import Grade, PollKind, PollState
+from ..exports import RESULT_DOCX, RESULT_PDF, result_poll
 from ..models import Option, Poll
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _public(request: AuthedRequest, pk: int) -> Poll:
-    return get_from(queries.public_polls(request.user) | queries.officer_polls(request.user), request.user,
-                    request=request, pk=pk)  # fmt: skip
+    return result_poll(request.user, pk, request=request)
 
 
 def _refused(request: AuthedRequest, poll: Poll, error: DomainError) -> HttpResponse:
@@ -120,30 +117,26 @@ def _describe(choice: dict, names: dict[int, str], dims: dict[int, str], grades:
     return "、".join(picked) or _("弃权(空白票)")
 
 
+def _result_export(request: AuthedRequest, pk: int, kind: ExportKind) -> HttpResponse:
+    poll = _public(request, pk)
+    try:
+        services.poll_tally(poll)  # refused before release, here as on the page (the worker checks again)
+    except DomainError as error:
+        return _refused(request, poll, error)
+    return start_export(request, kind=kind, org=poll.org, params={"pk": poll.pk},
+                        title=f"{poll.title} {kind.title}")  # fmt: skip
+
+
 @login_required
 def result_document(request: AuthedRequest, pk: int) -> HttpResponse:
     """选举结果报告单 / 测评汇总表 / 评选结果 as DOCX (after release only)."""
-    poll = _public(request, pk)
-    try:
-        tally = services.poll_tally(poll)
-    except DomainError as error:
-        return _refused(request, poll, error)
-    content, name = documents.result_docx(tally, services.turnout(poll))
-    response = HttpResponse(content, content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return _result_export(request, pk, RESULT_DOCX)
 
 
 @login_required
 def result_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     """The same documents as PDF: the same access and the same release check as the DOCX."""
-    poll = _public(request, pk)
-    try:
-        tally = services.poll_tally(poll)
-    except DomainError as error:
-        return _refused(request, poll, error)
-    content, name = documents.result_pdf(tally, services.turnout(poll))
-    return pdf.pdf_response(content, name)
+    return _result_export(request, pk, RESULT_PDF)
 
 
 @login_required

@@ -13,6 +13,8 @@
 //                                the selector go comma-separated into its input[data-collected]
 //   data-follow-field="name"     a link: its query parameter `name` follows the field of that name
 //   data-width="42"              an element (a progress bar): its width is 42%
+//   data-auto-download="key"     a link to a finished export: followed once by itself (per tab), so
+//                                the file downloads as soon as the worker has built it
 //   data-export-base (+ data-export-extra) links and data-follow-url inputs: after an htmx search
 //                                pushed its filters into the address bar, export links and "back"
 //                                fields follow them, so "export" exports exactly what is shown
@@ -123,9 +125,25 @@
     });
   }
 
+  // --- a finished export downloads by itself, once ---------------------------------------------
+  function autoDownload(root) {
+    var link = root.querySelector ? root.querySelector("a[data-auto-download]") : null;
+    if (!link) return;
+    var key = "gonghui-export-" + link.dataset.autoDownload;
+    try {
+      if (window.sessionStorage.getItem(key)) return;
+      window.sessionStorage.setItem(key, "1");
+    } catch (error) {
+      return; // no storage (private mode): the button is there
+    }
+    window.location.assign(link.href);
+  }
+
   document.addEventListener("htmx:pushedIntoHistory", followFilters);
   document.addEventListener("htmx:load", function (event) {
     applyWidths(event.target);
+    autoDownload(event.target);
   });
   applyWidths(document); // deferred: the page is parsed
+  autoDownload(document);
 })();
