@@ -16,6 +16,8 @@ Each list is one query (the exclusion is a NOT EXISTS over VisitMember's (member
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,22 +31,51 @@ from .enums import Occasion, VisitState
 from .models import LifeEventReport, Visit, VisitMember
 from .queries import scoped
 
-# Lunar-calendar festivals by Gregorian year (春节: 正月初一; 重阳: 九月初九).
-FESTIVAL_DATES: dict[str, dict[int, dt.date]] = {
-    Occasion.SPRING_FESTIVAL: {
-        2025: dt.date(2025, 1, 29),
-        2026: dt.date(2026, 2, 17),
-        2027: dt.date(2027, 2, 6),
-    },
-    Occasion.CHONGYANG: {
-        2025: dt.date(2025, 10, 29),
-        2026: dt.date(2026, 10, 18),
-        2027: dt.date(2027, 10, 8),
-    },
+# The lunar-calendar festivals: (lunar month, lunar day) of 春节 (正月初一) and 重阳 (九月初九). Both
+# fall in the Gregorian year of their lunar year.
+LUNAR_FESTIVALS: dict[str, tuple[int, int]] = {
+    Occasion.SPRING_FESTIVAL: (1, 1),
+    Occasion.CHONGYANG: (9, 9),
 }
 DAYS_BEFORE = 30
 # A visit counts for a festival when dated in [day - 60, day + 30].
 VISITED_BEFORE, VISITED_AFTER = 60, 30
+
+
+@functools.cache
+def festival_day(occasion: str, year: int) -> dt.date:
+    """The Gregorian date of the lunar festival `occasion` in `year`, computed by lunar-python
+    (imported here: it takes a quarter of a second to load)."""
+    from lunar_python import Lunar
+
+    month, day = LUNAR_FESTIVALS[occasion]
+    solar = Lunar.fromYmd(year, month, day).getSolar()
+    return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+class _FestivalYears(Mapping[int, dt.date]):
+    """year -> festival day for any year; iterating goes over FIRST_YEAR to next year (what the
+    demo data and the benchmarks look back on)."""
+
+    FIRST_YEAR = 2020
+
+    def __init__(self, occasion: str) -> None:
+        self.occasion = occasion
+
+    def __getitem__(self, year: int) -> dt.date:
+        return festival_day(self.occasion, year)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(range(self.FIRST_YEAR, dt.date.today().year + 2))
+
+    def __len__(self) -> int:
+        return dt.date.today().year + 2 - self.FIRST_YEAR
+
+
+# occasion -> {year: day}, computed (no hand-kept table): FESTIVAL_DATES[occasion][year].
+FESTIVAL_DATES: dict[str, Mapping[int, dt.date]] = {
+    occasion: _FestivalYears(occasion) for occasion in LUNAR_FESTIVALS
+}
 
 
 @dataclass(frozen=True)
@@ -63,8 +94,10 @@ class Festival:
 def festivals_due(today: dt.date) -> list[Festival]:
     """The festivals whose visiting window (30 days before, up to the day) contains `today`."""
     due = []
-    for occasion, days in FESTIVAL_DATES.items():
-        for day in days.values():
+    for occasion in LUNAR_FESTIVALS:
+        # A window opens at most 30 days before the day: this year's, or next January's 春节.
+        for year in (today.year, today.year + 1):
+            day = festival_day(occasion, year)
             if day - dt.timedelta(days=DAYS_BEFORE) <= today <= day:
                 due.append(Festival(occasion, day))
     return sorted(due, key=lambda f: f.day)

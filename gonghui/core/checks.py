@@ -68,3 +68,34 @@ def field_key_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             )
         )
     return messages
+
+
+def holiday_calendar_check(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    """Working-day periods (公示, deadlines) need the State Council holiday schedule of the year
+    at hand, and from December on of the next one (core/workdays.py): it comes with the
+    chinesecalendar package, updated by a new release after each yearly notice.
+
+    Not a registered system check on purpose: `check --deploy` gates `make serve`, and a package
+    release that comes late must not keep a union's server from starting. The administrator is
+    told on the home page (core.todos) and the worker logs it daily (core.schedule)."""
+    from django.utils import timezone
+
+    from . import workdays
+
+    year = workdays.missing_year(timezone.localdate())
+    if year is None:
+        return []
+    known = workdays.covered_years()
+    return [
+        Warning(
+            f"节假日数据不含{year}年（已有{known.start}–{known.stop - 1}年）：该年的公示期、期限只按周末计算，"
+            "法定节假日和调休上班日未计入。"
+            f"The holiday data does not cover {year} (it covers {known.start}–{known.stop - 1}): "
+            "working-day periods in that year count weekends only, without statutory holidays "
+            "and make-up working days.",
+            hint="国务院发布该年放假安排、chinesecalendar 发布新版本后，提高 pyproject.toml 中的版本下限，"
+            "运行 make lock 和 make setup。/ After the State Council's notice for that year and a "
+            "new chinesecalendar release: raise its pin in pyproject.toml, run `make lock` and `make setup`.",
+            id="gonghui.W030",
+        )
+    ]

@@ -51,6 +51,17 @@ def exports_prune() -> int:
 
 
 @task()
+def holiday_data_check() -> int:
+    """Log (for the operator) when the holiday data does not cover the year the 公示 periods need."""
+    from gonghui.core.checks import holiday_calendar_check
+
+    messages = holiday_calendar_check()
+    for message in messages:
+        logger.warning("%s %s", message.msg, message.hint)
+    return len(messages)
+
+
+@task()
 def notices_finalise() -> int:
     """公示: close notices whose period has ended; final once every objection is resolved."""
     from gonghui.notices.services import notices_refresh_due
@@ -102,6 +113,7 @@ SCHEDULE: list[Scheduled] = [
     Scheduled(deadline_remind, dt.timedelta(hours=1)),
     Scheduled(tasks_prune, dt.timedelta(days=1)),
     Scheduled(login_throttles_prune, dt.timedelta(days=1)),
+    Scheduled(holiday_data_check, dt.timedelta(days=1)),
 ]
 
 

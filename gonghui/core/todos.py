@@ -49,3 +49,25 @@ def groups_without_leader(user: Any, scope: Any) -> list[Todo]:
     org = Org(pk=scope.org_id, path=scope.path)
     count = missing(org).count()
     return [Todo(_("工会小组尚未设置小组长"), count, reverse("core:org_detail", args=[scope.org_id]))]
+
+
+HOLIDAY_PACKAGE_URL = "https://pypi.org/project/chinesecalendar/"
+
+
+@register
+def holiday_data_missing(user: Any, scope: Any) -> list[Todo]:
+    """The administrator: the holiday data (chinesecalendar) does not cover the year at hand or,
+    from December on, the next one, so 公示 periods and deadlines there count weekends only."""
+    from django.utils import timezone
+
+    from . import workdays
+
+    if not user.is_superuser:
+        return []
+    year = workdays.missing_year(timezone.localdate())
+    if year is None:
+        return []
+    label = _(
+        "节假日数据不含%(year)s年：该年公示期和期限只按周末计算，请在国务院放假安排发布、chinesecalendar 更新后升级（make lock、make setup）"
+    ) % {"year": year}
+    return [Todo(label, 1, HOLIDAY_PACKAGE_URL, level="danger")]

@@ -1,80 +1,56 @@
 """Working-day arithmetic for China: weekends off, statutory holidays off, make-up days (补班) on.
 
-Holidays and make-up working days come from the State Council General Office's yearly notices
-(国务院办公厅关于部分节假日安排的通知):
+Holidays and make-up working days come from the `chinesecalendar` package (import name
+`chinese_calendar`), which transcribes the State Council General Office's yearly notices
+(国务院办公厅关于部分节假日安排的通知) and is released soon after each one (usually in November).
 
-* 2025: 国办发明电〔2024〕12号, published 2024-11-12.
-* 2026: published 2025-11-04 (新华社; checked against the text reprinted by 光明网).
-
-For years not in the table only weekends are off: add the next year's notice here when the
-State Council publishes it (usually in November), or periods crossing the new year will be
-counted with weekends only. `KNOWN_YEARS` says which years are covered.
+A year the installed package does not cover is counted with weekends only: periods in it are still
+computed, but holidays and make-up days are missing. `covers(year)` / `covered_years()` say which
+years are covered, and the system check `gonghui.W020` (gonghui/core/checks.py) warns the
+administrator when the year at hand or, from December on, the next one is not: `make setup` after
+a new release of chinesecalendar (the lock pins it: raise the pin, `make lock`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
+import chinese_calendar
 
-def _days(year: int, spans: Iterable[tuple[int, int, int, int]]) -> set[dt.date]:
-    """(month, day) to (month, day) inclusive ranges of one year, as a set of dates."""
-    days: set[dt.date] = set()
-    for m1, d1, m2, d2 in spans:
-        day, last = dt.date(year, m1, d1), dt.date(year, m2, d2)
-        while day <= last:
-            days.add(day)
-            day += dt.timedelta(days=1)
-    return days
+# Days off (weekends inside a holiday included: harmless, they are off anyway), and weekend days
+# that are working days because of a holiday swap (调休上班, 补班). Both straight from the package.
+HOLIDAYS: frozenset[dt.date] = frozenset(chinese_calendar.holidays)
+MAKEUP_WORKDAYS: frozenset[dt.date] = frozenset(chinese_calendar.workdays)
 
-
-# Days off, weekends that fall inside a holiday included (harmless: they are off anyway).
-HOLIDAYS: frozenset[dt.date] = frozenset(
-    _days(
-        2025,
-        [
-            (1, 1, 1, 1),  # 元旦
-            (1, 28, 2, 4),  # 春节 (除夕 to 正月初七)
-            (4, 4, 4, 6),  # 清明节
-            (5, 1, 5, 5),  # 劳动节
-            (5, 31, 6, 2),  # 端午节
-            (10, 1, 10, 8),  # 国庆节、中秋节
-        ],
-    )
-    | _days(
-        2026,
-        [
-            (1, 1, 1, 3),  # 元旦
-            (2, 15, 2, 23),  # 春节 (腊月二十八 to 正月初七)
-            (4, 4, 4, 6),  # 清明节
-            (5, 1, 5, 5),  # 劳动节
-            (6, 19, 6, 21),  # 端午节
-            (9, 25, 9, 27),  # 中秋节
-            (10, 1, 10, 7),  # 国庆节
-        ],
-    )
+# The package answers for the years from its first notice to its last (it raises
+# NotImplementedError outside them); those are the years whose notices it holds.
+KNOWN_YEARS: frozenset[int] = frozenset(
+    range(min(day.year for day in HOLIDAYS), max(day.year for day in HOLIDAYS) + 1)
 )
 
-# Weekend days that are working days because of a holiday swap (调休上班, 补班).
-MAKEUP_WORKDAYS: frozenset[dt.date] = frozenset(
-    {
-        # 2025
-        dt.date(2025, 1, 26),
-        dt.date(2025, 2, 8),
-        dt.date(2025, 4, 27),
-        dt.date(2025, 9, 28),
-        dt.date(2025, 10, 11),
-        # 2026
-        dt.date(2026, 1, 4),
-        dt.date(2026, 2, 14),
-        dt.date(2026, 2, 28),
-        dt.date(2026, 5, 9),
-        dt.date(2026, 9, 20),
-        dt.date(2026, 10, 10),
-    }
-)
+# The next year's notice is usually published in November (2023's only on 2022-12-08): from this
+# month on, a missing next year is worth a warning; earlier it cannot be had yet.
+NEXT_YEAR_EXPECTED_FROM_MONTH = 12
 
-KNOWN_YEARS: frozenset[int] = frozenset({2025, 2026})
+
+def covered_years() -> range:
+    """The years whose holidays and make-up days the installed package knows."""
+    return range(min(KNOWN_YEARS), max(KNOWN_YEARS) + 1)
+
+
+def covers(year: int) -> bool:
+    """True when `year`'s State Council holiday schedule is known (else: weekends only)."""
+    return year in KNOWN_YEARS
+
+
+def missing_year(today: dt.date) -> int | None:
+    """The year whose schedule should be known by `today` but is not: this year, or from
+    December on the next one. None when the data is up to date."""
+    if not covers(today.year):
+        return today.year
+    if today.month >= NEXT_YEAR_EXPECTED_FROM_MONTH and not covers(today.year + 1):
+        return today.year + 1
+    return None
 
 
 def is_working_day(day: dt.date) -> bool:

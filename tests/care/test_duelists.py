@@ -75,10 +75,45 @@ def test_a_cancelled_birthday_visit_puts_the_member_back(tree, people, welfare):
         (dt.date(2026, 10, 1), ["chongyang"]),  # 重阳 2026-10-18
         (dt.date(2025, 10, 20), ["chongyang"]),  # 重阳 2025-10-29
         (dt.date(2027, 2, 1), ["spring_festival"]),  # 春节 2027-02-06
+        (dt.date(2027, 12, 27), ["spring_festival"]),  # 30 days before 春节 2028-01-26
+        (dt.date(2027, 12, 26), []),
+        (dt.date(2028, 10, 26), ["chongyang"]),  # 重阳 2028-10-26
+        (dt.date(2028, 10, 27), []),
     ],
 )
 def test_festivals_are_due_in_the_30_days_up_to_the_day(day, expected):
     assert [f.occasion for f in duelists.festivals_due(day)] == expected
+
+
+@pytest.mark.parametrize(
+    ("occasion", "year", "day"),
+    [
+        # 正月初一 and 九月初九 by the Gregorian calendar; lunardate 0.3.0 (another library, its own
+        # tables) gives the same days.
+        (Occasion.SPRING_FESTIVAL, 2025, dt.date(2025, 1, 29)),
+        (Occasion.SPRING_FESTIVAL, 2026, dt.date(2026, 2, 17)),
+        (Occasion.SPRING_FESTIVAL, 2027, dt.date(2027, 2, 6)),
+        (Occasion.SPRING_FESTIVAL, 2028, dt.date(2028, 1, 26)),
+        (Occasion.SPRING_FESTIVAL, 2030, dt.date(2030, 2, 3)),
+        (Occasion.CHONGYANG, 2025, dt.date(2025, 10, 29)),
+        (Occasion.CHONGYANG, 2026, dt.date(2026, 10, 18)),
+        (Occasion.CHONGYANG, 2027, dt.date(2027, 10, 8)),
+        (Occasion.CHONGYANG, 2028, dt.date(2028, 10, 26)),
+        (Occasion.CHONGYANG, 2030, dt.date(2030, 10, 5)),
+    ],
+)
+def test_festival_days_are_computed_for_any_year(occasion, year, day):
+    assert duelists.festival_day(occasion, year) == day
+    assert duelists.FESTIVAL_DATES[occasion][year] == day
+
+
+def test_the_festival_dates_mapping_lists_the_recent_years_up_to_next_year():
+    spring = duelists.FESTIVAL_DATES[Occasion.SPRING_FESTIVAL]
+    next_year = dt.date.today().year + 1
+
+    assert list(spring) == list(range(2020, next_year + 1))
+    assert spring.get(2028) == dt.date(2028, 1, 26)
+    assert len(spring) == len(list(spring.values()))
 
 
 def test_retirees_are_due_before_spring_festival_and_not_after(tree, people):

@@ -25,12 +25,13 @@ from tests.core.imports_support import run_upload, xlsx
 from tests.members.factories import MemberFactory
 from tests.notices.factories import NoticeFactory
 
-HOURLY = ["gonghui.core.schedule.imports_prune", "gonghui.core.schedule.notices_finalise",
-          "gonghui.core.schedule.deadline_remind"]  # fmt: skip
+HOURLY = ["gonghui.core.schedule.imports_prune", "gonghui.core.schedule.exports_prune",
+          "gonghui.core.schedule.notices_finalise", "gonghui.core.schedule.deadline_remind"]  # fmt: skip
 DAILY = [
     "gonghui.core.schedule.audit_prune",
     "gonghui.core.schedule.tasks_prune",
     "gonghui.core.schedule.login_throttles_prune",
+    "gonghui.core.schedule.holiday_data_check",
 ]
 
 
@@ -42,7 +43,7 @@ def test_each_due_job_is_queued_once_within_its_interval(db, settings):
     settings.TASKS = DATABASE_TASKS
     now = timezone.now()
 
-    assert len(schedule.run_due(now=now)) == len(schedule.SCHEDULE) == 6
+    assert len(schedule.run_due(now=now)) == len(schedule.SCHEDULE) == 8
     assert schedule.run_due(now=now) == []
     assert schedule.run_due(now=now + dt.timedelta(minutes=59)) == []
     assert queued() == sorted(HOURLY + DAILY)
@@ -84,7 +85,7 @@ def test_the_scheduled_jobs_do_their_work(
 
     ran = schedule.run_due()  # the test settings' ImmediateBackend runs each job at once
 
-    assert len(ran) == 6
+    assert len(ran) == 8
     assert list(AuditEvent.objects.filter(action="test.event").values_list("pk", flat=True)) == [
         recent_event.pk
     ]

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+import chinese_calendar
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gonghui.core import workdays
 from gonghui.core.workdays import (
     KNOWN_YEARS,
     add_working_days,
+    covered_years,
+    covers,
     is_working_day,
+    missing_year,
     period_end,
     working_days_between,
 )
@@ -42,7 +47,8 @@ D = dt.date
         (D(2025, 4, 27), True),  # Sunday, 补班 before 劳动节
         (D(2025, 10, 8), False),  # 国庆、中秋 (Wednesday)
         (D(2025, 10, 11), True),  # Saturday, 补班
-        (D(2027, 1, 1), True),  # no table for 2027 yet: an ordinary Friday
+        (D(2024, 2, 4), True),  # Sunday, 补班 before 春节 2024
+        (D(2024, 10, 7), False),  # 国庆节 2024 (Monday)
     ],
 )
 def test_a_day_is_a_working_day_by_the_state_council_schedule(day, working):
@@ -51,6 +57,51 @@ def test_a_day_is_a_working_day_by_the_state_council_schedule(day, working):
 
 def test_both_published_years_are_in_the_table():
     assert {2025, 2026} <= KNOWN_YEARS
+    assert covers(2025) and covers(2026)
+    assert set(covered_years()) == KNOWN_YEARS
+
+
+def test_every_day_of_the_covered_years_is_what_chinesecalendar_says():
+    years = covered_years()
+    day, last = D(years.start, 1, 1), D(years.stop - 1, 12, 31)
+    while day <= last:
+        assert is_working_day(day) is chinese_calendar.is_workday(day), day
+        day += dt.timedelta(days=1)
+
+
+def test_a_year_the_package_does_not_cover_counts_weekends_only():
+    year = max(KNOWN_YEARS) + 1
+    assert not covers(year)
+    with pytest.raises(NotImplementedError):  # the package has no data for it
+        chinese_calendar.is_workday(D(year, 1, 1))
+    first = D(year, 3, 1)
+    monday = first + dt.timedelta(days=(7 - first.weekday()) % 7)
+    days = [monday + dt.timedelta(days=i) for i in range(7)]
+
+    assert [is_working_day(day) for day in days] == [True] * 5 + [False] * 2
+
+
+def test_nothing_is_missing_while_this_year_is_covered_and_it_is_not_yet_december():
+    year = max(KNOWN_YEARS)  # the next year is not covered: its notice is not out yet
+    assert missing_year(D(year, 1, 2)) is None
+    assert missing_year(D(year, 11, 30)) is None
+
+
+def test_from_december_on_an_uncovered_next_year_is_missing():
+    year = max(KNOWN_YEARS)
+    assert missing_year(D(year, 12, 1)) == year + 1
+    assert missing_year(D(year, 12, 31)) == year + 1
+
+
+def test_an_uncovered_year_at_hand_is_missing_all_year():
+    year = max(KNOWN_YEARS) + 1
+    assert missing_year(D(year, 3, 1)) == year
+
+
+def test_nothing_is_missing_when_the_next_year_is_covered_too(monkeypatch):
+    year = max(KNOWN_YEARS)
+    monkeypatch.setattr(workdays, "KNOWN_YEARS", KNOWN_YEARS | {year + 1})
+    assert missing_year(D(year, 12, 15)) is None
 
 
 def test_five_working_days_from_a_monday_end_on_the_friday():
