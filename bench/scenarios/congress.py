@@ -6,8 +6,9 @@
     the union with the largest session, against its raw SQL: every SELECT the page sent (session,
     user, roles, the sessions it reaches, its rows, unread count), recorded from the page itself
     and replayed with a cursor. The rows SELECT alone is reported beside it (`rows_select_ms`).
-(b) The session report (提案办理情况报告, DOCX) of that union's latest session, downloaded by its
-    chair, against all the SELECTs the download runs, replayed. Beside it: `build_ms`, the
+(b) The session report (提案办理情况报告, DOCX) of that union's latest session, built for its
+    chair as the worker builds it (core.exports: the page only queues it), against all the SELECTs
+    the build runs, replayed. Beside it: `build_ms`, the
     document alone (`proposal_report_docx`), and `empty_docx_ms`, python-docx opening its template
     and saving it with nothing in it (no DOCX costs less here).
 (c) County-wide: the congress facts of the county's subtree for the year (`facts.year_facts`, what
@@ -39,6 +40,7 @@ from bench.congress_seed import (
 )
 from bench.measure import REPEAT, WARMUP, Result, compare, repeats_within, result
 from gonghui.congress.documents import proposal_report_docx
+from gonghui.congress.exports import PROPOSAL_REPORT
 from gonghui.congress.facts import year_facts
 from gonghui.congress.models import CongressSession, Proposal
 from gonghui.core.enums import Role
@@ -129,10 +131,12 @@ def _empty_docx() -> bytes:
 
 
 def report_figure(setup: Setup, *, repeat: int, warmup: int) -> Result:
-    client = pages.client_for(setup.chair)
     url = f"/congress/sessions/{setup.session.pk}/proposal-report.docx"
-    download = pages.getter(client, url)
-    download()  # the first request also writes the session
+
+    def download() -> Any:
+        return PROPOSAL_REPORT.build(setup.chair, {"pk": setup.session.pk})
+
+    download()
     recorded = pages.selects(pages.statements(download))
     raw = pages.raw(*recorded)
     size = len(download().content)
@@ -146,7 +150,7 @@ def report_figure(setup: Setup, *, repeat: int, warmup: int) -> Result:
     build_ms = pages.median_ms(lambda: proposal_report_docx(setup.session), repeat=max(3, samples // 4))
     empty_ms = pages.median_ms(_empty_docx, repeat=max(3, samples // 4))
     return result(
-        SCENARIO, "session_report", "提案办理情况报告 DOCX (chair) vs its SELECTs", pair, proposals, url=url,
+        SCENARIO, "session_report", "提案办理情况报告 DOCX built for the chair (worker) vs its SELECTs", pair, proposals, url=url,
         page_queries=len(recorded), docx_bytes=size, samples=samples, build_ms=round(build_ms, 2),
         empty_docx_ms=round(empty_ms, 2),
     )  # fmt: skip

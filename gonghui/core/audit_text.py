@@ -378,6 +378,9 @@ register(area=("import", gettext_lazy("批量导入")), events={
     "import.retry": gettext_lazy("重试中断的导入"),
 }, keys={"step": Key(gettext_lazy("重试步骤"), choices={
     "validate": gettext_lazy("校验"), "apply": gettext_lazy("导入")})})  # fmt: skip
+register(area=("export", gettext_lazy("导出文件")), events={
+    "export.download": gettext_lazy("下载导出的文件"),
+}, keys={"kind": gettext_lazy("文件类别"), "file": gettext_lazy("文件名"), "bytes": gettext_lazy("大小(字节)")})  # fmt: skip
 register(area=("role", gettext_lazy("角色")), events={
     "role.assign": gettext_lazy("分配角色"),
     "role.revoke": gettext_lazy("撤销角色"),

@@ -16,6 +16,7 @@ from bench.seed import bench_member_count, seed
 from gonghui.congress.enums import REGISTERED_STATES, CongressKind, ProposalState
 from gonghui.congress.models import Answer, CongressSession, CongressTerm, Cosigner, Delegate, Proposal
 from gonghui.congress.proposal_queries import session_label
+from tests.exporting import fetch_export
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_every_figure_is_measured(setup, client):
     for row in results:
         assert row["value_ms"] > 0 and row["reference_ms"] > 0, row["figure"]
     client.force_login(setup.chair)
-    response = client.get(f"/congress/sessions/{setup.session.pk}/proposal-report.docx")
+    response = fetch_export(client, f"/congress/sessions/{setup.session.pk}/proposal-report.docx")
     assert "提案办理情况的报告" in Document(io.BytesIO(response.content)).paragraphs[0].text
     # The list labels a session as str(session) does, with the union's name in front.
     session = CongressSession.objects.select_related("term", "org").get(pk=setup.session.pk)

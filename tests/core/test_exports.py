@@ -78,7 +78,7 @@ def test_the_file_is_the_requesters_download_and_each_download_is_audited(chair,
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response.content[:4] == b"PK\x03\x04"
-    event = AuditEvent.objects.get(action="core.export_download")
+    event = AuditEvent.objects.get(action="export.download")
     assert event.actor_id == chair.pk and ".xlsx" in event.detail
 
 

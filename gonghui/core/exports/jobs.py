@@ -157,7 +157,7 @@ def open_file(*, actor: User, job: ExportJob, ip: str | None = None) -> IO[bytes
         handle = (Path(settings.MEDIA_ROOT) / job.file_path).open("rb")
     except FileNotFoundError:
         return None
-    audit(action="core.export_download", actor=actor, org=job.org_id, obj=job,
+    audit(action="export.download", actor=actor, org=job.org_id, obj=job,
           after={"kind": job.kind, "file": job.file_name, "bytes": job.file_size},
           detail=_("下载%(what)s") % {"what": job.file_name}, ip=ip)  # fmt: skip
     return handle
