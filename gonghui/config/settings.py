@@ -250,14 +250,17 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
-NODE_MODULES = BASE_DIR / "node_modules"
-# Browser assets come from npm (package.json); Django serves them straight from node_modules.
+# Browser assets come from npm (package.json, `make setup`); Django serves them straight from
+# node_modules. GONGHUI_NODE_MODULES names another directory (the tests point it at an empty one).
+NODE_MODULES = Path(os.environ.get("GONGHUI_NODE_MODULES") or BASE_DIR / "node_modules")
 STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
+# A missing directory is left out rather than warned about (staticfiles.W004); the system check
+# gonghui.E020 (core/asset_checks.py) then refuses to start without the files the pages load.
 STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
 # WhiteNoise serves them through the staticfiles finders (app static/ and node_modules above), so
 # the demo needs no collectstatic step; files are re-read on change only with DEBUG on.

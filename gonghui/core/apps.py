@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from . import checks, deploy_checks, nav  # noqa: F401  (registers system checks and the core menu)
+        from . import asset_checks, checks, deploy_checks, nav  # noqa: F401  (registers system checks and the core menu)
