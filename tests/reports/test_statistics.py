@@ -141,7 +141,7 @@ def test_the_superior_page_shows_the_units_and_their_total(client_for, county_of
 def test_the_excel_holds_the_same_numbers_and_is_audited(client_for, county_officer, known_year, tree):
     response = fetch_export(client_for(county_officer), EXPORT, {"org": tree.county.pk, "year": this_year()})
     assert response.status_code == 200
-    assert response["Content-Disposition"].endswith('.xlsx"')
+    assert response["Content-Disposition"].endswith(".xlsx")  # the Chinese name, RFC 5987-quoted
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["统计表", "下级基层工会"]
     sheet = book["统计表"]
