@@ -21,27 +21,11 @@ from gonghui.congress import facts
 from gonghui.congress.enums import ProposalState, SessionStatus, SuggestionState
 from gonghui.congress.models import Suggestion
 from gonghui.core.drilldown import Linker, day_start
-from gonghui.core.facts import Period
+from tests.dates import day_after_last_year as next_day
+from tests.dates import last_year as period
+from tests.dates import last_year_end as last_day
 
 from .factories import DelegateFactory, ProposalFactory, SessionFactory, SuggestionFactory, TermFactory
-
-
-# Computed when a test runs, not when the module is collected: a run that crosses midnight in
-# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def period() -> Period:
-    return Period.statistical_year(today().year if today().month >= 10 else today().year - 1)
-
-
-def last_day() -> dt.date:
-    return period().end
-
-
-def next_day() -> dt.date:
-    return period().end + dt.timedelta(days=1)
 
 
 def banner_count(response) -> int:

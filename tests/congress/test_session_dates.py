@@ -14,31 +14,13 @@ from django.utils import timezone
 from gonghui.congress import facts
 from gonghui.congress.enums import ProposalState, SessionStatus
 from gonghui.congress.models import CongressSession
-from gonghui.core.facts import Period
 from gonghui.core.models import AuditEvent
 from gonghui.reports import dashboards, statistics
+from tests.dates import last_june, last_year, this_year, today
 
 from .factories import ProposalFactory, SessionFactory, TermFactory
 
 pytestmark = pytest.mark.django_db
-
-
-# Computed when a test runs, not when the module is collected: a run that crosses midnight in
-# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def this_year() -> Period:
-    return Period.statistical_year(today().year + 1 if today().month >= 10 else today().year)
-
-
-def last_year() -> Period:
-    return Period.statistical_year(this_year().end.year - 1)
-
-
-def last_june() -> dt.date:
-    return dt.date(last_year().end.year, 6, 15)
 
 
 def _sessions(org, period):

@@ -16,30 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.core.drilldown import Linker, day_start
-from gonghui.core.facts import Period
 from gonghui.notices import facts, services
 from gonghui.notices.enums import NoticeState
 from gonghui.notices.models import Objection
+from tests.dates import day_after_last_year as next_day
+from tests.dates import last_year as period
+from tests.dates import last_year_end as last_day
 
 from .factories import NoticeFactory, ObjectionFactory, union_member
-
-
-# Computed when a test runs, not when the module is collected: a run that crosses midnight in
-# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def period() -> Period:
-    return Period.statistical_year(today().year if today().month >= 10 else today().year - 1)
-
-
-def last_day() -> dt.date:
-    return period().end
-
-
-def next_day() -> dt.date:
-    return period().end + dt.timedelta(days=1)
 
 
 def banner_count(response) -> int:

@@ -9,37 +9,18 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from gonghui.core.audit_text import sentence
 from gonghui.core.errors import DomainError
-from gonghui.core.facts import Period
 from gonghui.core.models import AuditEvent
 from gonghui.notices import facts, services
 from gonghui.notices.enums import NoticeState, ObjectionState
 from gonghui.notices.models import Notice, Objection
+from tests.dates import last_june, last_year, this_year, today
 
 from .factories import NoticeFactory, ObjectionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-# Computed when a test runs, not when the module is collected: a run that crosses midnight in
-# Asia/Shanghai (16:00 UTC) would otherwise use yesterday.
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def this_year() -> Period:
-    return Period.statistical_year(today().year + 1 if today().month >= 10 else today().year)
-
-
-def last_year() -> Period:
-    return Period.statistical_year(this_year().end.year - 1)
-
-
-def last_june() -> dt.date:
-    return dt.date(last_year().end.year, 6, 15)
 
 
 def _figures(org, period):

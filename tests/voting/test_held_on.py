@@ -13,33 +13,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gonghui.core.errors import DomainError
-from gonghui.core.facts import Period
 from gonghui.reports import statistics
 from gonghui.voting import documents, facts, queries, services
 from gonghui.voting.enums import PollKind, PollState
 from gonghui.voting.models import Poll
+from tests.dates import last_june, last_year, this_year, today
 
 from .factories import make_poll
 
 pytestmark = pytest.mark.django_db
-
-
-# Computed when a test runs, not when the module is collected: a run that crosses midnight in
-# Asia/Shanghai (16:00 UTC) would otherwise compare with yesterday.
-def today() -> dt.date:
-    return timezone.localdate()
-
-
-def this_year() -> Period:
-    return Period.statistical_year(today().year + 1 if today().month >= 10 else today().year)
-
-
-def last_year() -> Period:
-    return Period.statistical_year(this_year().end.year - 1)
-
-
-def last_june() -> dt.date:
-    return dt.date(last_year().end.year, 6, 15)
 
 
 def _fact(org, period, key):
