@@ -67,13 +67,15 @@ def attempt(
     request: HttpRequest, action: Callable[[], object], success: str, to: str, **kwargs: Any
 ) -> HttpResponse:
     """Run one lifecycle action (a service call) and go back to the page `to` (+ kwargs): a refusal
-    (DomainError) becomes an error message, anything else the `success` message."""
+    (DomainError) becomes an error message, anything else the `success` message (none when "":
+    the page it goes back to says what happened, as a job's status page does)."""
     try:
         action()
     except DomainError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, success)
+        if success:
+            messages.success(request, success)
     return redirect(to, **kwargs)
 
 

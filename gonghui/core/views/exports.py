@@ -14,12 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..access import get_from
-from ..errors import DomainError
 from ..exports import jobs
 from ..exports.kinds import ExportKind
 from ..exports.models import ExportJob
 from ..models import Org
-from .base import AuthedRequest, local_url, render_page
+from .base import AuthedRequest, attempt, local_url, render_page
 
 
 def start_export(
@@ -65,8 +64,5 @@ def export_file(request: AuthedRequest, key: Any) -> HttpResponseBase:
 @require_POST
 def export_retry(request: AuthedRequest, key: Any) -> HttpResponse:
     job = _job(request, key)
-    try:
-        jobs.export_retry(actor=request.user, job=job)
-    except DomainError as error:
-        messages.error(request, str(error))
-    return redirect("core:export_status", key=job.key)
+    return attempt(request, lambda: jobs.export_retry(actor=request.user, job=job), "", "core:export_status",
+                   key=job.key)  # fmt: skip

@@ -25,7 +25,7 @@ from ..imports.kinds import ImportKind
 from ..imports.models import ImportJob
 from ..models import Org
 from ..uploads import UploadField
-from .base import AuthedRequest, current_scope, render_page
+from .base import AuthedRequest, attempt, current_scope, render_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -147,11 +147,7 @@ def _run_step(request: AuthedRequest, key: Any, step: Callable[..., object]) -> 
     """Run one step of the user's job (`step(actor=, job=)`); a refusal (DomainError) becomes a
     message, and either way the user goes back to the job's status page."""
     job = _job(request, key)
-    try:
-        step(actor=request.user, job=job)
-    except DomainError as error:
-        messages.error(request, str(error))
-    return redirect("core:import_status", key=job.key)
+    return attempt(request, lambda: step(actor=request.user, job=job), "", "core:import_status", key=job.key)
 
 
 @login_required
