@@ -56,10 +56,13 @@ def let_the_wait_pass() -> None:
 
 
 def wait_seconds(identifier: str) -> float:
-    """The wait the account (or address) named by its counter key has now."""
+    """The wait the last failure set for the account (or address) named by its counter key.
+
+    Measured from that failure, not from now, so a slow machine between two logins does not
+    shorten one wait against the other."""
     throttle = LoginThrottle.objects.get(identifier=identifier)
-    assert throttle.locked_until is not None
-    return (throttle.locked_until - timezone.now()).total_seconds()
+    assert throttle.locked_until is not None and throttle.last_failure_at is not None
+    return (throttle.locked_until - throttle.last_failure_at).total_seconds()
 
 
 @pytest.fixture
