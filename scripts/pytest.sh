@@ -11,4 +11,12 @@ export DJANGO_ALLOW_ASYNC_UNSAFE=true
 # The ID-number/ballot key is required with DEBUG off (the tests run with DEBUG off); a fixed test
 # key unless one is given (tests/conftest.py sets the same one for a bare `pytest`).
 export GONGHUI_FIELD_KEY="${GONGHUI_FIELD_KEY:-gonghui-test-field-key-not-for-production-0123456789}"
-exec .venv/bin/pytest -q "$@"
+# Both cores (pytest-xdist): the suite is CPU-bound, and CI must stay under 45 minutes.
+# PYTEST_WORKERS=0 (or `-p no:xdist`) runs in one process, e.g. to debug with pdb.
+workers="${PYTEST_WORKERS:-auto}"
+parallel=()
+case " $* " in
+    *" no:xdist "* | *" -pno:xdist "*) ;;
+    *) [ "$workers" != 0 ] && parallel=(-n "$workers" --dist worksteal) ;;
+esac
+exec .venv/bin/pytest -q "${parallel[@]}" "$@"

@@ -47,6 +47,13 @@ def _immediate_tasks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path_factory):
+    """Uploads and built files go under this run's (and this xdist worker's) temporary directory,
+    never into var/media, where two workers would clean up each other's files."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """PBKDF2 at production strength costs ~0.3 s per hash; tests check behaviour, not cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
