@@ -18,7 +18,7 @@ help:
 	@echo "make test      lint, then the whole test suite (incl. Playwright e2e) on SQLite"
 	@echo "make test-pg   the whole test suite on PostgreSQL (DATABASE_URL or a throwaway cluster)"
 	@echo "make pytest    the test suite only, no lint (ARGS='tests/core -x' to narrow it)"
-	@echo "make lint      ruff check, ruff format --check, mypy, djlint"
+	@echo "make lint      ruff check, ruff format --check, mypy, djlint, lint-imports (.importlinter)"
 	@echo "make bench     benchmark scenarios (bench/)"
 	@echo "make lighthouse Lighthouse scores of home, member list, dashboard (phone, desktop)"
 	@echo "make setup     create/refresh .venv and node_modules (run by the targets above)"
@@ -61,7 +61,8 @@ test-pg: setup test-deps
 LINTERS := "ruff check --output-format=concise ." \
            "ruff format --check --output-format=concise ." \
            "mypy gonghui" \
-           "djlint gonghui --lint"
+           "djlint gonghui --lint" \
+           "lint-imports --no-cache --no-logo"
 
 lint: setup
 	@status=0; \

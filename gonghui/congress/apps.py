@@ -1,3 +1,4 @@
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -22,13 +23,15 @@ class CongressConfig(AppConfig):
     verbose_name = _("教代会/职代会")
 
     def ready(self) -> None:
-        from gonghui.core import drilldown, facts, nav
+        from gonghui.core import drilldown, electorates, facts, nav, schedule
         from gonghui.core.demo import register_extension
         from gonghui.core.enums import Role
 
         from . import (
             demo,
+            electorate,
             exports,  # noqa: F401  (its document kinds, for the worker too)
+            tasks,
         )
         from . import facts as congress_facts
         from .models import CONGRESS_VIEW_ROLES, PROPOSAL_OFFICER_ROLES
@@ -77,3 +80,6 @@ class CongressConfig(AppConfig):
             )
         )
         register_extension(demo.add_congress)
+        # A term's delegates can be a poll's electorate; overdue proposal answers are chased hourly.
+        electorates.register(electorate.SOURCE)
+        schedule.register(tasks.deadline_remind, dt.timedelta(hours=1))

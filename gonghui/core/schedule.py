@@ -3,7 +3,15 @@
 
 Each job has an interval. The queue itself is the record of when a job last ran: the newest
 task row of that job (its enqueue time) says whether it is due, so restarting the worker, or
-running several, does not repeat a job within its interval."""
+running several, does not repeat a job within its interval.
+
+Core's housekeeping jobs are listed here; an app adds its own in `AppConfig.ready()`, so core
+imports no app:
+
+    schedule.register(tasks.notices_finalise, dt.timedelta(hours=1))   # gonghui/notices/apps.py
+
+A job is a django-tasks `@task()` defined at module level of the app (the worker imports it by
+its path), taking no arguments and returning a count for the log."""
 
 from __future__ import annotations
 
@@ -62,22 +70,6 @@ def holiday_data_check() -> int:
 
 
 @task()
-def notices_finalise() -> int:
-    """公示: close notices whose period has ended; final once every objection is resolved."""
-    from gonghui.notices.services import notices_refresh_due
-
-    return notices_refresh_due()
-
-
-@task()
-def deadline_remind() -> int:
-    """督办: remind departments whose proposal answer is overdue (once a day each)."""
-    from gonghui.congress.services import overdue_remind
-
-    return overdue_remind()
-
-
-@task()
 def login_throttles_prune() -> int:
     """Delete login counters that hold nothing back any more (each made-up login name leaves one)."""
     from gonghui.core.auth import prune_login_throttles
@@ -109,12 +101,17 @@ SCHEDULE: list[Scheduled] = [
     Scheduled(audit_prune, dt.timedelta(days=1)),
     Scheduled(imports_prune, dt.timedelta(hours=1)),
     Scheduled(exports_prune, dt.timedelta(hours=1)),
-    Scheduled(notices_finalise, dt.timedelta(hours=1)),
-    Scheduled(deadline_remind, dt.timedelta(hours=1)),
     Scheduled(tasks_prune, dt.timedelta(days=1)),
     Scheduled(login_throttles_prune, dt.timedelta(days=1)),
     Scheduled(holiday_data_check, dt.timedelta(days=1)),
 ]
+
+
+def register(job: Task[Any, Any], every: dt.timedelta) -> Scheduled:
+    """Add an app's job to SCHEDULE (from its AppConfig.ready()); registering it again replaces it."""
+    scheduled = Scheduled(job, every)
+    SCHEDULE[:] = [s for s in SCHEDULE if s.task.module_path != job.module_path] + [scheduled]
+    return scheduled
 
 
 def last_run(job: Scheduled) -> dt.datetime | None:

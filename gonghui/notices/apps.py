@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,11 +10,11 @@ class NoticesConfig(AppConfig):
     verbose_name = _("公示")
 
     def ready(self) -> None:
-        from gonghui.core import drilldown, facts, nav
+        from gonghui.core import drilldown, facts, nav, publicity, schedule
         from gonghui.core.demo import register_extension
         from gonghui.core.todos import register as register_todo
 
-        from . import demo, todos, views
+        from . import demo, queries, services, tasks, todos, views
         from . import facts as notice_facts
         from .models import NOTICE_VIEW_ROLES
 
@@ -33,3 +35,10 @@ class NoticesConfig(AppConfig):
         )
         register_extension(demo.add_notices)
         register_todo(todos.objections_waiting)
+        # Other apps put records on notice through core.publicity; ended periods close hourly.
+        publicity.register(
+            publicity.Board(
+                create=services.notice_create, publish=services.notice_publish, visible=queries.notices_for
+            )
+        )
+        schedule.register(tasks.notices_finalise, dt.timedelta(hours=1))

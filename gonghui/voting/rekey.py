@@ -39,6 +39,21 @@ def unmovable_paper_codes() -> list[tuple[Poll, int]]:
     return [(poll, poll.unused) for poll in polls]
 
 
+def refusal() -> str:
+    """Why the rotation must wait (polls with unused paper codes, named), or "" when it need not."""
+    blocked = unmovable_paper_codes()
+    if not blocked:
+        return ""
+    polls = "、".join(f"「{poll.title}」（{count}张）" for poll, count in blocked)
+    return (
+        f"未更换密钥：以下未结束的投票还有未使用的纸质随机码：{polls}。随机码只保存了哈希，"
+        "更换密钥后将无法核验，也无法用新密钥重新计算。请在这些投票结束（或取消准备中的投票）后再更换密钥。"
+        "\nKeys NOT rotated: polls in preparation or open still have unused paper ballot codes. Only "
+        "their hashes are stored, so they cannot be re-hashed under the new key; rotate after these "
+        "polls are closed (or the drafts cancelled)."
+    )
+
+
 def rekey_ballots(*, old: str, new: str) -> int:
     """Reseal every sealed ballot under the new key and recompute its receipt tag; the number of
     ballots rewritten. Raises keys.WrongKey (after checking them all) if the old key does not

@@ -15,13 +15,13 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gonghui.core import publicity
 from gonghui.core.access import can, get_for_user, get_from
 from gonghui.core.errors import DomainError
 from gonghui.core.exports.kinds import ExportKind
 from gonghui.core.uploads import serve_stored_file
 from gonghui.core.views.base import AuthedRequest
 from gonghui.core.views.exports import start_export
-from gonghui.notices.queries import notices_for
 
 from .. import queries, review, services
 from ..enums import Grade, PollKind, PollState
@@ -52,8 +52,7 @@ def results(request: AuthedRequest, pk: int) -> HttpResponse:
         "may_change": can(request.user, "change", poll),
         "is_award": poll.kind == PollKind.AWARD,
         # The 公示 is linked only for those who may open it (a 承办部门 sees results, not notices).
-        "may_see_notice": poll.notice_id is not None
-        and notices_for(request.user).filter(pk=poll.notice_id).exists(),
+        "may_see_notice": poll.notice_id is not None and publicity.may_see(request.user, poll.notice_id),
         **review.texts(tally.counted),
     }
     return render(request, "voting/results.html", context)

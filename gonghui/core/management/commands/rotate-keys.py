@@ -5,11 +5,12 @@
     # or: the environment still holds the old key; set GONGHUI_FIELD_KEY=<new> afterwards
     gonghui rotate-keys --new-key -
 
-In one transaction: every member's ID number is re-encrypted and its lookup hash recomputed, and
-the sealed ballots of open polls are resealed with their receipt tags recomputed. Paper ballot
-codes cannot be re-hashed (only hashes are stored): the command refuses while a poll in
-preparation or open has unused codes (see `voting.rekey`). If the old key does not open the data,
-nothing is changed. Stop the web server and the worker first: a process still running with the
+In one transaction, every app's registered re-keyer (`core.rekeying`) moves its data: members'
+ID numbers are re-encrypted and their lookup hashes recomputed, the sealed ballots of open polls
+are resealed with their receipt tags recomputed. A re-keyer may refuse first: paper ballot codes
+cannot be re-hashed (only hashes are stored), so the command refuses while a poll in preparation
+or open has unused codes (see `voting.rekey`). If the old key does not open the data, nothing is
+changed. Stop the web server and the worker first: a process still running with the
 old key would write new data under it.
 """
 
@@ -22,7 +23,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from gonghui.core import keys
+from gonghui.core import keys, rekeying
 from gonghui.core.audit import audit
 
 
@@ -38,40 +39,25 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         old, new = self._keys(options["old_key"], options["new_key"])
-        from gonghui.members.rekey import rekey_id_numbers
-        from gonghui.voting.rekey import rekey_ballots, unmovable_paper_codes
-
-        blocked = unmovable_paper_codes()
-        if blocked:
-            polls = "、".join(f"「{poll.title}」（{count}张）" for poll, count in blocked)
-            raise CommandError(
-                f"未更换密钥：以下未结束的投票还有未使用的纸质随机码：{polls}。随机码只保存了哈希，"
-                "更换密钥后将无法核验，也无法用新密钥重新计算。请在这些投票结束（或取消准备中的投票）后再更换密钥。"
-                "\nKeys NOT rotated: polls in preparation or open still have unused paper ballot codes. Only "
-                "their hashes are stored, so they cannot be re-hashed under the new key; rotate after these "
-                "polls are closed (or the drafts cancelled)."
-            )
+        rekeyers = rekeying.rekeyers()
+        refusals = [reason for r in rekeyers if r.refusal is not None and (reason := r.refusal())]
+        if refusals:
+            raise CommandError("\n".join(refusals))
         try:
             with transaction.atomic():
-                members = rekey_id_numbers(old=old, new=new)
-                ballots = rekey_ballots(old=old, new=new)
+                counts = {r.key: r.rekey(old=old, new=new) for r in rekeyers}
                 audit(
                     action="keys.rotate",
                     actor_label="命令行 rotate-keys",
-                    after={
-                        "members": members,
-                        "ballots": ballots,
-                        "old_key": keys.fingerprint(old),
-                        "new_key": keys.fingerprint(new),
-                    },
+                    after={**counts, "old_key": keys.fingerprint(old), "new_key": keys.fingerprint(new)},
                 )
         except keys.WrongKey as error:
             raise CommandError(_wrong_key_message(error)) from error
+        done = "，".join(r.done.format(count=counts[r.key]) for r in rekeyers)
+        done_en = ", ".join(r.done_en.format(count=counts[r.key]) for r in rekeyers)
         self.stdout.write(
-            f"已更换密钥（新密钥指纹 {keys.fingerprint(new)}）：重新加密身份证号 {members} 个，"
-            f"重新密封未结束投票的选票 {ballots} 张。\n"
-            f"Keys rotated (new key fingerprint {keys.fingerprint(new)}): {members} ID numbers re-encrypted, "
-            f"{ballots} sealed ballots resealed."
+            f"已更换密钥（新密钥指纹 {keys.fingerprint(new)}）：{done}。\n"
+            f"Keys rotated (new key fingerprint {keys.fingerprint(new)}): {done_en}."
         )
         if new != keys.configured_key():
             self.stdout.write(
