@@ -8,28 +8,32 @@ school union and one of its groups each get their own exact figures.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from gonghui.core import drilldown
-from gonghui.core.facts import Fact, Period, percent
+from gonghui.core.facts import Buckets, Fact, Period, percent
 from gonghui.core.models import Org
 from gonghui.members.enums import MemberStatus
 
-from .enums import CARE_TOTAL_KINDS, CampaignState, HealthKind, LedgerKind
+from .enums import CARE_TOTAL_KINDS, CampaignState, FileState, HealthKind, LedgerKind, VisitState
 from .models import (
     Donation,
     DonationCampaign,
     DonationUse,
     HardshipFile,
     HealthCampaign,
+    LedgerEntry,
     RecuperationTrip,
+    VisitMember,
     fen_sum,
     from_fen,
 )
-from .queries import entries_in, open_on, overdue_files
+from .queries import counted_q, entries_in, open_on, overdue_files
 
 
 def _files(org: Org, subtree: bool) -> QuerySet[HardshipFile]:
@@ -183,8 +187,6 @@ def visit_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]
     of recorded visits, counted where the member belongs), cash by occasion from the ledger
     (reversals net out), and the value of gifts given without cash (not in the ledger)."""
     from . import occasions
-    from .enums import VisitState
-    from .models import VisitMember
     from .occasion_models import VisitOccasion
 
     rows = VisitMember.objects.filter(
@@ -273,3 +275,104 @@ def visit_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]
                  extra={"occasion": code, **flags}),
         ]  # fmt: skip
     return facts
+
+
+def as_of(period: Period) -> dt.date:
+    """The day a state figure (overdue files) is read on: today, or the period's end if past."""
+    return min(timezone.localdate(), period.end)
+
+
+def overdue_fact(org: Org, *, today: dt.date) -> Fact:
+    """Hardship files of the subtree past their yearly re-check on `today` (`care.files.overdue`)."""
+    n = overdue_files(_files(org, True), today=today).count()
+    url = _url("care:files", org, None, True, overdue="on", as_of=today.isoformat())
+    return Fact("care.files.overdue", "逾期未复核档案", n, "份", None, url, n)
+
+
+LEDGER_KEYS = (
+    "care.hardship_aid.times", "care.hardship_aid.amount", "care.student_aid.times",
+    "care.student_aid.amount", "care.condolence.amount", "care.total",
+)  # fmt: skip
+
+
+def grouped_facts(buckets: Buckets, period: Period) -> None:
+    """The care counts and amounts of many unions at once (`core.facts.facts_by_union`), counted
+    as in `year_facts`: the ledger by the entry's attributed union, files and visits by the
+    member's union; at most three grouped queries."""
+    under = buckets.under
+    if buckets.wants(*LEDGER_KEYS):
+        entries = LedgerEntry.objects.filter(
+            counted_q(period.start, period.end), attributed_org__path__under=under
+        )
+        standing = Q(reverses__isnull=True, reversed_by__isnull=True)
+        buckets.grouped(
+            entries, "attributed_org__path",
+            **{
+                "care.hardship_aid.times": Count("pk", filter=standing & Q(kind=LedgerKind.HARDSHIP_AID)),
+                "care.hardship_aid.amount": fen_sum(filter=Q(kind=LedgerKind.HARDSHIP_AID)),
+                "care.student_aid.times": Count("pk", filter=standing & Q(kind=LedgerKind.STUDENT_AID)),
+                "care.student_aid.amount": fen_sum(filter=Q(kind=LedgerKind.STUDENT_AID)),
+                "care.condolence.amount": fen_sum(
+                    filter=Q(kind=LedgerKind.CONDOLENCE, visit_member__isnull=False)
+                ),
+                "care.total": fen_sum(filter=Q(kind__in=CARE_TOTAL_KINDS)),
+            },
+        )  # fmt: skip
+    if buckets.wants("care.files.open", "care.files.overdue"):
+        end, day = period.end, as_of(period)
+        buckets.grouped(
+            HardshipFile.objects.filter(member__org__path__under=under), "member__org__path",
+            **{
+                "care.files.open": Count(
+                    "pk", filter=Q(opened_on__lte=end) & ~Q(state=FileState.CLOSED, closed_on__lte=end)
+                ),
+                "care.files.overdue": Count("pk", filter=Q(state=FileState.OPEN, next_review_on__lt=day)),
+            },
+        )  # fmt: skip
+    if buckets.wants("care.condolence.times"):
+        visits = VisitMember.objects.filter(
+            visit__state=VisitState.RECORDED,
+            visit__visited_on__gte=period.start,
+            visit__visited_on__lte=period.end,
+            member__org__path__under=under,
+        )
+        buckets.grouped(visits, "member__org__path", **{"care.condolence.times": Count("pk")})
+    buckets.fact("care.hardship_aid.times", "帮扶困难职工", "人次")
+    buckets.fact("care.hardship_aid.amount", "帮扶金额", "元", scale=from_fen)
+    buckets.fact("care.student_aid.times", "金秋助学发放", "人次")
+    buckets.fact("care.student_aid.amount", "受助金额", "元", scale=from_fen)
+    buckets.fact("care.condolence.amount", "发放慰问金", "元", scale=from_fen)
+    buckets.fact("care.total", "帮扶慰问支出合计", "元", scale=from_fen)
+    buckets.fact("care.files.open", "困难职工建档", "人")
+    buckets.fact("care.files.overdue", "逾期未复核档案", "份")
+    buckets.fact("care.condolence.times", "慰问", "人次")
+
+
+def care_series(org: Org, period: Period) -> dict[str, list[tuple[Any, Any]]]:
+    """The dashboard's care series, counted as the care facts: 帮扶慰问支出 (the kinds of
+    `care.total`) by month, a reversal in the month of the payout it reverses; visited
+    person-times by month; every amount by ledger kind (its Chinese name). Three queries."""
+    entries = entries_in(org, period.start, period.end, subtree=True)
+    paid = (
+        entries.filter(kind__in=CARE_TOTAL_KINDS)
+        .annotate(m=TruncMonth(Coalesce("reverses__paid_on", "paid_on")))
+        .order_by()
+        .values("m")
+        .annotate(t=fen_sum())
+    )
+    visits = VisitMember.objects.filter(
+        visit__state=VisitState.RECORDED,
+        visit__visited_on__gte=period.start,
+        visit__visited_on__lte=period.end,
+        member__org__path__under=org.path,
+    )
+    visited = (
+        visits.annotate(m=TruncMonth("visit__visited_on")).order_by().values("m").annotate(n=Count("pk"))
+    )
+    kinds = dict(LedgerKind.choices)
+    by_kind = entries.order_by().values("kind").annotate(t=fen_sum()).values_list("kind", "t")
+    return {
+        "paid_by_month": [(row["m"], from_fen(row["t"])) for row in paid],
+        "visits_by_month": [(row["m"], row["n"]) for row in visited],
+        "by_kind": [(str(kinds.get(kind, kind)), from_fen(t)) for kind, t in by_kind if t],
+    }

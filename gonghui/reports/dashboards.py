@@ -1,11 +1,10 @@
 """Dashboard figures (DESIGN.md §6): this period against the last, a superior union's child
 units side by side, and the series behind the charts.
 
-The figures of the organisation itself come from `core.facts.collect`, the one source of numbers.
-The child-unit table of a superior union would cost one `collect` per child (hundreds of queries
-per child for a county); instead each column is one grouped query over the whole subtree, bucketed
-by the child whose path prefixes the row's org path, so the work does not grow with the number
-of children. Each column repeats its area's fact definition exactly (tests compare the two).
+Every number is a fact: the organisation's own from `core.facts.collect`, the child-unit table of
+a superior union from `core.facts.facts_by_union` (each column one grouped query over the whole
+subtree, so the work does not grow with the number of children), the overdue list and the chart
+series from the apps' `facts` modules. This module imports no app's models or enums.
 """
 
 from __future__ import annotations
@@ -16,14 +15,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, QuerySet
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import drilldown
+from gonghui.care import facts as care_facts
+from gonghui.congress import facts as congress_facts
 from gonghui.core.enums import OrgKind, OrgStatus
-from gonghui.core.facts import Fact, Period, collect
+from gonghui.core.facts import Fact, Period, collect, facts_by_union
 from gonghui.core.models import Org
 
 PERIOD_KINDS: dict[str, Callable[[int], Period]] = {
@@ -81,6 +80,10 @@ class Column:
     unit: str
 
 
+# The overdue column sums these two facts (both read on the same day, the apps' `as_of`).
+OVERDUE_KEYS = ("congress.proposals.overdue", "care.files.overdue")
+
+
 def columns() -> list[Column]:
     return [
         Column("members.active", _("在会会员"), _("人")),
@@ -115,32 +118,11 @@ class ChildRow:
         return [(col, self.values.get(col.key, 0)) for col in columns()]
 
 
-def _bucket(rows: Iterable[tuple[str, Any]], root: Org, children: dict[int, ChildRow], key: str) -> None:
-    """Add each (org path, value) row to the child whose subtree holds the path."""
-    start = len(root.path)
-    for path, value in rows:
-        head = path[start:].split("/", 1)[0]
-        row = children.get(int(head)) if head.isdigit() else None
-        if row is not None:
-            row.values[key] = row.values.get(key, 0) + (value or 0)
-
-
-def _grouped(queryset: QuerySet[Any], path_field: str, value: Any) -> list[tuple[str, Any]]:
-    return list(queryset.order_by().values(path_field).annotate(v=value).values_list(path_field, "v"))
-
-
-def child_rows(org: Org, period: Period, *, today: dt.date | None = None) -> list[ChildRow]:
-    """Each direct child union (not union groups) with the table's figures: 8 queries in all."""
-    from gonghui.care.enums import LedgerKind, VisitState
-    from gonghui.care.models import HardshipFile, LedgerEntry, VisitMember, fen_sum, from_fen
-    from gonghui.care.queries import counted_q, overdue_files
-    from gonghui.congress.enums import ProposalState, SessionStatus
-    from gonghui.congress.models import CongressSession, Proposal
-    from gonghui.congress.proposal_queries import overdue_q
-    from gonghui.members.enums import MemberStatus
-    from gonghui.members.models import Member
-
-    today = today or timezone.localdate()
+def child_rows(org: Org, period: Period) -> list[ChildRow]:
+    """Each direct child union (not union groups) with the table's figures, read from
+    `facts_by_union` (one grouped query per figure's source, 8 queries in all). The overdue column
+    counts the proposals and files overdue on `today`, or the period's end if it is past (the
+    apps' `as_of`)."""
     children = {
         child.pk: ChildRow(child)
         for child in org.children.filter(status=OrgStatus.ACTIVE)
@@ -149,37 +131,15 @@ def child_rows(org: Org, period: Period, *, today: dt.date | None = None) -> lis
     }
     if not children:
         return []
-    under = org.path
-    members = Member.objects.filter(org__path__under=under, status=MemberStatus.ACTIVE)
-    _bucket(_grouped(members, "org__path", Count("pk")), org, children, "members.active")
-    in_period = CongressSession.objects.filter(
-        org__path__under=under, date__gte=period.start, date__lte=period.end
-    )
-    held = in_period.exclude(status=SessionStatus.PREPARING)
-    _bucket(_grouped(held, "org__path", Count("pk")), org, children, "congress.sessions")
-    proposals = Proposal.objects.filter(session__in=in_period.values("pk")).exclude(state=ProposalState.DRAFT)
-    _bucket(_grouped(proposals, "session__org__path", Count("pk")), org, children, "congress.proposals")
-    entries = LedgerEntry.objects.filter(
-        counted_q(period.start, period.end), attributed_org__path__under=under, kind=LedgerKind.HARDSHIP_AID
-    )
-    fen = _grouped(entries, "attributed_org__path", fen_sum())
-    _bucket(fen, org, children, "care.hardship_aid.amount")
-    visits = VisitMember.objects.filter(
-        visit__state=VisitState.RECORDED,
-        visit__visited_on__gte=period.start,
-        visit__visited_on__lte=period.end,
-        member__org__path__under=under,
-    )
-    _bucket(_grouped(visits, "member__org__path", Count("pk")), org, children, "care.condolence.times")
-    late = Proposal.objects.filter(org__path__under=under).filter(overdue_q(today))
-    _bucket(_grouped(late, "org__path", Count("pk")), org, children, "overdue")
-    files = overdue_files(
-        HardshipFile.objects.filter(member__org__path__under=org.path), today=min(today, period.end)
-    )
-    _bucket(_grouped(files, "member__org__path", Count("pk")), org, children, "overdue")
-    for row in children.values():
-        if "care.hardship_aid.amount" in row.values:
-            row.values["care.hardship_aid.amount"] = from_fen(row.values["care.hardship_aid.amount"])
+    wanted = {col.key for col in columns() if col.key != "overdue"} | set(OVERDUE_KEYS)
+    by_union = facts_by_union([row.org for row in children.values()], period, keys=wanted)
+    for pk, found in by_union.items():
+        row = children[pk]
+        for fact in found:
+            if fact.key in OVERDUE_KEYS:
+                row.values["overdue"] = int(row.values.get("overdue", 0)) + int(fact.value or 0)
+            else:
+                row.values[fact.key] = fact.value if fact.value is not None else 0
     return list(children.values())
 
 
@@ -206,21 +166,12 @@ class Overdue:
 
 def overdue_items(org: Org, *, today: dt.date | None = None) -> list[Overdue]:
     """Overdue proposal answers (督办) and hardship files past their re-check, in the subtree."""
-    from gonghui.care.models import HardshipFile
-    from gonghui.care.queries import overdue_files
-    from gonghui.congress.models import Proposal
-    from gonghui.congress.proposal_queries import overdue_q
-
     today = today or timezone.localdate()
-    proposals = Proposal.objects.filter(org__path__under=org.path).filter(overdue_q(today)).count()
-    files = overdue_files(HardshipFile.objects.filter(member__org__path__under=org.path), today=today).count()
+    proposals = congress_facts.overdue_fact(org, today=today)
+    files = care_facts.overdue_fact(org, today=today)
     return [
-        Overdue(_("超期未答复的提案"), proposals, drilldown.url("congress:proposals", org, overdue="on")),
-        Overdue(
-            _("逾期未复核的困难职工档案"),
-            files,
-            drilldown.url("care:files", org, overdue="on", as_of=today.isoformat()),
-        ),
+        Overdue(_("超期未答复的提案"), int(proposals.value or 0), proposals.records_url),
+        Overdue(_("逾期未复核的困难职工档案"), int(files.value or 0), files.records_url),
     ]
 
 
@@ -243,65 +194,23 @@ def _by_month(
 
 
 def chart_data(org: Org, period: Period, children: list[ChildRow]) -> dict[str, Any]:
-    """The series of the dashboard's charts (JSON-ready): trend by month, breakdowns, children."""
-    from gonghui.care.enums import CARE_TOTAL_KINDS, LedgerKind, VisitState
-    from gonghui.care.models import LedgerEntry, VisitMember, fen_sum, from_fen
-    from gonghui.care.queries import counted_q
-    from gonghui.congress.enums import ProposalCategory, ProposalState
-    from gonghui.congress.models import Proposal
-
+    """The series of the dashboard's charts (JSON-ready): trend by month, breakdowns, children.
+    The apps' facts give the series, counted as their figures are (five queries)."""
     months = _months(period)
-    # As congress.facts counts them: the proposals of the period's sessions, in the month of the
-    # session (a session held last year and entered today stays last year's).
-    proposals = Proposal.objects.filter(
-        org__path__under=org.path, session__date__gte=period.start, session__date__lte=period.end
-    ).exclude(state=ProposalState.DRAFT)
-    by_month = (
-        proposals.annotate(m=TruncMonth("session__date")).order_by().values("m").annotate(n=Count("pk"))
-    )
-    entries = LedgerEntry.objects.filter(
-        counted_q(period.start, period.end), attributed_org__path__under=org.path
-    )
-    # 帮扶慰问支出 by month: the kinds of care.total, a reversal in the month of the payout it reverses.
-    paid = (
-        entries.filter(kind__in=CARE_TOTAL_KINDS)
-        .annotate(m=TruncMonth(Coalesce("reverses__paid_on", "paid_on")))
-        .order_by()
-        .values("m")
-        .annotate(t=fen_sum())
-    )
-    visits = VisitMember.objects.filter(
-        visit__state=VisitState.RECORDED,
-        visit__visited_on__gte=period.start,
-        visit__visited_on__lte=period.end,
-        member__org__path__under=org.path,
-    )
-    visited = (
-        visits.annotate(m=TruncMonth("visit__visited_on")).order_by().values("m").annotate(n=Count("pk"))
-    )
-
-    def month_key(value: Any) -> Any:
-        return value.date() if isinstance(value, dt.datetime) else value
-
-    categories = dict(ProposalCategory.choices)
-    kinds = dict(LedgerKind.choices)
-    by_category = proposals.order_by().values("category").annotate(n=Count("pk")).values_list("category", "n")
-    by_kind = entries.order_by().values("kind").annotate(t=fen_sum()).values_list("kind", "t")
+    proposals = congress_facts.proposal_series(org, period)
+    care = care_facts.care_series(org, period)
     return {
         "months": [f"{m.year}-{m.month:02d}" for m in months],
         "trend": [
-            {
-                "name": _("提案(件)"),
-                "data": _by_month(((month_key(r["m"]), r["n"]) for r in by_month), months, int),
-            },
+            {"name": _("提案(件)"), "data": _by_month(proposals["by_month"], months, int)},
             {
                 "name": _("帮扶慰问支出(元)"),
-                "data": _by_month(((r["m"], r["t"]) for r in paid), months, lambda v: float(from_fen(v))),
+                "data": _by_month(care["paid_by_month"], months, float),
             },
-            {"name": _("慰问(人次)"), "data": _by_month(((r["m"], r["n"]) for r in visited), months, int)},
+            {"name": _("慰问(人次)"), "data": _by_month(care["visits_by_month"], months, int)},
         ],
-        "proposal_categories": [{"name": str(categories.get(k, k)), "value": n} for k, n in by_category],
-        "care_kinds": [{"name": str(kinds.get(k, k)), "value": float(from_fen(t))} for k, t in by_kind if t],
+        "proposal_categories": [{"name": name, "value": n} for name, n in proposals["by_category"]],
+        "care_kinds": [{"name": name, "value": float(amount)} for name, amount in care["by_kind"]],
         "children": {
             "names": [row.org.short_name or row.org.name for row in children],
             "series": [

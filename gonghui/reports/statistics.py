@@ -7,27 +7,25 @@ funds until those apps exist) are left out, so an app added later fills its rows
 facts.
 
 A superior union gets its subtree total (from `collect`, like every other figure) and a sheet with
-one row per grassroots union in the subtree. The rows are not one `collect` per union (hundreds of
-queries each for a county): each source below is one grouped query over the whole subtree,
-bucketed by the grassroots union whose path holds the row's org, repeating its area's fact
-definition exactly (tests compare both). Records of the superior unions themselves go to a
-"本级及其他" row, so the total row always equals the sum of the rows and the subtree total.
+one row per grassroots union in the subtree, from `core.facts.facts_by_union` (the apps' grouped
+providers: one grouped query per source over the whole subtree, not one `collect` per union).
+Records of the superior unions themselves go to a "本级及其他" row, so the total row always
+equals the sum of the rows and the subtree total.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gonghui.core.enums import OrgKind, OrgStatus
-from gonghui.core.facts import Fact, Period, collect, percent
+from gonghui.core.facts import Fact, Period, collect, facts_by_union, percent
 from gonghui.core.models import Org
 
 Number = int | float | Decimal
@@ -174,144 +172,18 @@ def table(org: Org, year: int, *, superior: bool = False) -> Table:
 
 # --- one row per grassroots union: grouped queries over the subtree -----------------------------
 
-Rows = list[tuple[str, Any]]
-MONEY = {"care.hardship_aid.amount", "care.student_aid.amount", "care.condolence.amount", "care.total"}
-
-
-def _grouped(queryset: QuerySet[Any], path_field: str, **values: Any) -> dict[str, Rows]:
-    """{key: [(org path, value)]}, one query, each value an aggregate grouped by the path."""
-    rows = list(queryset.order_by().values(path_field).annotate(**values).values(path_field, *values))
-    return {key: [(row[path_field], row[key]) for row in rows] for key in values}
-
-
-def _members(org: Org, period: Period) -> dict[str, Rows]:
-    from gonghui.members.enums import Employment, MemberStatus
-    from gonghui.members.models import Member
-
-    active = Q(status=MemberStatus.ACTIVE)
-    return _grouped(
-        Member.objects.filter(org__path__under=org.path), "org__path",
-        **{
-            "members.active": Count("pk", filter=active),
-            "members.women": Count("pk", filter=active & Q(sex="2")),
-            "members.migrant": Count("pk", filter=active & Q(employment=Employment.MIGRANT)),
-            "members.agency": Count("pk", filter=active & Q(employment=Employment.AGENCY)),
-            "members.new": Count("pk", filter=Q(join_date__gte=period.start, join_date__lte=period.end)),
-            "members.retired": Count("pk", filter=Q(status=MemberStatus.RETIRED)),
-        },
-    )  # fmt: skip
-
-
-def _workforce(org: Org, period: Period) -> dict[str, Rows]:
-    unions = Org.objects.filter(path__under=org.path, kind__in=UNIT_KINDS, status=OrgStatus.ACTIVE)
-    return _grouped(unions, "path", **{"members.workforce": Sum("workforce")})
-
-
-def _congress(org: Org, period: Period) -> dict[str, Rows]:
-    from gonghui.congress.enums import ADOPTED_STATES, REGISTERED_STATES, ProposalState, SessionStatus
-    from gonghui.congress.models import CongressSession, Proposal, Suggestion
-
-    in_period = CongressSession.objects.filter(
-        org__path__under=org.path, date__gte=period.start, date__lte=period.end
-    )
-    rows = _grouped(
-        in_period.exclude(status=SessionStatus.PREPARING), "org__path", **{"congress.sessions": Count("pk")}
-    )
-    rows |= _grouped(
-        Proposal.objects.filter(session__in=in_period.values("pk")), "session__org__path",
-        **{
-            "congress.proposals": Count("pk", filter=~Q(state=ProposalState.DRAFT)),
-            "congress.registered": Count("pk", filter=Q(state__in=REGISTERED_STATES)),
-        },
-    )  # fmt: skip
-    suggestions = Suggestion.objects.filter(
-        org__path__under=org.path, submitted_on__gte=period.start, submitted_on__lte=period.end
-    )
-    rows |= _grouped(
-        suggestions, "org__path",
-        **{
-            "congress.suggestions": Count("pk"),
-            "congress.suggestions_adopted": Count("pk", filter=Q(state__in=ADOPTED_STATES)),
-        },
-    )  # fmt: skip
-    return rows
-
-
-def _notices(org: Org, period: Period) -> dict[str, Rows]:
-    from gonghui.notices.enums import HELD_STATES
-    from gonghui.notices.models import Notice
-
-    notices = Notice.objects.filter(
-        org__path__under=org.path,
-        state__in=HELD_STATES,
-        starts_on__gte=period.start,
-        starts_on__lte=period.end,
-    )
-    return _grouped(notices, "org__path", **{"notices.held": Count("pk", distinct=True)})
-
-
-def _voting(org: Org, period: Period) -> dict[str, Rows]:
-    from gonghui.voting.enums import PollState
-    from gonghui.voting.models import Poll
-
-    polls = Poll.objects.filter(
-        org__path__under=org.path,
-        state=PollState.RELEASED,
-        held_on__gte=period.start,
-        held_on__lte=period.end,
-    )
-    return _grouped(polls, "org__path", **{"voting.polls": Count("pk")})
-
-
-def _care(org: Org, period: Period) -> dict[str, Rows]:
-    from gonghui.care.enums import CARE_TOTAL_KINDS, FileState, LedgerKind, VisitState
-    from gonghui.care.models import HardshipFile, VisitMember, fen_sum
-    from gonghui.care.queries import entries_in
-
-    entries = entries_in(org, period.start, period.end, subtree=True)
-    standing = Q(reverses__isnull=True, reversed_by__isnull=True)
-    rows = _grouped(
-        entries, "attributed_org__path",
-        **{
-            "care.hardship_aid.times": Count("pk", filter=standing & Q(kind=LedgerKind.HARDSHIP_AID)),
-            "care.hardship_aid.amount": fen_sum(filter=Q(kind=LedgerKind.HARDSHIP_AID)),
-            "care.student_aid.times": Count("pk", filter=standing & Q(kind=LedgerKind.STUDENT_AID)),
-            "care.student_aid.amount": fen_sum(filter=Q(kind=LedgerKind.STUDENT_AID)),
-            "care.condolence.amount": fen_sum(
-                filter=Q(kind=LedgerKind.CONDOLENCE, visit_member__isnull=False)
-            ),
-            "care.total": fen_sum(filter=Q(kind__in=CARE_TOTAL_KINDS)),
-        },
-    )  # fmt: skip
-    files = HardshipFile.objects.filter(member__org__path__under=org.path, opened_on__lte=period.end).exclude(
-        state=FileState.CLOSED, closed_on__lte=period.end
-    )
-    rows |= _grouped(files, "member__org__path", **{"care.files.open": Count("pk")})
-    visits = VisitMember.objects.filter(
-        visit__state=VisitState.RECORDED,
-        visit__visited_on__gte=period.start,
-        visit__visited_on__lte=period.end,
-        member__org__path__under=org.path,
-    )
-    rows |= _grouped(visits, "member__org__path", **{"care.condolence.times": Count("pk")})
-    return rows
-
-
-Source = Callable[[Org, Period], dict[str, Rows]]
-# Each source and the fact keys it repeats (one to three queries per source).
-SOURCES: dict[Source, tuple[str, ...]] = {
-    _workforce: ("members.workforce",),
-    _members: ("members.active", "members.women", "members.migrant", "members.agency",
-               "members.new", "members.retired"),
-    _congress: ("congress.sessions", "congress.proposals", "congress.registered",
-                "congress.suggestions", "congress.suggestions_adopted"),
-    _notices: ("notices.held",),
-    _voting: ("voting.polls",),
-    _care: ("care.hardship_aid.times", "care.hardship_aid.amount", "care.student_aid.times",
-            "care.student_aid.amount", "care.condolence.amount", "care.total", "care.files.open",
-            "care.condolence.times"),
-}  # fmt: skip
-GROUPED_KEYS = {key for keys in SOURCES.values() for key in keys}
+# The fact keys a unit row can hold: those the apps' grouped providers give (`facts_by_union`).
+GROUPED_KEYS = frozenset({
+    "members.workforce", "members.active", "members.women", "members.migrant", "members.agency",
+    "members.new", "members.retired",
+    "congress.sessions", "congress.proposals", "congress.registered", "congress.suggestions",
+    "congress.suggestions_adopted",
+    "notices.held",
+    "voting.polls",
+    "care.hardship_aid.times", "care.hardship_aid.amount", "care.student_aid.times",
+    "care.student_aid.amount", "care.condolence.amount", "care.total", "care.files.open",
+    "care.condolence.times",
+})  # fmt: skip
 
 
 def unit_items() -> list[Item]:
@@ -341,40 +213,26 @@ class UnitRow:
 
 
 def unit_rows(org: Org, period: Period) -> list[UnitRow]:
-    """One row per active grassroots (or joint) union under `org`, in a fixed number of queries."""
-    from gonghui.care.models import from_fen
-
-    units = {
-        unit.pk: UnitRow(unit)
-        for unit in Org.objects.filter(path__under=org.path, kind__in=UNIT_KINDS, status=OrgStatus.ACTIVE)
+    """One row per active grassroots (or joint) union under `org`, from `facts_by_union` (a fixed
+    number of grouped queries). `org` is asked too: being above them, it keeps what no unit
+    holds (its own records, its groups', those of superior unions between), the 本级及其他 row."""
+    units = list(
+        Org.objects.filter(path__under=org.path, kind__in=UNIT_KINDS, status=OrgStatus.ACTIVE)
         .exclude(pk=org.pk)
         # By code then name (a union without a code after those with one), not by path as text
         # (where /1/10/ sorts before /1/9/).
         .order_by(F("code").asc(nulls_last=True), "name", "pk")
-    }
-    rest = UnitRow(None)
-    owner: dict[str, UnitRow] = {}
-
-    def row_for(path: str) -> UnitRow:
-        found = owner.get(path)
-        if found is None:
-            ids = [int(part) for part in path.strip("/").split("/") if part.isdigit()]
-            found = next((units[pk] for pk in reversed(ids) if pk in units), rest)
-            owner[path] = found
-        return found
-
-    for source in SOURCES:
-        for key, rows in source(org, period).items():
-            for path, value in rows:
-                row = row_for(path)
-                row.values[key] = row.values.get(key, 0) + (value or 0)
-    result = [*units.values(), rest]
-    for row in result:
-        for key in MONEY:
-            row.values[key] = from_fen(row.values.get(key, 0))
-    if not any(rest.values.values()):
-        result.pop()
+    )
+    by_union = facts_by_union([*units, org], period, keys=GROUPED_KEYS)
+    rest = UnitRow(None, _values(by_union[org.pk]))
+    result = [UnitRow(unit, _values(by_union[unit.pk])) for unit in units]
+    if any(rest.values.values()):
+        result.append(rest)
     return result
+
+
+def _values(facts: list[Fact]) -> dict[str, Any]:
+    return {fact.key: fact.value if fact.value is not None else 0 for fact in facts}
 
 
 def total_values(rows: list[UnitRow], items: list[Item]) -> dict[str, Number | None]:

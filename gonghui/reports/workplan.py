@@ -18,15 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from gonghui.care import queries as care_queries
-from gonghui.care.enums import CampaignKind, CampaignState, LedgerKind, Occasion, VisitState
-from gonghui.care.models import DonationCampaign, HealthCampaign, Visit
-from gonghui.congress.documents import SHORT_KIND
-from gonghui.congress.enums import SessionStatus
-from gonghui.congress.models import CongressSession, ordinal
+from gonghui.congress import session_queries
 from gonghui.core.facts import Period
 from gonghui.core.models import Org
-from gonghui.voting.enums import PollKind, PollState
-from gonghui.voting.models import Poll
+from gonghui.voting import queries as voting_queries
 
 from . import summary as drafting
 from .models import PlanSection, Summary, WorkPlan
@@ -175,31 +170,34 @@ def tasks(summary: Summary | None, org: Org, period: Period, facts: list[Any]) -
 
 # --- 月份活动安排: this year's dated records, moved to next year -----------------------------------
 
+# The occasion (care) and poll kind (voting) codes are the stored values of those apps' code
+# tables, read here as data: the plan's wording is this module's, the records the apps' queries'.
 FESTIVALS: dict[str, str] = {
-    Occasion.SPRING_FESTIVAL: N_("开展春节走访慰问活动，慰问离退休教职工和困难职工"),
-    Occasion.CHONGYANG: N_("开展重阳节走访慰问离退休老同志活动"),
-    Occasion.SUMMER: N_("开展夏送清凉活动"),
+    "spring_festival": N_("开展春节走访慰问活动，慰问离退休教职工和困难职工"),
+    "chongyang": N_("开展重阳节走访慰问离退休老同志活动"),
+    "summer": N_("开展夏送清凉活动"),
 }
+ELECTION, EVALUATION, AWARD, SIMPLE = "election", "evaluation", "award", "simple"
 POLL_WORDS: dict[str, str] = {
-    PollKind.ELECTION: N_("组织“%(title)s”选举"),
-    PollKind.EVALUATION: N_("组织“%(title)s”民主测评"),
-    PollKind.AWARD: N_("开展“%(title)s”"),
-    PollKind.SIMPLE: N_("组织“%(title)s”投票"),
+    ELECTION: N_("组织“%(title)s”选举"),
+    EVALUATION: N_("组织“%(title)s”民主测评"),
+    AWARD: N_("开展“%(title)s”"),
+    SIMPLE: N_("组织“%(title)s”投票"),
 }
 
 
 # A poll's title often already says what it is ("中层干部民主测评"): then it is not said twice.
 POLL_ENDINGS: dict[str, tuple[str, ...]] = {
-    PollKind.EVALUATION: ("测评", "评议"),
-    PollKind.ELECTION: ("选举",),
-    PollKind.SIMPLE: ("投票", "表决"),
+    EVALUATION: ("测评", "评议"),
+    ELECTION: ("选举",),
+    SIMPLE: ("投票", "表决"),
 }
 
 
 def poll_line(kind: str, title: str) -> str:
     if title.endswith(POLL_ENDINGS.get(kind, ())):
         return _("组织开展“%(title)s”") % {"title": title}
-    return _(POLL_WORDS.get(kind, POLL_WORDS[PollKind.SIMPLE])) % {"title": title}
+    return _(POLL_WORDS.get(kind, POLL_WORDS[SIMPLE])) % {"title": title}
 
 
 def _next_year_title(title: str, year: int) -> str:
@@ -210,70 +208,33 @@ def calendar(org: Org, start: dt.date, end: dt.date) -> list[DraftMonth]:
     """The union's own dated records in [start, end], each in its month, worded for next year."""
     months: list[DraftMonth] = []
     year = end.year if start.month == 1 else start.year
-    sessions = (
-        CongressSession.objects.filter(org=org, date__gte=start, date__lte=end)
-        .exclude(status=SessionStatus.PREPARING)
-        .select_related("term")
-        .order_by("date", "pk")
-    )
-    last: dict[int, int] = {}
-    for session in sessions:
-        last[session.term_id] = max(last.get(session.term_id, 0), session.number)
-    offset: dict[int, int] = {}
-    for session in sessions:
-        offset[session.term_id] = offset.get(session.term_id, 0) + 1
-        term = session.term
-        months.append(DraftMonth(session.date.month, _("召开第%(term)s届%(kind)s第%(n)s次会议") % {
-            "term": ordinal(term.number), "kind": SHORT_KIND.get(term.kind, _("教代会")),
-            "n": ordinal(last[session.term_id] + offset[session.term_id]),
-        }, f"congress.session:{session.pk}"))  # fmt: skip
+    for session in session_queries.sessions_of(org, start, end):
+        months.append(DraftMonth(session["date"].month, _("召开第%(term)s届%(kind)s第%(n)s次会议") % {
+            "term": session["term"], "kind": session["kind"], "n": session["next"],
+        }, f"congress.session:{session['pk']}"))  # fmt: skip
     # Elections (换届, 补选) follow the committee's term, not the year: next year's plan does not
     # repeat them. Evaluations and awards come round every year.
-    polls = Poll.objects.filter(
-        org=org, state__in=[PollState.CLOSED, PollState.REVIEWED, PollState.RELEASED],
-        held_on__gte=start, held_on__lte=end,
-    ).exclude(kind=PollKind.ELECTION).order_by("held_on", "pk")  # fmt: skip
-    for poll in polls:
-        assert poll.held_on is not None
-        line = poll_line(poll.kind, _next_year_title(poll.title, year))
-        months.append(DraftMonth(poll.held_on.month, line, f"voting.{poll.kind}:{poll.pk}"))
-    visits = Visit.objects.filter(
-        org=org, occasion__in=list(FESTIVALS), visited_on__gte=start, visited_on__lte=end,
-        state__in=[VisitState.APPROVED, VisitState.RECORDED],
-    ).order_by("visited_on", "pk")  # fmt: skip
+    for poll in voting_queries.polls_held_by(org, start, end, besides=[ELECTION]):
+        line = poll_line(poll["kind"], _next_year_title(poll["title"], year))
+        months.append(DraftMonth(poll["held_on"].month, line, f"voting.{poll['kind']}:{poll['pk']}"))
     seen: set[str] = set()
-    for visit in visits:
-        if visit.occasion not in seen:
-            seen.add(visit.occasion)
-            months.append(DraftMonth(visit.visited_on.month, _(FESTIVALS[visit.occasion]),
-                                     f"care.visit.{visit.occasion}"))  # fmt: skip
-    aid = (
-        care_queries.entries_in(org, start, end, subtree=False)
-        .filter(kind=LedgerKind.STUDENT_AID)
-        .order_by("paid_on")
-        .first()
-    )
-    if aid is not None:
-        months.append(
-            DraftMonth(aid.paid_on.month, _("开展金秋助学活动，资助困难职工子女"), "care.student_aid")
-        )
+    for visit in care_queries.visits_on_occasions(org, start, end, FESTIVALS):
+        if visit["occasion"] not in seen:
+            seen.add(visit["occasion"])
+            months.append(DraftMonth(visit["visited_on"].month, _(FESTIVALS[visit["occasion"]]),
+                                     f"care.visit.{visit['occasion']}"))  # fmt: skip
+    aid_day = care_queries.first_student_aid_day(org, start, end)
+    if aid_day is not None:
+        months.append(DraftMonth(aid_day.month, _("开展金秋助学活动，资助困难职工子女"), "care.student_aid"))
     # Only the yearly 博爱一日捐 comes round again; a one-off appeal (爱心捐款 for a colleague, a
     # disaster) is not planned for next year.
-    drives = (
-        DonationCampaign.objects.filter(
-            org=org, kind=CampaignKind.CHARITY_DAY, starts_on__gte=start, starts_on__lte=end
-        )
-        .exclude(state=CampaignState.DRAFT)
-        .order_by("starts_on", "pk")
-    )
-    for drive in drives:
-        months.append(DraftMonth(drive.starts_on.month, _("组织开展“%(title)s”捐款活动") % {
-            "title": _next_year_title(drive.title, year)}, f"care.donation:{drive.pk}"))  # fmt: skip
-    for check in HealthCampaign.objects.filter(org=org, starts_on__gte=start, starts_on__lte=end).order_by(
-        "starts_on", "pk"
-    ):
-        months.append(DraftMonth(check.starts_on.month, _("组织%(title)s") % {
-            "title": _next_year_title(check.title, year)}, f"care.health.{check.kind}:{check.pk}"))  # fmt: skip
+    for drive in care_queries.charity_days(org, start, end):
+        months.append(DraftMonth(drive["starts_on"].month, _("组织开展“%(title)s”捐款活动") % {
+            "title": _next_year_title(drive["title"], year)}, f"care.donation:{drive['pk']}"))  # fmt: skip
+    for check in care_queries.health_campaigns_of(org, start, end):
+        months.append(DraftMonth(check["starts_on"].month, _("组织%(title)s") % {
+            "title": _next_year_title(check["title"], year)},
+            f"care.health.{check['kind']}:{check['pk']}"))  # fmt: skip
     months.append(DraftMonth(12, _("总结全年工作，起草年度工作总结和下一年工作计划"), "routine"))
     unique: dict[tuple[int, str], DraftMonth] = {}
     for m in months:  # one line per month and wording (two sessions' visits are one line)

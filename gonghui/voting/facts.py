@@ -12,7 +12,7 @@ from collections import Counter
 from django.db.models import Count, Q, QuerySet
 
 from gonghui.core import drilldown
-from gonghui.core.facts import Fact, Period, percent
+from gonghui.core.facts import Buckets, Fact, Period, percent
 from gonghui.core.models import Org
 
 from . import services
@@ -96,3 +96,16 @@ def year_facts(org: Org, period: Period, *, subtree: bool = True) -> list[Fact]:
             )
         )
     return facts
+
+
+def grouped_facts(buckets: Buckets, period: Period) -> None:
+    """`voting.polls` of many unions at once (`core.facts.facts_by_union`), one grouped query."""
+    if buckets.wants("voting.polls"):
+        polls = Poll.objects.filter(
+            org__path__under=buckets.under,
+            state=PollState.RELEASED,
+            held_on__gte=period.start,
+            held_on__lte=period.end,
+        )
+        buckets.grouped(polls, "org__path", **{"voting.polls": Count("pk")})
+    buckets.fact("voting.polls", "组织选举、测评、评优和投票", "次")

@@ -1,19 +1,15 @@
-"""Congress views: home, sessions (status, attendance and quorum, agenda with show-of-hands and
-named votes), delegates and delegations (代表团/组) of a term, term settings, DOCX.
+"""Congress sessions: status, attendance and quorum, agenda with show-of-hands and named votes,
+the resolution and proposal-report DOCX.
 
 Thin, like every view here: objects come through core.access, writes through congress.services.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
@@ -21,205 +17,32 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core.access import can, deny, get_for_user, get_from, in_scope, require_roles, visible
+from gonghui.core.access import can, deny, get_from, in_scope, require_roles, visible
 from gonghui.core.drilldown import Drilldown
-from gonghui.core.enums import GRASSROOTS_KINDS, OFFICER_ROLES, OrgStatus, Role
+from gonghui.core.enums import OFFICER_ROLES
 from gonghui.core.errors import DomainError
-from gonghui.core.facts import Fact, Period, percent
-from gonghui.core.models import Org
 from gonghui.core.params import int_param
-from gonghui.core.views.base import AuthedRequest, current_scope, page_of, render_page
+from gonghui.core.views.base import AuthedRequest, page_of, render_page
 from gonghui.core.views.exports import start_export
-from gonghui.members.queries import members_in
 
-from .. import services
-from ..enums import ADOPTED_STATES, REGISTERED_STATES, ItemResult, ProposalState, SessionStatus, VoteChoice
+from .. import services, session_queries
+from ..enums import ItemResult, SessionStatus, VoteChoice
 from ..exports import PROPOSAL_REPORT, RESOLUTION, officer_session, proposal_report_name, resolution_name
-from ..facts import year_facts
 from ..models import (
-    CONGRESS_CHANGE_ROLES,
     CONGRESS_VIEW_ROLES,
     AgendaItem,
-    AgendaVote,
     CongressSession,
-    CongressTerm,
     Delegate,
-    Delegation,
-    Proposal,
-    Suggestion,
 )
+from ..proposal_forms import first_error
 from ..session_forms import (
-    AssignDelegationForm,
-    DelegationForm,
-    DelegationUpdateForm,
-    ElectForm,
     ItemForm,
     NamedVoteCloseForm,
     PartyApprovalForm,
     ResultForm,
     ReviseForm,
-    SessionForm,
-    TermForm,
-    TermSettingsForm,
     VoteForm,
 )
-
-# --- home -------------------------------------------------------------------------------------
-
-
-@login_required
-def home(request: AuthedRequest) -> HttpResponse:
-    scope = current_scope(request)
-    if scope is not None and scope.role == Role.SUPERIOR_ADMIN:
-        return _superior_home(request, scope)
-    require_roles(request.user, CONGRESS_VIEW_ROLES, request=request, what="congress.congressterm")
-    union = None
-    if scope is not None:
-        union = Org.objects.filter(pk=scope.org_id, kind__in=GRASSROOTS_KINDS).first()
-    terms = CongressTerm.objects.none()
-    if union is not None:
-        terms = visible(CongressTerm.objects.filter(org=union), request.user).prefetch_related(
-            Prefetch("sessions", queryset=CongressSession.objects.order_by("number"))
-        )
-    may_change = union is not None and in_scope(request.user, union, CONGRESS_CHANGE_ROLES)
-    posted = request.POST if request.method == "POST" else None
-    which = request.POST.get("form") if posted else None
-    term_form = TermForm(posted if which == "term" else None, prefix="term")
-    session_form = SessionForm(posted if which == "session" else None, terms=terms, prefix="session")
-    if posted is not None:
-        if not may_change or union is None:
-            require_roles(request.user, frozenset(), request=request, what="congress.term")  # 403, audited
-            raise PermissionDenied
-        try:
-            if which == "term" and term_form.is_valid():
-                data = dict(term_form.cleaned_data)
-                number, start = data.pop("number"), data.pop("start")
-                term = services.term_create(actor=request.user, org=union, number=number, start=start, **data)
-                messages.success(request, _("已建立%(term)s。") % {"term": term})
-                return redirect("congress:home")
-            if which == "session" and session_form.is_valid():
-                data = session_form.cleaned_data
-                session = services.session_create(
-                    actor=request.user, term=data["term"], date=data["date"], place=data["place"]
-                )
-                messages.success(request, _("已建立%(session)s。") % {"session": session})
-                return redirect("congress:session_detail", pk=session.pk)
-        except DomainError as error:
-            (term_form if which == "term" else session_form).add_error(None, str(error))
-    context = {
-        "union": union,
-        "terms": terms,
-        "may_change": may_change,
-        # The delegate roll (代表) is an officers' page: members and delegates are not linked to it.
-        "is_officer": union is not None and in_scope(request.user, union, OFFICER_ROLES),
-        "term_form": term_form,
-        "session_form": session_form,
-    }
-    return render_page(request, "congress/home.html", context)
-
-
-@dataclass
-class UnionRow:
-    union: Org
-    sessions: int = 0
-    proposals: int = 0
-    registered: int = 0
-    suggestions: int = 0
-    adopted: int = 0
-
-    @property
-    def held(self) -> bool:
-        return self.sessions > 0
-
-
-def _union_rows(org: Org, period: Period) -> list[UnionRow]:
-    """One row per grassroots union of the subtree, from a fixed number of grouped queries."""
-    unions = Org.objects.filter(
-        path__under=org.path, kind__in=GRASSROOTS_KINDS, status=OrgStatus.ACTIVE
-    ).order_by("path")
-    rows = {union.path: UnionRow(union) for union in unions}
-
-    def row_of(path: str) -> UnionRow | None:
-        # A union group (工会小组) counts for its union: walk up the materialised path.
-        parts = path.strip("/").split("/")
-        for end in range(len(parts), 0, -1):
-            row = rows.get("/" + "/".join(parts[:end]) + "/")
-            if row is not None:
-                return row
-        return None
-
-    dates = {"date__gte": period.start, "date__lte": period.end}
-    sessions = (
-        CongressSession.objects.filter(org__path__under=org.path, **dates)
-        .exclude(status=SessionStatus.PREPARING)
-        .values("org__path")
-        .annotate(n=Count("pk"))
-    )
-    for entry in sessions:
-        if (row := row_of(entry["org__path"])) is not None:
-            row.sessions += entry["n"]
-    proposals = (
-        Proposal.objects.filter(
-            org__path__under=org.path, session__date__gte=period.start, session__date__lte=period.end
-        )
-        .exclude(state=ProposalState.DRAFT)
-        .values("org__path")
-        .annotate(n=Count("pk"), registered=Count("pk", filter=Q(state__in=REGISTERED_STATES)))
-    )
-    for entry in proposals:
-        if (row := row_of(entry["org__path"])) is not None:
-            row.proposals += entry["n"]
-            row.registered += entry["registered"]
-    suggestions = (
-        Suggestion.objects.filter(
-            org__path__under=org.path,
-            # By the day put forward, as congress.facts counts them.
-            submitted_on__gte=period.start,
-            submitted_on__lte=period.end,
-        )
-        .values("org__path")
-        .annotate(n=Count("pk"), adopted=Count("pk", filter=Q(state__in=ADOPTED_STATES)))
-    )
-    for entry in suggestions:
-        if (row := row_of(entry["org__path"])) is not None:
-            row.suggestions += entry["n"]
-            row.adopted += entry["adopted"]
-    return list(rows.values())
-
-
-def _facts_by_key(facts: list[Fact]) -> dict[str, Fact]:
-    return {fact.key.removeprefix("congress."): fact for fact in facts}
-
-
-def _superior_home(request: AuthedRequest, scope: Any) -> HttpResponse:
-    org = Org.objects.get(pk=scope.org_id)
-    today = timezone.localdate()
-    year = int_param(request.GET.get("year"), minimum=2000, maximum=today.year + 1) or today.year
-    period = Period.calendar_year(year)
-    rows = _union_rows(org, period)
-    drill: dict[str, Any] | None = None
-    union_id = int_param(request.GET.get("union"))
-    if union_id is not None:
-        chosen = next((row for row in rows if row.union.pk == union_id), None)
-        if chosen is not None:
-            drill = {"row": chosen, "facts": year_facts(chosen.union, period, subtree=True)}
-    facts = year_facts(org, period, subtree=True)
-    held = sum(row.held for row in rows)
-    context = {
-        "org": org,
-        "year": year,
-        "years": list(range(today.year, today.year - 5, -1)),
-        "rows": rows,
-        "held": held,
-        "not_held": len(rows) - held,
-        "held_rate": percent(held, len(rows)),
-        "facts": facts,
-        "fact": _facts_by_key(facts),
-        "drill": drill,
-        "drill_fact": _facts_by_key(drill["facts"]) if drill else {},
-    }
-    return render_page(request, "congress/home.html", {"superior": True, **context})
-
 
 # --- session list (the records behind 召开教(职)代会) ----------------------------------------
 
@@ -249,92 +72,21 @@ def session_list(request: AuthedRequest) -> HttpResponse:
 # --- session detail ---------------------------------------------------------------------------
 
 
-@dataclass
-class CompositionRow:
-    label: str
-    count: int
-    rate: float | None
-    quota: int
-
-    @property
-    def below_quota(self) -> bool:
-        return bool(self.quota) and (self.rate or 0) < self.quota
-
-
-def composition(term: CongressTerm, delegates: list[Delegate]) -> list[CompositionRow]:
-    total = len(delegates)
-
-    def row(label: str, flag: str, quota: int = 0) -> CompositionRow:
-        count = sum(1 for d in delegates if getattr(d, flag))
-        return CompositionRow(label, count, percent(count, total), quota)
-
-    return [
-        row(_("女代表"), "is_woman", term.quota_women),
-        row(_("一线教职工"), "is_frontline", term.quota_frontline),
-        row(_("领导干部"), "is_leader"),
-        row(_("青年代表"), "is_young", term.quota_young),
-        row(_("党员"), "is_party"),
-    ]
-
-
-@dataclass
-class Quorum:
-    total: int
-    present: int
-    numerator: int
-    denominator: int
-
-    @property
-    def needed(self) -> int:
-        return -(-self.total * self.numerator // self.denominator)
-
-    @property
-    def reached(self) -> bool:
-        return self.total > 0 and self.present * self.denominator >= self.total * self.numerator
-
-
-@dataclass
-class Tally:
-    """The votes cast so far in an open named vote (记名表决)."""
-
-    votes_for: int = 0
-    votes_against: int = 0
-    votes_abstain: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.votes_for + self.votes_against + self.votes_abstain
-
-
 def _named_votes(items: list[AgendaItem], mine: Delegate | None) -> None:
-    """Attach `tally` and `my_vote` (a VoteChoice or None) to each item; two queries at most."""
+    """Attach `tally` (session_queries.Tally) and `my_vote` (a VoteChoice or None) to each item;
+    two queries at most."""
     open_ids = [item.pk for item in items if item.named_vote_open]
-    tallies: dict[int, Tally] = defaultdict(Tally)
-    mine_by_item: dict[int, str] = {}
-    if open_ids:
-        counts = (
-            AgendaVote.objects.filter(item_id__in=open_ids)
-            .order_by()
-            .values_list("item_id", "choice")
-            .annotate(n=Count("pk"))
-        )
-        for item_id, choice, n in counts:
-            setattr(tallies[item_id], f"votes_{choice}", n)
-        if mine is not None:
-            mine_by_item = dict(
-                AgendaVote.objects.filter(item_id__in=open_ids, delegate=mine).values_list(
-                    "item_id", "choice"
-                )
-            )
+    found = session_queries.tallies(open_ids)
+    mine_by_item = session_queries.votes_of(open_ids, mine)
     for item in items:
-        item.tally = tallies.get(item.pk, Tally())  # type: ignore[attr-defined]
+        item.tally = found.get(item.pk, session_queries.Tally())  # type: ignore[attr-defined]
         choice = mine_by_item.get(item.pk)
         item.my_vote = VoteChoice(choice) if choice else None  # type: ignore[attr-defined]
 
 
 def _session(request: AuthedRequest, pk: int, action: str = "view") -> CongressSession:
-    queryset = CongressSession.objects.select_related("term", "org")
-    return get_from(visible(queryset, request.user, action), request.user, request=request, pk=pk)
+    sessions = visible(CongressSession.objects.select_related("term", "org"), request.user, action)
+    return get_from(sessions, request.user, request=request, pk=pk)
 
 
 def _session_context(request: AuthedRequest, session: CongressSession) -> dict[str, Any]:
@@ -351,8 +103,9 @@ def _session_context(request: AuthedRequest, session: CongressSession) -> dict[s
         "delegates": delegates,
         "attendance": attendance,
         "rows": [(d, attendance.get(d.pk)) for d in delegates],
-        "composition": composition(term, delegates),
-        "quorum": Quorum(len(delegates), len(attendance), term.quorum_numerator, term.quorum_denominator),
+        "composition": session_queries.composition(term, delegates),
+        # The figures congress.facts.session_facts gives, from the rows this page lists anyway.
+        "quorum": session_queries.quorum(term, total=len(delegates), present=len(attendance)),
         "may_change": may_change,
         "is_officer": in_scope(request.user, session.org, OFFICER_ROLES),
         "mine": mine,
@@ -507,7 +260,7 @@ def item_revise(request: AuthedRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     form = ReviseForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _first_error(form))
+        messages.error(request, first_error(form))
         return _back(item.session)
     try:
         services.item_revise(actor=request.user, item=item, title=form.cleaned_data["title"] or None,
@@ -597,182 +350,7 @@ def session_proposal_report(request: AuthedRequest, pk: int) -> HttpResponse:
                         title=proposal_report_name(session))  # fmt: skip
 
 
-# --- delegates of a term, delegations (代表团/组), term settings ----------------------------------
-
-
-@dataclass
-class DelegationRow:
-    delegation: Delegation
-    members: list[Delegate] = field(default_factory=list)
-
-
-def _elect_form(term: CongressTerm, data: Any = None) -> ElectForm:
-    active = term.delegates.filter(active=True).order_by("name", "id")
-    candidates = (
-        members_in(term.org)
-        .filter(status="active")
-        .exclude(delegateships__term=term)
-        .order_by("name_pinyin", "id")
-    )
-    return ElectForm(data, members=candidates, delegates=active)
-
-
-def _delegates_context(
-    request: AuthedRequest, term: CongressTerm, *, form: ElectForm | None = None, roster_error: str = ""
-) -> dict[str, Any]:
-    delegates = list(
-        term.delegates.select_related("delegation", "replaces").order_by("-active", "name", "id")
-    )
-    active = [d for d in delegates if d.active]
-    by_delegation: dict[int | None, list[Delegate]] = defaultdict(list)
-    for delegate in active:
-        by_delegation[delegate.delegation_id].append(delegate)
-    delegations = list(term.delegations.select_related("head").order_by("name", "id"))
-    return {
-        "term": term,
-        "delegates": delegates,
-        "delegations": [DelegationRow(d, by_delegation.get(d.pk, [])) for d in delegations],
-        "unassigned": len(by_delegation.get(None, [])),
-        "composition": composition(term, active),
-        "active_count": len(active),
-        "form": form if form is not None else _elect_form(term),
-        "delegation_form": DelegationForm(),
-        "may_change": can(request.user, "change", term),
-        "roster_error": roster_error,
-    }
-
-
-def _officer_term(request: AuthedRequest, pk: int, action: str) -> CongressTerm:
-    term = get_for_user(CongressTerm, request.user, pk, action=action, request=request)
-    if not in_scope(request.user, term.org, OFFICER_ROLES):
-        deny(request.user, request=request, what=f"congress.congressterm:{pk}")
-    return term
-
-
-@login_required
-def term_delegates(request: AuthedRequest, pk: int) -> HttpResponse:
-    term = _officer_term(request, pk, "change" if request.method == "POST" else "view")
-    form = _elect_form(term, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            delegate = services.delegate_elect(
-                actor=request.user,
-                term=term,
-                member=form.cleaned_data["member"],
-                flags=form.flags(),
-                replaces=form.cleaned_data["replaces"],
-            )
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("%(name)s当选本届代表。") % {"name": delegate.name})
-            return redirect("congress:term_delegates", pk=term.pk)
-    context = _delegates_context(request, term, form=form)
-    return render_page(request, "congress/session_delegates.html", context, partial="roster")
-
-
-def _roster(request: AuthedRequest, term: CongressTerm, error: str, success: str) -> HttpResponse:
-    """After a delegation change: the roster fragment over HTMX, else back to the page with a message."""
-    if request.htmx:
-        context = _delegates_context(request, term, roster_error=error)
-        return render_page(request, "congress/session_delegates.html", context, partial="roster")
-    if error:
-        messages.error(request, error)
-    else:
-        messages.success(request, success)
-    return redirect("congress:term_delegates", pk=term.pk)
-
-
-def _first_error(form: Any) -> str:
-    return str(next(iter(form.errors.values()))[0])
-
-
-def _delegation(request: AuthedRequest, pk: int) -> Delegation:
-    terms = visible(CongressTerm.objects.all(), request.user, "change")
-    queryset = Delegation.objects.filter(term__in=terms).select_related("term__org")
-    return get_from(queryset, request.user, request=request, pk=pk)
-
-
-@login_required
-@require_POST
-def delegation_create(request: AuthedRequest, pk: int) -> HttpResponse:
-    term = _officer_term(request, pk, "change")
-    form = DelegationForm(request.POST)
-    error = "" if form.is_valid() else _first_error(form)
-    if not error:
-        try:
-            services.delegation_create(actor=request.user, term=term, name=form.cleaned_data["name"])
-        except DomainError as refused:
-            error = str(refused)
-    return _roster(request, term, error, _("已新建代表团。"))
-
-
-@login_required
-@require_POST
-def delegation_update(request: AuthedRequest, pk: int) -> HttpResponse:
-    delegation = _delegation(request, pk)
-    members = delegation.delegates.filter(active=True).order_by("name", "id")
-    form = DelegationUpdateForm(request.POST, members=members)
-    error = "" if form.is_valid() else _first_error(form)
-    if not error:
-        try:
-            services.delegation_update(actor=request.user, delegation=delegation,
-                                       name=form.cleaned_data["name"], head=form.cleaned_data["head"])  # fmt: skip
-        except DomainError as refused:
-            error = str(refused)
-    return _roster(request, delegation.term, error, _("已保存代表团。"))
-
-
-@login_required
-@require_POST
-def delegation_delete(request: AuthedRequest, pk: int) -> HttpResponse:
-    delegation = _delegation(request, pk)
-    error = ""
-    try:
-        services.delegation_delete(actor=request.user, delegation=delegation)
-    except DomainError as refused:
-        error = str(refused)
-    return _roster(request, delegation.term, error, _("已删除代表团。"))
-
-
-@login_required
-@require_POST
-def delegates_assign(request: AuthedRequest, pk: int) -> HttpResponse:
-    """Bulk: the ticked delegates go into the chosen delegation (or into none)."""
-    term = _officer_term(request, pk, "change")
-    form = AssignDelegationForm(
-        request.POST, delegates=term.delegates.filter(active=True), delegations=term.delegations.all()
-    )
-    error = "" if form.is_valid() else _first_error(form)
-    if not error:
-        try:
-            services.delegate_assign_delegation(actor=request.user, term=term,
-                                                delegates=form.cleaned_data["delegates"],
-                                                delegation=form.cleaned_data["delegation"])  # fmt: skip
-        except DomainError as refused:
-            error = str(refused)
-    return _roster(request, term, error, _("已调整代表所在代表团。"))
-
-
-@login_required
-def term_settings(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The chair sets the term's 附议人数, quorum and composition quotas (代表构成比例)."""
-    term = _officer_term(request, pk, "change")
-    form = TermSettingsForm(request.POST or None, instance=term)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in TermSettingsForm.Meta.fields}
-        try:
-            services.term_update(actor=request.user, term=term, **fields)
-        except DomainError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, _("已保存本届设置。"))
-            return redirect("congress:term_delegates", pk=term.pk)
-    return render_page(request, "congress/term_settings.html", {"term": term, "form": form})
-
-
 urlpatterns: list[URLPattern] = [
-    path("", home, name="home"),
     path("sessions/", session_list, name="sessions"),
     path("sessions/<int:pk>/", session_detail, name="session_detail"),
     path("sessions/<int:pk>/approve/", session_approve, name="session_approve"),
@@ -786,10 +364,4 @@ urlpatterns: list[URLPattern] = [
     path("agenda/<int:pk>/named-vote/open/", item_vote_open, name="session_item_vote_open"),
     path("agenda/<int:pk>/named-vote/close/", item_vote_close, name="session_item_vote_close"),
     path("agenda/<int:pk>/vote/", item_vote, name="session_item_vote"),
-    path("terms/<int:pk>/delegates/", term_delegates, name="term_delegates"),
-    path("terms/<int:pk>/delegates/assign/", delegates_assign, name="term_delegates_assign"),
-    path("terms/<int:pk>/delegations/", delegation_create, name="term_delegation_create"),
-    path("terms/<int:pk>/settings/", term_settings, name="term_settings"),
-    path("delegations/<int:pk>/", delegation_update, name="delegation_update"),
-    path("delegations/<int:pk>/delete/", delegation_delete, name="delegation_delete"),
 ]
