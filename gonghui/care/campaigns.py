@@ -23,10 +23,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import transitions
 from gonghui.core.audit import audit
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
+from gonghui.core.writes import service
 from gonghui.members.enums import MemberStatus, Sex
 from gonghui.members.models import Member
 from gonghui.members.queries import members_in
@@ -34,7 +34,6 @@ from gonghui.members.queries import members_in
 from . import rules
 from .dates import not_future, paid_by_today
 from .enums import (
-    CAMPAIGN_TRANSITIONS,
     CampaignKind,
     CampaignState,
     HealthKind,
@@ -96,7 +95,7 @@ def used(campaign: DonationCampaign) -> Decimal:
     return from_fen(campaign.uses.aggregate(total=fen_sum())["total"])
 
 
-@transaction.atomic
+@service
 def campaign_create(
     *,
     actor: User | None,
@@ -138,15 +137,12 @@ def _locked_campaign(campaign: DonationCampaign) -> DonationCampaign:
     return DonationCampaign.objects.select_for_update(of=("self",)).select_related("org").get(pk=campaign.pk)
 
 
+@service
 def campaign_set_state(*, campaign: DonationCampaign, actor: User | None, to: str, **after: Any) -> None:
-    transitions.move(
-        campaign, to=to, table=CAMPAIGN_TRANSITIONS, choices=CampaignState,
-        refused=_("捐款活动当前为“%(state)s”，不能变更为“%(to)s”。"),
-        action="care.campaign_state", actor=actor, org=campaign.org, **after,
-    )  # fmt: skip
+    DonationCampaign.states.move(campaign, to=to, actor=actor, org=campaign.org, after=after)
 
 
-@transaction.atomic
+@service
 def campaign_open(*, actor: User | None, campaign: DonationCampaign) -> DonationCampaign:
     """Open the drive and freeze the members asked: the current members of `asked_org` now."""
     campaign = _locked_campaign(campaign)
@@ -160,7 +156,7 @@ def campaign_open(*, actor: User | None, campaign: DonationCampaign) -> Donation
     return campaign
 
 
-@transaction.atomic
+@service
 def campaign_close(*, actor: User | None, campaign: DonationCampaign) -> DonationCampaign:
     campaign = _locked_campaign(campaign)
     _require(actor, campaign.org, _("您无权操作该捐款活动。"))
@@ -177,7 +173,7 @@ def _check_open(campaign: DonationCampaign) -> None:
         raise DomainError(_("只有进行中的捐款活动才能登记捐款。"))
 
 
-@transaction.atomic
+@service
 def donation_add(
     *,
     actor: User | None,
@@ -214,7 +210,7 @@ def donation_add(
 # --- import: rows checked by care.donation_imports (core.imports), applied all or nothing ---------
 
 
-@transaction.atomic
+@service
 def donation_import_apply(
     *, actor: User | None, campaign: DonationCampaign, rows: list[dict[str, Any]], batch: str
 ) -> int:
@@ -250,7 +246,7 @@ def donation_import_apply(
 # --- uses of the money ----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def donation_use_add(
     *,
     actor: User | None,
@@ -299,7 +295,7 @@ def donation_use_add(
 # --- health campaigns -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def health_campaign_create(
     *,
     actor: User | None,
@@ -352,7 +348,7 @@ def health_campaign_create(
     return campaign
 
 
-@transaction.atomic
+@service
 def health_attend(
     *, actor: User | None, campaign: HealthCampaign, member_ids: Iterable[int], attended_on: dt.date
 ) -> int:
@@ -377,7 +373,7 @@ def health_attend(
 # --- 疗休养 ------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def trip_create(
     *,
     actor: User | None,

@@ -24,9 +24,14 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.enums import Role
 from gonghui.core.models import Org
 from gonghui.core.policy import AccessPolicy
+from gonghui.core.transitions import StateMachine
 from gonghui.members.models import Member
 
 from .enums import (
+    APPLICATION_TRANSITIONS,
+    CAMPAIGN_TRANSITIONS,
+    FILE_TRANSITIONS,
+    VISIT_TRANSITIONS,
     ApplicationKind,
     ApplicationState,
     CampaignKind,
@@ -273,6 +278,15 @@ class HardshipFile(models.Model):
 
     access: ClassVar[AccessPolicy] = FILE_POLICY
 
+    # The one way `state` changes (core.transitions).
+    states: ClassVar[StateMachine] = StateMachine(
+        field="state",
+        choices=FileState,
+        table=FILE_TRANSITIONS,
+        action="care.file_state",
+        refused=_("档案当前为“%(state)s”，不能变更为“%(to)s”。"),
+    )
+
     class Meta:
         verbose_name = _("困难职工档案")
         verbose_name_plural = _("困难职工档案")
@@ -374,6 +388,16 @@ class AssistanceApplication(models.Model):
 
     access: ClassVar[AccessPolicy] = APPLICATION_POLICY
 
+    # The one way `state` changes (core.transitions).
+    states: ClassVar[StateMachine] = StateMachine(
+        field="state",
+        choices=ApplicationState,
+        table=APPLICATION_TRANSITIONS,
+        action="care.application_state",
+        stamps={ApplicationState.APPROVED: "decided_at", ApplicationState.REJECTED: "decided_at"},
+        refused=_("申请当前为“%(state)s”，不能变更为“%(to)s”。"),
+    )
+
     class Meta:
         verbose_name = _("帮扶申请")
         verbose_name_plural = _("帮扶申请")
@@ -471,6 +495,16 @@ class Visit(models.Model):
     method = models.CharField(_("发放方式"), max_length=10, choices=PaymentMethod.choices, blank=True)
 
     access: ClassVar[AccessPolicy] = VISIT_POLICY
+
+    # The one way `state` changes (core.transitions).
+    states: ClassVar[StateMachine] = StateMachine(
+        field="state",
+        choices=VisitState,
+        table=VISIT_TRANSITIONS,
+        action="care.visit_state",
+        stamps={VisitState.APPROVED: "approved_at"},
+        refused=_("慰问当前为“%(state)s”，不能变更为“%(to)s”。"),
+    )
 
     class Meta:
         verbose_name = _("慰问")
@@ -610,6 +644,15 @@ class DonationCampaign(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
 
     access: ClassVar[AccessPolicy] = CAMPAIGN_POLICY
+
+    # The one way `state` changes (core.transitions).
+    states: ClassVar[StateMachine] = StateMachine(
+        field="state",
+        choices=CampaignState,
+        table=CAMPAIGN_TRANSITIONS,
+        action="care.campaign_state",
+        refused=_("捐款活动当前为“%(state)s”，不能变更为“%(to)s”。"),
+    )
 
     class Meta:
         verbose_name = _("捐款活动")

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from gonghui.core.audit import audit
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
+from gonghui.core.writes import service
 
 from . import rules
 from .enums import OCCASION_CATEGORY, Occasion, SpendingCategory
@@ -37,6 +38,7 @@ SYSTEM_FLAGS: dict[str, dict[str, bool]] = {
 }
 
 
+@service(audited_elsewhere="restores the built-in list that migration care 0004 seeds; no one's data")
 def ensure_system_occasions() -> None:
     """The system list (seeded by migration care 0004) exists: recreated if a flush removed it."""
     if VisitOccasion.objects.filter(org__isnull=True).exists():
@@ -96,7 +98,7 @@ def codes_flagged(flag: str) -> QuerySet[Any]:
     return VisitOccasion.objects.filter(**{flag: True}).values("code")
 
 
-@transaction.atomic
+@service
 def occasion_create(
     *,
     actor: User | None,

@@ -22,10 +22,10 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import transitions
 from gonghui.core.audit import audit, changed, snapshot
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
+from gonghui.core.writes import service
 from gonghui.members import services as member_services
 from gonghui.members.models import Member
 
@@ -35,7 +35,6 @@ from .enums import (
     APPLICATION_CATEGORY,
     APPLICATION_TRANSITIONS,
     EDITABLE_STATES,
-    FILE_TRANSITIONS,
     ApplicationKind,
     ApplicationState,
     FileState,
@@ -53,6 +52,7 @@ from .models import (
     HardshipFile,
     HardshipReview,
     LedgerEntry,
+    Visit,
     fen_sum,
     from_fen,
 )
@@ -94,7 +94,7 @@ def _attributed_org(org: Org, member: Member | None) -> Org:
     return org
 
 
-@transaction.atomic
+@service
 def ledger_record(
     *,
     actor: User | None,
@@ -143,7 +143,7 @@ def ledger_record(
     return entry
 
 
-@transaction.atomic
+@service
 def ledger_reverse(
     *, actor: User | None, entry: LedgerEntry, reason: str, reversed_on: dt.date | None = None
 ) -> LedgerEntry:
@@ -198,7 +198,7 @@ def standard_for(org: Org, kind: str) -> CareStandard | None:
     return CareStandard.objects.filter(org=org, kind=kind).first()
 
 
-@transaction.atomic
+@service
 def standard_set(
     *, actor: User | None, org: Org, kind: str, amount: Decimal, annual_cap: Decimal
 ) -> CareStandard:
@@ -257,7 +257,7 @@ def _check_file(file: HardshipFile) -> None:
     file.full_clean(exclude=["member", "org", "created_by"])
 
 
-@transaction.atomic
+@service
 def hardship_file_open(
     *, actor: User | None, member: Member, opened_on: dt.date | None = None, **data: Any
 ) -> HardshipFile:
@@ -288,7 +288,7 @@ def hardship_file_open(
     return file
 
 
-@transaction.atomic
+@service
 def hardship_file_update(*, actor: User | None, file: HardshipFile, data: dict[str, Any]) -> HardshipFile:
     """Edit an open file (a level change is mirrored onto the member)."""
     file = HardshipFile.objects.select_for_update().select_related("member").get(pk=file.pk)
@@ -302,23 +302,20 @@ def hardship_file_update(*, actor: User | None, file: HardshipFile, data: dict[s
     for key, value in data.items():
         setattr(file, key, value if value is not None or key.endswith("_on") else "")
     _check_file(file)
-    file.save()
     old, new = changed(before, snapshot(file, AUDITED_FILE_FIELDS))
     if new or data:
+        file.save()
         audit(action="care.file_update", actor=actor, org=file.org, obj=file, before=old, after=new)
     _sync_member(actor, file.member, level=file.level, cert_no=file.cert_no)
     return file
 
 
+@service
 def hardship_file_set_state(*, file: HardshipFile, actor: User | None, to: str, **after: Any) -> None:
-    transitions.move(
-        file, to=to, table=FILE_TRANSITIONS, choices=FileState,
-        refused=_("档案当前为“%(state)s”，不能变更为“%(to)s”。"),
-        action="care.file_state", actor=actor, org=file.org, **after,
-    )  # fmt: skip
+    HardshipFile.states.move(file, to=to, actor=actor, org=file.org, after=after)
 
 
-@transaction.atomic
+@service
 def hardship_file_close(
     *, actor: User | None, file: HardshipFile, reason: str, closed_on: dt.date | None = None
 ) -> HardshipFile:
@@ -335,7 +332,7 @@ def hardship_file_close(
     return file
 
 
-@transaction.atomic
+@service
 def hardship_review(
     *,
     actor: User | None,
@@ -375,7 +372,7 @@ def hardship_review(
     return review
 
 
-@transaction.atomic
+@service
 def hardship_document_add(*, actor: User | None, file: HardshipFile, upload: Any) -> HardshipDocument:
     _require(actor, rules.FILE_CHANGE, file.org, _("您无权上传证明材料。"))
     name = posixpath_basename(getattr(upload, "name", "") or "document")
@@ -393,15 +390,14 @@ def posixpath_basename(name: str) -> str:
 APPLICATION_FIELDS = ["amount_requested", "reason", "child_name", "school", "grade", "admission_year"]
 
 
+@service
 def application_set_state(
     *, application: AssistanceApplication, actor: User | None, to: str, **after: Any
 ) -> None:
     """The one place an application's state changes: checks the table, audits before/after."""
-    transitions.move(
-        application, to=to, table=APPLICATION_TRANSITIONS, choices=ApplicationState,
-        refused=_("申请当前为“%(state)s”，不能变更为“%(to)s”。"),
-        action="care.application_state", actor=actor, org=application.org, **{k: _plain(v) for k, v in after.items()},
-    )  # fmt: skip
+    AssistanceApplication.states.move(
+        application, to=to, actor=actor, org=application.org, after={k: _plain(v) for k, v in after.items()}
+    )
 
 
 def _plain(value: Any) -> Any:
@@ -429,7 +425,7 @@ def _check_content(application: AssistanceApplication) -> None:
     application.full_clean(exclude=["member", "org", "applied_by", "approved_by"])
 
 
-@transaction.atomic
+@service
 def application_create(
     *,
     actor: User | None,
@@ -463,7 +459,7 @@ def application_create(
     return application
 
 
-@transaction.atomic
+@service
 def application_update(
     *, actor: User | None, application: AssistanceApplication, data: dict[str, Any]
 ) -> AssistanceApplication:
@@ -494,7 +490,7 @@ def application_update(
     return application
 
 
-@transaction.atomic
+@service
 def application_submit(*, actor: User | None, application: AssistanceApplication) -> AssistanceApplication:
     application = _locked(application)
     application_set_state(application=application, actor=actor, to=ApplicationState.SUBMITTED)
@@ -537,7 +533,7 @@ def approval_problems(application: AssistanceApplication, amount: Decimal, *, ye
     return problems
 
 
-@transaction.atomic
+@service
 def application_approve(
     *,
     actor: User,
@@ -560,29 +556,48 @@ def application_approve(
     amount = _money(amount)
     if amount <= ZERO:
         raise DomainError(_("批准金额必须大于零。"))
-    problems = approval_problems(application, amount, year=timezone.localdate().year)
-    override_reason = (override_reason or "").strip()
-    override = False
-    if problems:
-        if not rules.may(actor, rules.OVERRIDE, application.org):
-            raise DomainError(" ".join([*problems, _("超出标准须由工会主席特批。")]))
-        if not override_reason:
-            raise DomainError(" ".join([*problems, _("特批须填写理由。")]))
-        override = True
-    application.approved_by, application.decided_at = actor, timezone.now()
-    application.approved_amount, application.decision_note = amount, note[:200]
-    application.override, application.override_reason = override, override_reason[:200] if override else ""
-    application.save(update_fields=["approved_by", "decided_at", "approved_amount", "decision_note",
-                                    "override", "override_reason"])  # fmt: skip
-    application_set_state(application=application, actor=actor, to=ApplicationState.APPROVED,
-                          approved_amount=amount, override=override)  # fmt: skip
-    if override:
-        audit(action="care.application_override", actor=actor, org=application.org, obj=application,
-              after={"approved_amount": str(amount), "reason": override_reason, "problems": problems})  # fmt: skip
+    approval_record(
+        obj=application, to=ApplicationState.APPROVED, actor=actor,
+        problems=approval_problems(application, amount, year=timezone.localdate().year),
+        override_reason=override_reason, override_action="care.application_override",
+        fields={"approved_amount": amount, "decision_note": note[:200]}, after={"approved_amount": str(amount)},
+    )  # fmt: skip
     return application
 
 
-@transaction.atomic
+@service
+def approval_record(
+    *,
+    obj: AssistanceApplication | Visit,
+    to: str,
+    actor: User,
+    problems: list[str],
+    override_reason: str,
+    override_action: str,
+    fields: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    """The approval (批准) of an application or a visit: within the union's standard, or beyond
+    it (`problems` says how) only by the chair with a written reason. The approval is one audited
+    state move; an override is audited again with its reason and the problems it overrode."""
+    override_reason = (override_reason or "").strip()
+    override = bool(problems)
+    if override:
+        if not rules.may(actor, rules.OVERRIDE, obj.org):
+            raise DomainError(" ".join([*problems, _("超出标准须由工会主席特批。")]))
+        if not override_reason:
+            raise DomainError(" ".join([*problems, _("特批须填写理由。")]))
+    type(obj).states.move(
+        obj, to=to, actor=actor, org=obj.org, after={**after, "override": override},
+        fields={**fields, "approved_by": actor, "override": override,
+                "override_reason": override_reason[:200] if override else ""},
+    )  # fmt: skip
+    if override:
+        audit(action=override_action, actor=actor, org=obj.org, obj=obj,
+              after={**after, "reason": override_reason, "problems": problems})  # fmt: skip
+
+
+@service
 def application_reject(
     *, actor: User, application: AssistanceApplication, reason: str
 ) -> AssistanceApplication:
@@ -603,7 +618,7 @@ def application_reject(
     return application
 
 
-@transaction.atomic
+@service
 def assistance_pay(
     *,
     actor: User | None,

@@ -23,14 +23,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import transitions
 from gonghui.core.audit import audit, snapshot
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
+from gonghui.core.writes import service
 from gonghui.members import services as member_services
 from gonghui.members.enums import CURRENT_STATUSES
 from gonghui.members.models import Member
@@ -56,7 +55,7 @@ from .models import (
     fen_sum,
     from_fen,
 )
-from .services import _money, _require, ledger_record, posixpath_basename
+from .services import _money, _require, approval_record, ledger_record, posixpath_basename
 
 STANDARD_FIELDS = ["amount", "gift", "gift_value", "annual_cap"]
 # The most members one visit lists (a school's retirees fit many times over).
@@ -79,7 +78,7 @@ def _optional_money(value: Any) -> Decimal | None:
     return amount
 
 
-@transaction.atomic
+@service
 def condolence_standard_set(
     *,
     actor: User | None,
@@ -116,20 +115,17 @@ def condolence_standard_set(
 # --- visits ----------------------------------------------------------------------------------
 
 
+@service
 def visit_set_state(*, visit: Visit, actor: User | None, to: str, **after: Any) -> None:
     """The one place a visit's state changes: checks the table, audits before/after."""
-    transitions.move(
-        visit, to=to, table=VISIT_TRANSITIONS, choices=VisitState,
-        refused=_("慰问当前为“%(state)s”，不能变更为“%(to)s”。"),
-        action="care.visit_state", actor=actor, org=visit.org, **after,
-    )  # fmt: skip
+    Visit.states.move(visit, to=to, actor=actor, org=visit.org, after=after)
 
 
 def _locked(visit: Visit) -> Visit:
     return Visit.objects.select_for_update(of=("self",)).select_related("org").get(pk=visit.pk)
 
 
-@transaction.atomic
+@service
 def visit_create(
     *,
     actor: User | None,
@@ -264,7 +260,7 @@ def visit_problems(visit: Visit) -> list[str]:
     return problems
 
 
-@transaction.atomic
+@service
 def visit_approve(*, actor: User, visit: Visit, override_reason: str = "") -> Visit:
     """Approval by the chair, a vice-chair or the 生活委员 — never the one who recorded the visit
     nor a visited member. Within the standard, or beyond it only the chair with a reason (audited)."""
@@ -274,26 +270,14 @@ def visit_approve(*, actor: User, visit: Visit, override_reason: str = "") -> Vi
         raise DomainError(refusal)
     if VisitState.APPROVED not in VISIT_TRANSITIONS[visit.state]:
         raise DomainError(_("慰问当前为“%(state)s”，不能审批。") % {"state": visit.get_state_display()})
-    problems = visit_problems(visit)
-    override_reason = (override_reason or "").strip()
-    override = False
-    if problems:
-        if not rules.may(actor, rules.OVERRIDE, visit.org):
-            raise DomainError(" ".join([*problems, _("超出标准须由工会主席特批。")]))
-        if not override_reason:
-            raise DomainError(" ".join([*problems, _("特批须填写理由。")]))
-        override = True
-    visit.approved_by, visit.approved_at = actor, timezone.now()
-    visit.override, visit.override_reason = override, override_reason[:200] if override else ""
-    visit.save(update_fields=["approved_by", "approved_at", "override", "override_reason"])
-    visit_set_state(visit=visit, actor=actor, to=VisitState.APPROVED, override=override)
-    if override:
-        audit(action="care.visit_override", actor=actor, org=visit.org, obj=visit,
-              after={"reason": override_reason, "problems": problems})  # fmt: skip
+    approval_record(
+        obj=visit, to=VisitState.APPROVED, actor=actor, problems=visit_problems(visit),
+        override_reason=override_reason, override_action="care.visit_override", fields={}, after={},
+    )  # fmt: skip
     return visit
 
 
-@transaction.atomic
+@service
 def visit_record(
     *, actor: User | None, visit: Visit, method: str, paid_on: dt.date | None = None
 ) -> list[LedgerEntry]:
@@ -339,7 +323,7 @@ def visit_record(
     return entries
 
 
-@transaction.atomic
+@service
 def visit_cancel(*, actor: User | None, visit: Visit, reason: str) -> Visit:
     """Cancel a visit not yet paid; its "五必访" reports are due again."""
     visit = _locked(visit)
@@ -352,7 +336,7 @@ def visit_cancel(*, actor: User | None, visit: Visit, reason: str) -> Visit:
     return visit
 
 
-@transaction.atomic
+@service
 def visit_photo_add(*, actor: User | None, visit: Visit, upload: Any) -> VisitPhoto:
     _require(actor, rules.VISIT_CHANGE, visit.org, _("您无权上传慰问照片。"))
     name = posixpath_basename(getattr(upload, "name", "") or "photo")
@@ -364,7 +348,7 @@ def visit_photo_add(*, actor: User | None, visit: Visit, upload: Any) -> VisitPh
 # --- "五必访" reports ---------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def life_event_report(
     *,
     actor: User | None,

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import posixpath
 from decimal import Decimal
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.enums import MANAGER_ROLES, OFFICER_ROLES, Role
 from gonghui.core.models import Org
 from gonghui.core.policy import AccessPolicy
+from gonghui.core.transitions import StateMachine
 
 from .enums import (
+    PROPOSAL_TRANSITIONS,
+    SESSION_TRANSITIONS,
+    SUGGESTION_TRANSITIONS,
     CongressKind,
     Implementation,
     ItemResult,
@@ -27,6 +32,9 @@ from .enums import (
     SuggestionState,
     VoteChoice,
 )
+
+if TYPE_CHECKING:
+    from gonghui.core.access import Rows
 
 # Officers run the congress; a superior union's officers see it (no personal data here).
 CONGRESS_VIEW_ROLES = OFFICER_ROLES | {Role.DELEGATE, Role.MEMBER}
@@ -106,6 +114,16 @@ class CongressSession(models.Model):
 
     access: ClassVar[AccessPolicy] = AccessPolicy(
         org_field="org", view=CONGRESS_VIEW_ROLES, change=CONGRESS_CHANGE_ROLES
+    )
+
+    # The one way `status` changes (core.transitions).
+    states: ClassVar[StateMachine] = StateMachine(
+        field="status",
+        choices=SessionStatus,
+        table=SESSION_TRANSITIONS,
+        action="congress.session_state",
+        stamps={SessionStatus.IN_SESSION: "opened_at", SessionStatus.CLOSED: "closed_at"},
+        refused=_("会议当前为“%(state)s”，不能改为“%(to)s”。"),
     )
 
     class Meta:
@@ -273,6 +291,31 @@ class AgendaVote(models.Model):
         return f"{self.item}: {self.choice}"
 
 
+def proposal_rows(rows: Rows) -> Q | None:
+    """Who sees a proposal besides its proposer (DESIGN.md §3; issue 4 "Access"): the union's
+    officers once it is submitted (a draft is its proposer's and co-signers'), a co-signer (附议人,
+    who must see the draft to confirm it), the union's delegates the proposals published to them
+    (向代表公开), a handling department (承办部门) those actively assigned to it. Every scope is
+    tested on the proposal's session's org when the list walks the sessions' date index."""
+    if rows.action != "view":
+        return None
+    user_id = rows.user.pk
+    # Sets computed once (IN subqueries), not EXISTS per proposal row: a county officer's list
+    # otherwise runs the co-signer probe for each of the subtree's proposals.
+    q = Q(pk__in=Cosigner.objects.filter(delegate__user=user_id).values("proposal_id"))
+    officer = rows.within(exists_on="session__org")
+    if officer is not None:
+        q |= officer & ~Q(state=ProposalState.DRAFT)
+    delegate = rows.within([Role.DELEGATE], exists_on="session__org")
+    if delegate is not None:
+        q |= delegate & Q(published=True) & ~Q(state=ProposalState.DRAFT)
+    department = rows.within([Role.DEPARTMENT], exists_on="session__org")
+    if department is not None:
+        assigned = Assignment.objects.filter(department=user_id, active=True).values("proposal_id")
+        q |= department & Q(pk__in=assigned)
+    return q
+
+
 class Proposal(models.Model):
     session = models.ForeignKey(CongressSession, on_delete=models.PROTECT, related_name="proposals")
     org = models.ForeignKey(Org, on_delete=models.PROTECT, related_name="proposals", editable=False)
@@ -323,6 +366,16 @@ class Proposal(models.Model):
         view=PROPOSAL_OFFICER_ROLES,
         change=CONGRESS_CHANGE_ROLES,
         owner_field="proposer_user",
+        row_rule=proposal_rows,
+    )
+
+    # The one way `state` changes (core.transitions).
+    states: ClassVar[StateMachine] = StateMachine(
+        field="state",
+        choices=ProposalState,
+        table=PROPOSAL_TRANSITIONS,
+        action="congress.proposal_state",
+        refused=_("提案当前为“%(state)s”，不能办理为“%(to)s”。"),
     )
 
     class Meta:
@@ -481,6 +534,15 @@ class Suggestion(models.Model):
         view=OFFICER_ROLES - {Role.SUPERIOR_ADMIN},
         change=SUGGESTION_REVIEW_ROLES,
         owner_field="submitter",
+    )
+
+    # The one way `state` changes (core.transitions).
+    states: ClassVar[StateMachine] = StateMachine(
+        field="state",
+        choices=SuggestionState,
+        table=SUGGESTION_TRANSITIONS,
+        action="congress.suggestion_state",
+        refused=_("建议当前为“%(state)s”，不能办理为“%(to)s”。"),
     )
 
     class Meta:

@@ -17,19 +17,16 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import transitions
 from gonghui.core.access import can
 from gonghui.core.audit import audit, changed, snapshot
 from gonghui.core.enums import OrgKind, Role
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, RoleAssignment, User
 from gonghui.core.services import notification_send, role_assign
+from gonghui.core.writes import service
 
 from .enums import (
-    PROPOSAL_TRANSITIONS,
     REGISTERED_STATES,
-    SESSION_TRANSITIONS,
-    SUGGESTION_TRANSITIONS,
     ItemResult,
     ProposalState,
     Rating,
@@ -81,7 +78,7 @@ def _check_term(term: CongressTerm) -> None:
         raise DomainError(_("任期结束日期不能早于任期开始日期。"))
 
 
-@transaction.atomic
+@service
 def term_create(*, actor: User | None, org: Org, number: int, start: dt.date, **fields: Any) -> CongressTerm:
     if org.kind not in (OrgKind.GRASSROOTS, OrgKind.JOINT):
         raise DomainError(_("教代会/职代会由基层工会召开。"))
@@ -93,7 +90,7 @@ def term_create(*, actor: User | None, org: Org, number: int, start: dt.date, **
     return term
 
 
-@transaction.atomic
+@service
 def term_update(*, actor: User | None, term: CongressTerm, **fields: Any) -> CongressTerm:
     """The chair changes a term's settings: co-signers needed (N), quorum, composition quotas, end.
 
@@ -109,14 +106,14 @@ def term_update(*, actor: User | None, term: CongressTerm, **fields: Any) -> Con
         setattr(term, name, value)
     _check_term(term)
     term.full_clean()
-    term.save(update_fields=names)
     old, new = changed(before, snapshot(term, names))
-    if new:
+    if new:  # an unchanged form writes nothing
+        term.save(update_fields=list(new))
         audit(action="congress.term_update", actor=actor, org=term.org, obj=term, before=old, after=new)
     return term
 
 
-@transaction.atomic
+@service
 def session_create(
     *, actor: User | None, term: CongressTerm, date: dt.date, place: str = ""
 ) -> CongressSession:
@@ -128,7 +125,7 @@ def session_create(
     return session
 
 
-@transaction.atomic
+@service
 def session_record_party_approval(
     *, actor: User | None, session: CongressSession, on: dt.date, note: str = ""
 ) -> CongressSession:
@@ -145,15 +142,12 @@ def session_record_party_approval(
     return session
 
 
-@transaction.atomic
+@service
 def session_set_state(*, actor: User | None, session: CongressSession, to: str) -> CongressSession:
     session = CongressSession.objects.select_for_update().get(pk=session.pk)
     if to not in SessionStatus.values:
         raise DomainError(_("无法识别的会议状态。"))
-    transitions.check(
-        SESSION_TRANSITIONS, session.status, to, choices=SessionStatus,
-        refused=_("会议当前为“%(state)s”，不能改为“%(to)s”。"),
-    )  # fmt: skip
+    CongressSession.states.check(session.status, to)
     if to == SessionStatus.IN_SESSION and session.party_approved_on is None:
         raise DomainError(_("会议议程尚未经党支部审批，不能开会。"))
     if (
@@ -161,28 +155,24 @@ def session_set_state(*, actor: User | None, session: CongressSession, to: str) 
         and session.items.filter(named_vote=True, result=ItemResult.PENDING).exists()
     ):
         raise DomainError(_("尚有议题正在记名表决，请先结束表决再闭会。"))
-    before: dict[str, Any] = {"status": session.status}
-    after: dict[str, Any] = {"status": to}
-    session.status = to
-    if to == SessionStatus.IN_SESSION:
-        session.opened_at = timezone.now()
-        # A session is counted by its date: opened before the planned day, it is held today.
-        today = timezone.localdate()
-        if session.date > today:
-            before["date"], after["date"] = session.date.isoformat(), today.isoformat()
-            session.date = today
-    if to == SessionStatus.CLOSED:
-        session.closed_at = timezone.now()
-    session.save(update_fields=["status", "opened_at", "closed_at", "date"])
-    audit(action="congress.session_state", actor=actor, org=session.org, obj=session,
-          before=before, after=after)  # fmt: skip
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    fields: dict[str, Any] = {}
+    # A session is counted by its date: opened before the planned day, it is held today.
+    today = timezone.localdate()
+    if to == SessionStatus.IN_SESSION and session.date > today:
+        before["date"], after["date"] = session.date.isoformat(), today.isoformat()
+        fields["date"] = today
+    CongressSession.states.move(
+        session, to=to, actor=actor, org=session.org, fields=fields, before=before, after=after
+    )
     return session
 
 
 # --- delegates ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def delegate_elect(
     *,
     actor: User | None,
@@ -223,7 +213,7 @@ def _may_manage(actor: User | None, term: CongressTerm) -> None:
         raise DomainError(_("您无权管理本届代表及代表团。"))
 
 
-@transaction.atomic
+@service
 def delegation_create(*, actor: User | None, term: CongressTerm, name: str) -> Delegation:
     """A delegation or delegate group (代表团/组) of the term, by grade or department."""
     _may_manage(actor, term)
@@ -239,7 +229,7 @@ def delegation_create(*, actor: User | None, term: CongressTerm, name: str) -> D
     return delegation
 
 
-@transaction.atomic
+@service
 def delegation_update(
     *, actor: User | None, delegation: Delegation, name: str, head: Delegate | None
 ) -> Delegation:
@@ -258,15 +248,15 @@ def delegation_update(
             raise DomainError(_("团长须为本代表团的在任代表。"))
     before = {"name": delegation.name, "head": delegation.head_id}
     delegation.name, delegation.head = name, head
-    delegation.save(update_fields=["name", "head"])
     old, new = changed(before, {"name": name, "head": head.pk if head else None})
-    if new:
+    if new:  # an unchanged form writes nothing
+        delegation.save(update_fields=["name", "head"])
         audit(action="congress.delegation_update", actor=actor, org=term.org, obj=delegation,
               before=old, after=new)  # fmt: skip
     return delegation
 
 
-@transaction.atomic
+@service
 def delegation_delete(*, actor: User | None, delegation: Delegation) -> None:
     """Delete a delegation that has no active delegates left (refused otherwise: move them first).
 
@@ -286,7 +276,7 @@ def delegation_delete(*, actor: User | None, delegation: Delegation) -> None:
     delegation.delete()
 
 
-@transaction.atomic
+@service
 def delegate_assign_delegation(
     *, actor: User | None, term: CongressTerm, delegates: Iterable[Delegate], delegation: Delegation | None
 ) -> int:
@@ -313,6 +303,7 @@ def delegate_assign_delegation(
     return moved
 
 
+@service
 def session_check_in(
     *, actor: User | None, session: CongressSession, delegate: Delegate, by_self: bool
 ) -> bool:
@@ -331,7 +322,7 @@ def session_check_in(
 # --- agenda items ---------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def item_record_result(
     *,
     actor: User | None,
@@ -407,7 +398,7 @@ def _decide(
     return item
 
 
-@transaction.atomic
+@service
 def item_open_named_vote(*, actor: User | None, item: AgendaItem) -> AgendaItem:
     """The clerk opens a named vote (记名表决): each present delegate then votes on their phone."""
     item = _locked_item(item)
@@ -421,7 +412,7 @@ def item_open_named_vote(*, actor: User | None, item: AgendaItem) -> AgendaItem:
     return item
 
 
-@transaction.atomic
+@service
 def item_vote(*, actor: User | None, item: AgendaItem, choice: str) -> AgendaVote:
     """A present delegate votes 赞成/反对/弃权 on an item under named vote: once, while it is open."""
     item = _locked_item(item)
@@ -453,7 +444,7 @@ def item_vote(*, actor: User | None, item: AgendaItem, choice: str) -> AgendaVot
     return vote
 
 
-@transaction.atomic
+@service
 def item_close_named_vote(*, actor: User | None, item: AgendaItem, revise: bool = False) -> AgendaItem:
     """The clerk closes the named vote; the counts come from the votes cast, and the item passes
     with more than half of all delegates of the term, as a show of hands does."""
@@ -472,7 +463,7 @@ def item_close_named_vote(*, actor: User | None, item: AgendaItem, revise: bool 
     return _decide(item, actor=actor, counts=counts, delegates=delegates, revise=revise)
 
 
-@transaction.atomic
+@service
 def item_revise(
     *, actor: User | None, item: AgendaItem, title: str | None = None, document: Any = None
 ) -> AgendaItem:
@@ -503,13 +494,10 @@ def _notify(users: Iterable[User | None], title: str, proposal: Proposal) -> Non
     transaction.on_commit(lambda: notification_send(users=recipients, title=title, url=url, org=proposal.org))
 
 
+@service
 def proposal_set_state(*, proposal: Proposal, actor: User | None, to: str, **after: Any) -> None:
     """The one place a proposal's state changes: checks the table, audits before/after."""
-    transitions.move(
-        proposal, to=to, table=PROPOSAL_TRANSITIONS, choices=ProposalState,
-        refused=_("提案当前为“%(state)s”，不能办理为“%(to)s”。"),
-        action="congress.proposal_state", actor=actor, org=proposal.org, **after,
-    )  # fmt: skip
+    Proposal.states.move(proposal, to=to, actor=actor, org=proposal.org, after=after)
 
 
 def _locked(proposal: Proposal) -> Proposal:
@@ -520,7 +508,7 @@ def _locked(proposal: Proposal) -> Proposal:
     )
 
 
-@transaction.atomic
+@service
 def proposal_create(
     *,
     actor: User | None,
@@ -558,21 +546,33 @@ def proposal_create(
     return proposal
 
 
-@transaction.atomic
+@service
 def proposal_update_draft(*, actor: User | None, proposal: Proposal, **fields: Any) -> Proposal:
     """Only a draft is edited freely; after submission the lifecycle is the only way."""
     proposal = _locked(proposal)
     if proposal.state != ProposalState.DRAFT:
         raise DomainError(_("提案提交后不能再修改内容。"))
-    for key in ("title", "category", "reason", "measures"):
+    editable = ["title", "category", "reason", "measures"]
+    before = snapshot(proposal, editable)
+    for key in editable:
         if key in fields:
             setattr(proposal, key, fields[key])
     proposal.full_clean()
-    proposal.save()
+    old, new = changed(before, snapshot(proposal, editable))
+    if new:
+        proposal.save()
+        audit(
+            action="congress.proposal_update",
+            actor=actor,
+            org=proposal.org,
+            obj=proposal,
+            before=old,
+            after=new,
+        )
     return proposal
 
 
-@transaction.atomic
+@service
 def cosigner_confirm(*, actor: User | None, proposal: Proposal, delegate: Delegate) -> Cosigner:
     """A named co-signer confirms (附议), only while the proposal is still a draft."""
     proposal = _locked(proposal)
@@ -586,10 +586,12 @@ def cosigner_confirm(*, actor: User | None, proposal: Proposal, delegate: Delega
     if cosigner.confirmed_at is None:
         cosigner.confirmed_at = timezone.now()
         cosigner.save(update_fields=["confirmed_at"])
+        audit(action="congress.cosigner_confirm", actor=actor, org=proposal.org, obj=proposal,
+              after={"delegate": delegate.pk})  # fmt: skip
     return cosigner
 
 
-@transaction.atomic
+@service
 def proposal_submit(*, actor: User | None, proposal: Proposal) -> Proposal:
     """The proposer submits the draft once enough co-signers (N of the term) have confirmed."""
     proposal = _locked(proposal)
@@ -609,7 +611,7 @@ def proposal_submit(*, actor: User | None, proposal: Proposal) -> Proposal:
     return proposal
 
 
-@transaction.atomic
+@service
 def proposal_review(
     *,
     actor: User | None,
@@ -653,7 +655,7 @@ def proposal_review(
     return proposal
 
 
-@transaction.atomic
+@service
 def proposal_assign(
     *, actor: User | None, proposal: Proposal, departments: Iterable[User], deadline: dt.date
 ) -> Proposal:
@@ -687,7 +689,7 @@ def proposal_assign(
     return proposal
 
 
-@transaction.atomic
+@service
 def proposal_request_reassign(*, actor: User, proposal: Proposal, reason: str) -> Assignment:
     """A department says the proposal belongs elsewhere; the committee re-assigns it."""
     proposal = _locked(proposal)
@@ -704,7 +706,7 @@ def proposal_request_reassign(*, actor: User, proposal: Proposal, reason: str) -
     return assignment
 
 
-@transaction.atomic
+@service
 def proposal_answer(*, actor: User, proposal: Proposal, body: str, attachment: Any = None) -> Answer:
     """A handling department answers. When every active assignment has answered, ASSIGNED -> ANSWERED."""
     proposal = _locked(proposal)
@@ -724,6 +726,8 @@ def proposal_answer(*, actor: User, proposal: Proposal, body: str, attachment: A
     )  # fmt: skip
     assignment.answered_at = now
     assignment.save(update_fields=["answered_at"])
+    audit(action="congress.proposal_answer", actor=actor, org=proposal.org, obj=proposal,
+          after={"round": round_number, "on_time": answer.on_time})  # fmt: skip
     if not proposal.assignments.filter(active=True, answered_at__isnull=True).exists():
         proposal_set_state(proposal=proposal, actor=actor, to=ProposalState.ANSWERED, round=round_number)
         if proposal.first_answered_at is None:
@@ -733,7 +737,7 @@ def proposal_answer(*, actor: User, proposal: Proposal, body: str, attachment: A
     return answer
 
 
-@transaction.atomic
+@service
 def proposal_rate(*, actor: User | None, proposal: Proposal, rating: str, comment: str = "") -> Proposal:
     """The proposer rates the answer. 不满意 sends it back to the departments for another answer."""
     proposal = _locked(proposal)
@@ -763,7 +767,7 @@ def proposal_rate(*, actor: User | None, proposal: Proposal, rating: str, commen
     return proposal
 
 
-@transaction.atomic
+@service
 def proposal_implement(*, actor: User | None, proposal: Proposal, status: str, note: str = "") -> Proposal:
     """Record implementation (落实) progress; 'done' or 'not feasible' closes the proposal (办结)."""
     from .enums import Implementation
@@ -784,6 +788,7 @@ def proposal_implement(*, actor: User | None, proposal: Proposal, status: str, n
     return proposal
 
 
+@service(audited_elsewhere="a scheduled reminder: the message sent is its record, no one's data changes")
 def overdue_remind(*, now: dt.datetime | None = None) -> int:
     """督办: remind departments whose answer is past its deadline (at most once a day each)."""
     now = now or timezone.now()
@@ -809,7 +814,7 @@ def overdue_remind(*, now: dt.datetime | None = None) -> int:
 # --- suggestions ----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def suggestion_submit(
     *,
     actor: User | None,
@@ -842,15 +847,12 @@ def suggestion_submit(
     return suggestion
 
 
+@service
 def suggestion_set_state(*, suggestion: Suggestion, actor: User | None, to: str, **after: Any) -> None:
-    transitions.move(
-        suggestion, to=to, table=SUGGESTION_TRANSITIONS, choices=SuggestionState,
-        refused=_("建议当前为“%(state)s”，不能办理为“%(to)s”。"),
-        action="congress.suggestion_state", actor=actor, org=suggestion.org, **after,
-    )  # fmt: skip
+    Suggestion.states.move(suggestion, to=to, actor=actor, org=suggestion.org, after=after)
 
 
-@transaction.atomic
+@service
 def suggestion_review(*, actor: User, suggestion: Suggestion, adopt: bool, note: str = "") -> Suggestion:
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.submitter_id == actor.pk:
@@ -864,7 +866,7 @@ def suggestion_review(*, actor: User, suggestion: Suggestion, adopt: bool, note:
     return suggestion
 
 
-@transaction.atomic
+@service
 def suggestion_implement(
     *, actor: User | None, suggestion: Suggestion, benefit: str, amount: Decimal = Decimal("0")
 ) -> Suggestion:
@@ -877,7 +879,7 @@ def suggestion_implement(
     return suggestion
 
 
-@transaction.atomic
+@service
 def suggestion_reward(*, actor: User | None, suggestion: Suggestion, reward: str) -> Suggestion:
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if actor is not None and suggestion.submitter_id == actor.pk:
@@ -888,7 +890,7 @@ def suggestion_reward(*, actor: User | None, suggestion: Suggestion, reward: str
     return suggestion
 
 
-@transaction.atomic
+@service
 def proposal_publish(*, actor: User | None, proposal: Proposal, published: bool) -> Proposal:
     """Open (or close) a submitted proposal to all delegates of the union (向代表公开)."""
     proposal = _locked(proposal)
@@ -906,7 +908,7 @@ def proposal_publish(*, actor: User | None, proposal: Proposal, published: bool)
     return proposal
 
 
-@transaction.atomic
+@service
 def item_create(
     *, actor: User | None, session: CongressSession, title: str, order: int = 1, document: Any = None
 ) -> AgendaItem:
@@ -922,7 +924,7 @@ def item_create(
     return item
 
 
-@transaction.atomic
+@service
 def campaign_create(
     *, actor: User | None, org: Org, name: str, start: dt.date, end: dt.date
 ) -> SuggestionCampaign:

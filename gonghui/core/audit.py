@@ -19,6 +19,10 @@ MIN_RETENTION_DAYS = 184
 # without every service taking the request as an argument.
 current_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("gonghui_current_ip", default=None)
 
+# How many events this context has recorded: `core.writes.service` reads it to prove that a write
+# was audited (a counter, not a flag, so nested services each see their own events).
+recorded: contextvars.ContextVar[int] = contextvars.ContextVar("gonghui_audit_recorded", default=0)
+
 
 def client_ip(request: Any) -> str | None:
     """The address the request came from. Behind a reverse proxy (GONGHUI_PROXY=1) every request
@@ -54,6 +58,7 @@ def audit(
         object_id = object_id or str(obj.pk)
     if org is not None and not isinstance(org, int):
         org = org.pk
+    recorded.set(recorded.get() + 1)
     return AuditEvent.objects.create(
         actor=actor,
         actor_label=(actor_label or (actor.get_username() if actor is not None else ""))[:150],

@@ -40,6 +40,13 @@ class OrgStatus(models.TextChoices):
     DISSOLVED = "dissolved", _("已撤销")
 
 
+# Dissolving (撤销) is final: an org is never revived, its records stay where they are.
+ORG_TRANSITIONS: dict[str, frozenset[str]] = {
+    OrgStatus.ACTIVE: frozenset({OrgStatus.DISSOLVED}),
+    OrgStatus.DISSOLVED: frozenset(),
+}
+
+
 class Role(models.TextChoices):
     SUPERIOR_ADMIN = "superior_admin", _("上级工会管理员")
     CHAIR = "chair", _("主席")

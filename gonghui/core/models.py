@@ -10,8 +10,9 @@ from django.db.models import Lookup
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import OrgKind, OrgStatus, Outcome, Portfolio, Role, UnitType
+from .enums import ORG_TRANSITIONS, OrgKind, OrgStatus, Outcome, Portfolio, Role, UnitType
 from .policy import AccessPolicy
+from .transitions import StateMachine
 
 
 class TreePathField(models.CharField):
@@ -71,6 +72,15 @@ class Org(models.Model):
         view=frozenset(Role) - {Role.MEMBER, Role.DELEGATE, Role.DEPARTMENT},
         change=frozenset({Role.SUPERIOR_ADMIN, Role.CHAIR, Role.VICE_CHAIR}),
         move=frozenset({Role.SUPERIOR_ADMIN}),
+    )
+
+    # The one way `status` changes (core.transitions).
+    states: ClassVar[StateMachine] = StateMachine(
+        field="status",
+        choices=OrgStatus,
+        table=ORG_TRANSITIONS,
+        action="org.dissolve",
+        refused=_("该组织已撤销。"),
     )
 
     class Meta:

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
@@ -18,6 +17,7 @@ from .audit import audit, changed, snapshot
 from .enums import THIS_ORG_ONLY_BY_DEFAULT, OrgKind, OrgStatus
 from .errors import DomainError
 from .models import Notification, Org, RoleAssignment, User
+from .writes import service
 
 ORG_FIELDS = ["name", "short_name", "kind", "unit_type", "code", "workforce", "status", "parent_id"]
 
@@ -31,7 +31,7 @@ def _check_parent(parent: Org | None, kind: str) -> None:
         raise DomainError(_("上级组织“%(name)s”已撤销，不能在其下新建或移入组织。") % {"name": parent.name})
 
 
-@transaction.atomic
+@service
 def org_create(
     *,
     actor: User | None,
@@ -64,7 +64,7 @@ def org_create(
     return org
 
 
-@transaction.atomic
+@service
 def org_update(*, actor: User | None, org: Org, **fields: Any) -> Org:
     """Edit an organisation's own fields (not its place in the tree: see org_move)."""
     allowed = {"name", "short_name", "kind", "unit_type", "code", "workforce"}
@@ -78,14 +78,14 @@ def org_update(*, actor: User | None, org: Org, **fields: Any) -> Org:
     if org.kind == OrgKind.GROUP and org.children.exists():
         raise DomainError(_("该组织有下级组织，不能改为工会小组。"))
     org.full_clean(exclude=["path", "depth", "parent"])
-    org.save()
     old, new = changed(before, snapshot(org, ORG_FIELDS))
-    if new:
+    if new:  # an unchanged form writes nothing
+        org.save()
         audit(action="org.update", actor=actor, org=org, obj=org, before=old, after=new)
     return org
 
 
-@transaction.atomic
+@service
 def org_move(*, actor: User | None, org: Org, new_parent: Org) -> Org:
     """Move `org` and its whole subtree under `new_parent`.
 
@@ -119,7 +119,7 @@ def org_move(*, actor: User | None, org: Org, new_parent: Org) -> Org:
     return org
 
 
-@transaction.atomic
+@service
 def org_dissolve(*, actor: User | None, org: Org, on: dt.date | None = None) -> Org:
     """Mark an organisation dissolved (撤销). Its records stay; active children must go first."""
     org = Org.objects.select_for_update().get(pk=org.pk)
@@ -127,21 +127,15 @@ def org_dissolve(*, actor: User | None, org: Org, on: dt.date | None = None) -> 
         raise DomainError(_("该组织已撤销。"))
     if org.children.filter(status=OrgStatus.ACTIVE).exists():
         raise DomainError(_("该组织还有未撤销的下级组织，请先撤销或移走下级组织。"))
-    org.status = OrgStatus.DISSOLVED
-    org.dissolved_at = on or timezone.localdate()
-    org.save(update_fields=["status", "dissolved_at", "updated_at"])
-    audit(
-        action="org.dissolve",
-        actor=actor,
-        org=org,
-        obj=org,
-        before={"status": OrgStatus.ACTIVE},
-        after={"status": org.status, "dissolved_at": org.dissolved_at.isoformat()},
-    )
+    dissolved_at = on or timezone.localdate()
+    Org.states.move(
+        org, to=OrgStatus.DISSOLVED, actor=actor, org=org,
+        fields={"dissolved_at": dissolved_at}, after={"dissolved_at": dissolved_at.isoformat()},
+    )  # fmt: skip
     return org
 
 
-@transaction.atomic
+@service
 def user_create(
     *, actor: User | None, username: str, name: str, password: str, mobile: str | None = None
 ) -> User:
@@ -155,7 +149,16 @@ def user_create(
     return user
 
 
-@transaction.atomic
+@service
+def user_password_change(*, user: User, password: str) -> User:
+    """A user sets their own new password (the form has checked the old one and the rules)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit(action="user.password_change", actor=user, obj=user)
+    return user
+
+
+@service
 def role_assign(
     *,
     actor: User | None,
@@ -188,7 +191,7 @@ def role_assign(
     return assignment
 
 
-@transaction.atomic
+@service
 def role_revoke(*, actor: User | None, assignment: RoleAssignment) -> None:
     before = {
         "user": assignment.user.username,
@@ -202,6 +205,7 @@ def role_revoke(*, actor: User | None, assignment: RoleAssignment) -> None:
     forget_scopes(assignment.user)
 
 
+@service(audited_elsewhere="a message follows a write that its own service audited")
 def notification_send(
     *, users: Iterable[User], title: str, body: str = "", url: str = "", org: Org | None = None
 ) -> list[Notification]:
@@ -211,6 +215,7 @@ def notification_send(
     return Notification.objects.bulk_create(rows)
 
 
+@service(audited_elsewhere="reading one's own messages changes nobody's records")
 def notification_mark_read(*, user: User, notification: Notification | None = None) -> int:
     """Mark one message (or, with None, all of the user's messages) as read."""
     queryset = Notification.objects.filter(user=user, read_at__isnull=True)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.audit_text import Key, register
 
-from .enums import ChangeType
+from .enums import ChangeType, Employment
 from .queries import LIST_COLUMNS
 
 register(
@@ -13,6 +13,7 @@ register(
         "member.create": _("新增会员"),
         "member.update": _("修改会员信息"),
         "member.status": _("变更会籍状态"),
+        "member.retire_move": _("退休会员移入离退休组"),
         "member.bulk_move": _("批量调整工会小组"),
         "member.reveal": _("查看会员完整信息"),
         "member.transfer": _("会员关系转接"),
@@ -24,6 +25,7 @@ register(
     keys={
         "change": Key(_("会籍变化类型"), choices=ChangeType),
         "group": _("工会小组"),
+        "employment": Key(_("用工类别"), choices=Employment),
         "to_org": _("转入工会"),
         "fmt": Key(_("导出格式"), choices={"list": _("会员名册"), "national": _("实名制模板")}),
         "masked": _("已打码"),

@@ -125,6 +125,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     MemberStatus.EXPELLED: frozenset({ChangeType.REINSTATE}),
     MemberStatus.DECEASED: frozenset(),
 }  # fmt: skip
+# The same table by status: where each status may move (Member.states, core.transitions).
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    status: frozenset(STATUS_AFTER_CHANGE[ChangeType(change)] for change in changes)
+    for status, changes in TRANSITIONS.items()
+}
 
 
 class HardshipLevel(models.TextChoices):

@@ -13,9 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.enums import Role
 from gonghui.core.models import Org
 from gonghui.core.policy import AccessPolicy
+from gonghui.core.transitions import StateMachine
 
 from .enums import (
     ETHNICITY_CHOICES,
+    STATUS_TRANSITIONS,
+    TRANSFER_TRANSITIONS,
     ChangeType,
     Education,
     Employment,
@@ -103,6 +106,15 @@ class Member(models.Model):
         change=MEMBER_CHANGE_ROLES,
         extra={"reveal": MEMBER_REVEAL_ROLES, "export_large": MEMBER_EXPORT_LARGE_ROLES},
         owner_field="user",
+    )
+
+    # The one way `status` changes (core.transitions).
+    states: ClassVar[StateMachine] = StateMachine(
+        field="status",
+        choices=MemberStatus,
+        table=STATUS_TRANSITIONS,
+        action="member.status",
+        refused=_("会员当前状态为“%(state)s”，不能改为“%(to)s”。"),
     )
 
     class Meta:
@@ -198,6 +210,16 @@ class Transfer(models.Model):
     # incoming list (queries.incoming_transfers), which filters on to_org.
     access: ClassVar[AccessPolicy] = AccessPolicy(
         org_field="from_org", view=MEMBER_VIEW_ROLES, change=MEMBER_CHANGE_ROLES
+    )
+
+    # The one way `state` changes (core.transitions).
+    states: ClassVar[StateMachine] = StateMachine(
+        field="state",
+        choices=TransferState,
+        table=TRANSFER_TRANSITIONS,
+        action="member.transfer",
+        stamps={s: "decided_at" for s in TransferState if s != TransferState.REQUESTED},
+        refused=_("该转接当前为“%(state)s”，不能再办理。"),
     )
 
     class Meta:

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,11 +15,11 @@ from gonghui.core.enums import OrgKind, OrgStatus
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
 from gonghui.core.services import org_create
+from gonghui.core.writes import service
 
 from . import idcard, pinyin
 from .enums import (
     STATUS_AFTER_CHANGE,
-    TRANSFER_TRANSITIONS,
     TRANSITIONS,
     ChangeType,
     Employment,
@@ -78,7 +77,7 @@ def _target_org(union: Org, group: Org | None) -> Org:
     return group
 
 
-@transaction.atomic
+@service
 def member_create(
     *, actor: User | None, union: Org, data: dict[str, Any], group: Org | None = None, reason: str = ""
 ) -> Member:
@@ -91,9 +90,8 @@ def member_create(
     existing = Member.objects.select_related("org").filter(id_hash=lookup_hash(data["id_number"])).first()
     if existing is not None:
         raise DomainError(duplicate_message(existing, actor))
-    member = Member(org=_target_org(union, group))
+    member = Member(org=_target_org(union, group), status=data.get("status") or MemberStatus.ACTIVE)
     _apply(member, data)
-    member.status = data.get("status") or MemberStatus.ACTIVE
     member.join_date = data.get("join_date") or timezone.localdate()
     member.status_date = member.join_date
     member.full_clean(exclude=["id_encrypted", "id_hash", "id_masked", "user"])
@@ -136,7 +134,7 @@ def _apply(member: Member, data: dict[str, Any]) -> None:
             setattr(member, key, data[key] if data[key] is not None or key == "join_date" else "")
 
 
-@transaction.atomic
+@service
 def member_update(*, actor: User | None, member: Member, data: dict[str, Any]) -> Member:
     member = Member.objects.select_for_update().get(pk=member.pk)
     before = snapshot(member, AUDITED_FIELDS)
@@ -150,21 +148,21 @@ def member_update(*, actor: User | None, member: Member, data: dict[str, Any]) -
             raise DomainError(duplicate_message(other, actor))
     _apply(member, {k: v for k, v in data.items() if k != "id_number" or id_changed})
     member.full_clean(exclude=["id_encrypted", "id_hash", "id_masked", "user", "org"])
-    member.save()
     old, new = changed(before, snapshot(member, AUDITED_FIELDS))
     # Personal data is audited as "changed", never with its values.
     if id_changed:
         old["id_number"], new["id_number"] = "(已修改)", "(已修改)"
     if member.mobile != old_mobile:
         old["mobile"], new["mobile"] = "(已修改)", "(已修改)"
-    if new:
+    if new:  # an unchanged form writes nothing
+        member.save()
         audit(
             action="member.update", actor=actor, org=union_of(member.org), obj=member, before=old, after=new
         )
     return member
 
 
-@transaction.atomic
+@service
 def member_change_status(
     *, actor: User | None, member: Member, change: str, date: dt.date | None = None, reason: str = ""
 ) -> Member:
@@ -179,10 +177,11 @@ def member_change_status(
     if date > timezone.localdate():
         raise DomainError(_("变更日期不能晚于今天。"))
     before = member.status
-    member.status = STATUS_AFTER_CHANGE[ChangeType(change)]
-    member.status_date = date
-    member.save(update_fields=["status", "status_date", "updated_at"])
     union = union_of(member.org)
+    Member.states.move(
+        member, to=STATUS_AFTER_CHANGE[ChangeType(change)], actor=actor, org=union,
+        fields={"status_date": date}, after={"change": change, "date": date.isoformat()},
+    )  # fmt: skip
     MembershipChange.objects.create(
         member=member,
         org=union,
@@ -192,14 +191,6 @@ def member_change_status(
         status_before=before,
         status_after=member.status,
         actor=actor,
-    )
-    audit(
-        action="member.status",
-        actor=actor,
-        org=union,
-        obj=member,
-        before={"status": before},
-        after={"status": member.status, "change": change, "date": date.isoformat()},
     )
     return member
 
@@ -214,20 +205,25 @@ def retirees_group(union: Org, *, actor: User | None) -> Org:
     return group
 
 
-@transaction.atomic
+@service
 def member_retire(*, actor: User | None, member: Member, date: dt.date | None = None) -> Member:
     """Retirement: status 离退休, category 离退休, moved into the retirees' group, kept for visits."""
     member = member_change_status(
         actor=actor, member=member, change=ChangeType.RETIRE, date=date, reason="退休"
     )
     union = union_of(member.org)
+    before = {"group": member.org.name, "employment": member.employment}
     member.org = retirees_group(union, actor=actor)
     member.employment = Employment.RETIRED
     member.save(update_fields=["org", "employment", "updated_at"])
+    audit(
+        action="member.retire_move", actor=actor, org=union, obj=member,
+        before=before, after={"group": member.org.name, "employment": member.employment},
+    )  # fmt: skip
     return member
 
 
-@transaction.atomic
+@service
 def members_move_to_group(
     *, actor: User | None, members: Iterable[Member], union: Org, group: Org | None
 ) -> int:
@@ -247,7 +243,7 @@ def members_move_to_group(
     return moved
 
 
-@transaction.atomic
+@service
 def members_change_status(
     *,
     actor: User | None,
@@ -271,6 +267,7 @@ def members_change_status(
     return done, refused
 
 
+@service
 def member_reveal(*, actor: User, member: Member) -> dict[str, str]:
     """The full ID and mobile for a user with the reveal permission; every reveal is audited."""
     audit(
@@ -283,27 +280,16 @@ def member_reveal(*, actor: User, member: Member) -> dict[str, str]:
 
 
 def _transfer_set_state(transfer: Transfer, *, actor: User | None, to: str, note: str = "") -> None:
-    if to not in TRANSFER_TRANSITIONS[transfer.state]:
-        raise DomainError(
-            _("该转接当前为“%(state)s”，不能再办理。") % {"state": transfer.get_state_display()}
-        )
-    before = transfer.state
-    transfer.state = to
-    transfer.decided_by = actor
-    transfer.decided_at = timezone.now()
-    transfer.decision_note = note
-    transfer.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-    audit(
-        action="member.transfer",
+    Transfer.states.move(
+        transfer,
+        to=to,
         actor=actor,
         org=transfer.from_org,
-        obj=transfer,
-        before={"state": before},
-        after={"state": to},
+        fields={"decided_by": actor, "decision_note": note},
     )
 
 
-@transaction.atomic
+@service
 def transfer_request(
     *, actor: User | None, member: Member, to_org: Org | None = None, destination: str = "", reason: str = ""
 ) -> Transfer:
@@ -349,7 +335,7 @@ def transfer_request(
     return transfer
 
 
-@transaction.atomic
+@service
 def transfer_accept(*, actor: User | None, transfer: Transfer, group: Org | None = None) -> Transfer:
     """The receiving union accepts: the member moves with their history; both sides see the change."""
     transfer = (
@@ -392,7 +378,7 @@ def transfer_accept(*, actor: User | None, transfer: Transfer, group: Org | None
     return transfer
 
 
-@transaction.atomic
+@service
 def transfer_reject(*, actor: User | None, transfer: Transfer, note: str) -> Transfer:
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
     if not note.strip():
@@ -401,14 +387,14 @@ def transfer_reject(*, actor: User | None, transfer: Transfer, note: str) -> Tra
     return transfer
 
 
-@transaction.atomic
+@service
 def transfer_cancel(*, actor: User | None, transfer: Transfer) -> Transfer:
     transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
     _transfer_set_state(transfer, actor=actor, to=TS.CANCELLED)
     return transfer
 
 
-@transaction.atomic
+@service
 def member_link_user(*, actor: User | None, member: Member, user: User) -> Member:
     """Link a member record to a login account (self-service, delegates voting on a phone)."""
     if Member.objects.filter(user=user).exclude(pk=member.pk).exists():

@@ -8,21 +8,34 @@ that a notice became final through `signals.notice_finalized`.
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.enums import Role
 from gonghui.core.models import Org
 from gonghui.core.policy import AccessPolicy
+from gonghui.core.transitions import StateMachine
 
-from .enums import RESOLVED_STATES, RUNNING_STATES, NoticeKind, NoticeState, ObjectionState
+from .enums import (
+    NOTICE_TRANSITIONS,
+    OBJECTION_TRANSITIONS,
+    RESOLVED_STATES,
+    RUNNING_STATES,
+    NoticeKind,
+    NoticeState,
+    ObjectionState,
+)
+
+if TYPE_CHECKING:
+    from gonghui.core.access import Rows
 
 # The panel (公示 working group) of a union: its chair, vice-chairs and committee members. They
 # draft, publish and withdraw notices, see who raised an anonymous objection and resolve it.
@@ -34,6 +47,25 @@ NOTICE_VIEW_ROLES = frozenset(Role) - {Role.DEPARTMENT}
 MEMBERSHIP_ROLES = NOTICE_VIEW_ROLES - {Role.SUPERIOR_ADMIN}
 DEFAULT_DAYS = 5
 MAX_DAYS = 60
+
+
+def notice_rows(rows: Rows) -> Q | None:
+    """Who sees a notice (DESIGN.md §3): officers over the union's subtree; the union's members,
+    that is whoever holds a membership role in it or below it (a member of a union group sees the
+    notices of its union and of every union above); a draft only the union's panel."""
+    if rows.action != "view":
+        return None
+    q = rows.within()
+    # Every org from the root down to one where the user holds a membership role.
+    paths = [scope.path.strip("/").split("/") for scope in rows.scopes(MEMBERSHIP_ROLES)]
+    member_of = sorted({int(part) for parts in paths for part in parts if part})
+    if member_of:
+        q = Q(org_id__in=member_of) if q is None else q | Q(org_id__in=member_of)
+    if q is None:
+        return Q(pk__in=[])
+    panel = rows.within(PANEL_ROLES)
+    shown = ~Q(state=NoticeState.DRAFT) if panel is None else ~Q(state=NoticeState.DRAFT) | panel
+    return q & shown
 
 
 class Notice(models.Model):
@@ -73,7 +105,18 @@ class Notice(models.Model):
         "members.Member", blank=True, related_name="+", verbose_name=_("公示涉及人员")
     )
 
-    access: ClassVar[AccessPolicy] = AccessPolicy(org_field="org", view=NOTICE_VIEW_ROLES, change=PANEL_ROLES)
+    access: ClassVar[AccessPolicy] = AccessPolicy(
+        org_field="org", view=NOTICE_VIEW_ROLES, change=PANEL_ROLES, row_rule=notice_rows
+    )
+
+    # The one way `state` changes (core.transitions).
+    states: ClassVar[StateMachine] = StateMachine(
+        field="state",
+        choices=NoticeState,
+        table=NOTICE_TRANSITIONS,
+        action="notices.notice_state",
+        refused=_("公示当前为“%(state)s”，不能改为“%(to)s”。"),
+    )
 
     class Meta:
         verbose_name = _("公示")
@@ -142,6 +185,15 @@ class Objection(models.Model):
 
     access: ClassVar[AccessPolicy] = AccessPolicy(
         org_field="notice__org", view=PANEL_ROLES, change=PANEL_ROLES, owner_field="submitted_by"
+    )
+
+    # The one way `state` changes (core.transitions).
+    states: ClassVar[StateMachine] = StateMachine(
+        field="state",
+        choices=ObjectionState,
+        table=OBJECTION_TRANSITIONS,
+        action="notices.objection_state",
+        refused=_("异议当前为“%(state)s”，不能处理为“%(to)s”。"),
     )
 
     class Meta:

@@ -26,7 +26,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import transitions
 from gonghui.core.access import can, in_scope
 from gonghui.core.audit import audit, changed, snapshot
 from gonghui.core.enums import OrgKind, Role
@@ -34,10 +33,9 @@ from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, RoleAssignment, User
 from gonghui.core.services import notification_send
 from gonghui.core.workdays import period_end
+from gonghui.core.writes import service
 
 from .enums import (
-    NOTICE_TRANSITIONS,
-    OBJECTION_TRANSITIONS,
     RUNNING_STATES,
     NoticeKind,
     NoticeState,
@@ -81,7 +79,7 @@ def _locked(notice: Notice) -> Notice:
 # --- notices ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def notice_create(
     *,
     actor: User | None,
@@ -143,7 +141,7 @@ def notice_create(
     return notice
 
 
-@transaction.atomic
+@service
 def notice_update(*, actor: User | None, notice: Notice, **fields: Any) -> Notice:
     """Edit a draft: only EDITABLE fields; the end of the period follows the start and length."""
     unknown = set(fields) - set(EDITABLE)
@@ -159,23 +157,20 @@ def notice_update(*, actor: User | None, notice: Notice, **fields: Any) -> Notic
     _check_days(notice.days)
     notice.ends_on = period_end(notice.starts_on, notice.days)
     notice.full_clean()
-    notice.save(update_fields=names)
     old, new = changed(before, snapshot(notice, names))
-    if new:
+    if new:  # an unchanged form writes nothing
+        notice.save(update_fields=names)
         audit(action="notices.notice_update", actor=actor, org=notice.org, obj=notice, before=old, after=new)
     return notice
 
 
+@service
 def notice_set_state(*, notice: Notice, actor: User | None, to: str, **after: Any) -> None:
     """The one place a notice's state changes: checks the table, audits before/after."""
-    transitions.move(
-        notice, to=to, table=NOTICE_TRANSITIONS, choices=NoticeState,
-        refused=_("公示当前为“%(state)s”，不能改为“%(to)s”。"),
-        action="notices.notice_state", actor=actor, org=notice.org, **after,
-    )  # fmt: skip
+    Notice.states.move(notice, to=to, actor=actor, org=notice.org, after=after)
 
 
-@transaction.atomic
+@service
 def notice_publish(
     *, actor: User | None, notice: Notice, today: dt.date | None = None, posted: bool = False
 ) -> Notice:
@@ -205,7 +200,7 @@ def notice_publish(
     return notice
 
 
-@transaction.atomic
+@service
 def notice_withdraw(*, actor: User | None, notice: Notice, reason: str) -> Notice:
     """Take a running notice down (e.g. after an upheld objection); the reason is shown."""
     reason = reason.strip()
@@ -218,7 +213,7 @@ def notice_withdraw(*, actor: User | None, notice: Notice, reason: str) -> Notic
     return notice
 
 
-@transaction.atomic
+@service
 def notice_refresh(*, notice: Notice, today: dt.date | None = None) -> Notice:
     """Move a notice on once its period is over.
 
@@ -265,7 +260,7 @@ def _panel_recipients(notice: Notice) -> list[User | None]:
     return [notice.created_by, *chairs]
 
 
-@transaction.atomic
+@service
 def objection_submit(
     *, actor: User, notice: Notice, text: str, anonymous: bool = False, today: dt.date | None = None
 ) -> Objection:
@@ -300,7 +295,7 @@ def objection_submit(
     return objection
 
 
-@transaction.atomic
+@service
 def objection_record(
     *,
     actor: User | None,
@@ -360,15 +355,12 @@ def objection_record(
     return objection
 
 
+@service
 def objection_set_state(*, objection: Objection, actor: User | None, to: str, **after: Any) -> None:
-    transitions.move(
-        objection, to=to, table=OBJECTION_TRANSITIONS, choices=ObjectionState,
-        refused=_("异议当前为“%(state)s”，不能处理为“%(to)s”。"),
-        action="notices.objection_state", actor=actor, org=objection.notice.org, **after,
-    )  # fmt: skip
+    Objection.states.move(objection, to=to, actor=actor, org=objection.notice.org, after=after)
 
 
-@transaction.atomic
+@service
 def objection_resolve(
     *,
     actor: User | None,

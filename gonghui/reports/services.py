@@ -12,6 +12,7 @@ from django_tasks import task
 from gonghui.core.audit import audit
 from gonghui.core.models import Org
 from gonghui.core.tasks import INTERRUPTED, enqueue, on_interrupt
+from gonghui.core.writes import service
 
 from . import summary as drafting
 from . import workplan as workplan_drafting
@@ -135,24 +136,26 @@ def paragraph_edit(*, actor: Any, paragraph: SummaryParagraph, text: str) -> Sum
     return paragraph
 
 
-@transaction.atomic
+@service
 def paragraph_restore(*, actor: Any, paragraph: SummaryParagraph) -> SummaryParagraph:
     paragraph.edited_text, paragraph.edited_values = None, {}
     paragraph.edited_by, paragraph.edited_at = actor, timezone.now()
     paragraph.save(update_fields=["edited_text", "edited_values", "edited_by", "edited_at"])
+    audit(action="reports.paragraph_restore", actor=actor, org=paragraph.summary.org, object_type="summary",
+          object_id=str(paragraph.summary_id), detail=paragraph.section)  # fmt: skip
     return paragraph
 
 
-@transaction.atomic
+@service
 def plan_set(*, actor: Any, summary: Summary, items: list[str]) -> None:
+    before = list(summary.plan_items.order_by("order").values_list("text", flat=True))
+    after = [t.strip() for t in items if t.strip()]
     summary.plan_items.all().delete()
     PlanItem.objects.bulk_create(
-        [
-            PlanItem(summary=summary, order=i, text=t.strip(), generated=False)
-            for i, t in enumerate(items)
-            if t.strip()
-        ]
+        [PlanItem(summary=summary, order=i, text=text, generated=False) for i, text in enumerate(after)]
     )
+    audit(action="reports.plan_set", actor=actor, org=summary.org, obj=summary,
+          before={"items": before}, after={"items": after})  # fmt: skip
 
 
 # --- the work plan (工作计划) ------------------------------------------------------------------

@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.enums import OFFICER_ROLES, Role
 from gonghui.core.models import Org
 from gonghui.core.policy import AccessPolicy
+from gonghui.core.transitions import StateMachine
 
-from .enums import AwardLevel, Channel, Eligibility, PollKind, PollState, ScaleKind
+from .enums import POLL_TRANSITIONS, AwardLevel, Channel, Eligibility, PollKind, PollState, ScaleKind
 
 # Officers of the union (and its superior union, which sees polls but never results before
 # release) see polls; the union's chair, vice-chairs and committee members run them.
@@ -91,6 +92,20 @@ class Poll(models.Model):
 
     access: ClassVar[AccessPolicy] = AccessPolicy(
         org_field="org", view=VOTING_VIEW_ROLES, change=VOTING_CHANGE_ROLES
+    )
+
+    # The one way `state` changes (core.transitions).
+    states: ClassVar[StateMachine] = StateMachine(
+        field="state",
+        choices=PollState,
+        table=POLL_TRANSITIONS,
+        action="voting.poll_state",
+        stamps={
+            PollState.OPEN: "opened_at",
+            PollState.CLOSED: "closed_at",
+            PollState.RELEASED: "released_at",
+        },
+        refused=_("投票当前为“%(state)s”，不能改为“%(to)s”。"),
     )
 
     class Meta:

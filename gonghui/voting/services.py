@@ -43,18 +43,18 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum, prefetch_
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core import keys, transitions
+from gonghui.core import keys
 from gonghui.core.audit import audit, changed, snapshot
 from gonghui.core.enums import GRASSROOTS_KINDS
 from gonghui.core.errors import DomainError
 from gonghui.core.facts import percent
 from gonghui.core.models import Org, User
+from gonghui.core.writes import service
 from gonghui.members.models import Member
 
 from . import counting, notify, rules, sealing
 from .enums import (
     DEFAULT_DIMENSIONS,
-    POLL_TRANSITIONS,
     Channel,
     Eligibility,
     Grade,
@@ -139,7 +139,7 @@ def _check_poll(poll: Poll) -> None:
     rules.check_rules(poll)
 
 
-@transaction.atomic
+@service
 def poll_create(*, actor: User | None, org: Org, kind: str, title: str, **fields: Any) -> Poll:
     if org.kind not in GRASSROOTS_KINDS:
         raise DomainError(_("选举、测评和评优由基层工会组织。"))
@@ -161,7 +161,7 @@ def poll_create(*, actor: User | None, org: Org, kind: str, title: str, **fields
     return poll
 
 
-@transaction.atomic
+@service
 def poll_update(*, actor: User | None, poll: Poll, **fields: Any) -> Poll:
     unknown = set(fields) - set(POLL_SETTINGS)
     if unknown:
@@ -174,16 +174,16 @@ def poll_update(*, actor: User | None, poll: Poll, **fields: Any) -> Poll:
         setattr(poll, name, value)
     _check_poll(poll)
     poll.full_clean()
-    poll.save(update_fields=names)
+    old, new = changed(before, snapshot(poll, names))
+    if new:  # an unchanged form writes nothing
+        poll.save(update_fields=names)
+        audit(action="voting.poll_update", actor=actor, org=poll.org, obj=poll, before=old, after=new)
     if (
         poll.kind == PollKind.EVALUATION
         and poll.scale == ScaleKind.DIMENSIONS
         and not poll.dimensions.exists()
     ):
         dimensions_set(actor=actor, poll=poll, dimensions=DEFAULT_DIMENSIONS)
-    old, new = changed(before, snapshot(poll, names))
-    if new:
-        audit(action="voting.poll_update", actor=actor, org=poll.org, obj=poll, before=old, after=new)
     return poll
 
 
@@ -225,7 +225,7 @@ def _check_can_open(poll: Poll) -> None:
         raise DomainError(_("尚未确定选民(评议人)名单。"))
 
 
-@transaction.atomic
+@service
 def poll_set_state(*, actor: User | None, poll: Poll, to: str, held_on: dt.date | None = None) -> Poll:
     """Move a poll along its lifecycle: open (freezes the electorate), close (counts and shuffles
     the ballots under an exclusive lock; `held_on`, default today and never later, is the day the
@@ -234,37 +234,18 @@ def poll_set_state(*, actor: User | None, poll: Poll, to: str, held_on: dt.date 
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if to not in PollState.values:
         raise DomainError(_("无法识别的投票状态。"))
-    transitions.check(
-        POLL_TRANSITIONS,
-        poll.state,
-        to,
-        choices=PollState,
-        refused=_("投票当前为“%(state)s”，不能改为“%(to)s”。"),
-    )
-    before = poll.state
-    now = timezone.now()
-    fields = ["state"]
-    after: dict[str, Any] = {"state": to}
+    Poll.states.check(poll.state, to)
+    fields: dict[str, Any] = {}
+    after: dict[str, Any] = {}
     if to == PollState.OPEN:
         _check_can_open(poll)
-        poll.opened_at = now
-        fields.append("opened_at")
         transaction.on_commit(partial(notify.poll_opened, poll.pk))  # voters are told (in-app)
     elif to == PollState.CLOSED:
-        poll.held_on = rules.held_on(held_on, today=timezone.localdate(now))
-        poll.closed_at = now
-        poll.ballots_at_close = ballots_counted(poll)
+        fields["held_on"] = rules.held_on(held_on, today=timezone.localdate())
+        fields["ballots_at_close"] = ballots_counted(poll)
         shuffle_ballots(poll)
-        fields += ["closed_at", "held_on", "ballots_at_close"]
-        after |= {"ballots": poll.ballots_at_close, "held_on": poll.held_on.isoformat()}
-    elif to == PollState.RELEASED:
-        poll.released_at = now
-        fields.append("released_at")
-    poll.state = to
-    poll.save(update_fields=fields)
-    audit(
-        action="voting.poll_state", actor=actor, org=poll.org, obj=poll, before={"state": before}, after=after
-    )
+        after |= {"ballots": fields["ballots_at_close"], "held_on": fields["held_on"].isoformat()}
+    Poll.states.move(poll, to=to, actor=actor, org=poll.org, fields=fields, after=after)
     return poll
 
 
@@ -274,6 +255,7 @@ def ballots_counted(poll: Poll) -> int:
     return Ballot.objects.filter(poll=poll).count() + (paper["v"] or 0) + (paper["i"] or 0)
 
 
+@service(audited_elsewhere="part of closing a poll, which poll_set_state audits")
 def shuffle_ballots(poll: Poll) -> int:
     """Unseal the poll's ballots (voting.sealing) and rewrite them in a random order (OS
     randomness), inside the caller's transaction: afterwards choices and receipts are readable and
@@ -300,7 +282,7 @@ def shuffle_ballots(poll: Poll) -> int:
 # --- options, nominations, evaluation settings ----------------------------------------------
 
 
-@transaction.atomic
+@service
 def option_add(
     *,
     actor: User | None,
@@ -333,7 +315,7 @@ def option_add(
     return option
 
 
-@transaction.atomic
+@service
 def option_remove(*, actor: User | None, option: Option) -> None:
     poll = Poll.objects.select_for_update().get(pk=option.poll_id)
     _require_draft(poll)
@@ -353,7 +335,7 @@ def nomination_submit(*, actor: User, poll: Poll, member: Member, deeds: str, se
                       eligibility=Eligibility.PENDING)  # fmt: skip
 
 
-@transaction.atomic
+@service
 def nomination_screen(*, actor: User | None, option: Option, eligible: bool, note: str = "") -> Option:
     poll = Poll.objects.select_for_update().get(pk=option.poll_id)
     _require_draft(poll)
@@ -367,7 +349,7 @@ def nomination_screen(*, actor: User | None, option: Option, eligible: bool, not
     return option
 
 
-@transaction.atomic
+@service
 def dimensions_set(
     *, actor: User | None, poll: Poll, dimensions: Sequence[tuple[str, int]]
 ) -> list[Dimension]:
@@ -387,7 +369,7 @@ def dimensions_set(
     return made
 
 
-@transaction.atomic
+@service
 def rater_group_add(*, actor: User | None, poll: Poll, name: str, weight: Decimal) -> RaterGroup:
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     _require_draft(poll)
@@ -404,7 +386,7 @@ def rater_group_add(*, actor: User | None, poll: Poll, name: str, weight: Decima
 # --- electorate -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def electorate_add(
     *, actor: User | None, poll: Poll, members: Iterable[Member], group: RaterGroup | None = None
 ) -> int:
@@ -425,7 +407,7 @@ def electorate_add(
     return len(new)
 
 
-@transaction.atomic
+@service
 def voter_remove(*, actor: User | None, poll: Poll, voter: Voter) -> None:
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     _require_draft(poll)
@@ -437,7 +419,7 @@ def voter_remove(*, actor: User | None, poll: Poll, voter: Voter) -> None:
     )
 
 
-@transaction.atomic
+@service
 def electorate_clear(*, actor: User | None, poll: Poll) -> int:
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     _require_draft(poll)
@@ -449,7 +431,7 @@ def electorate_clear(*, actor: User | None, poll: Poll) -> int:
 # --- paper ballots ----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def paper_codes_issue(*, actor: User | None, poll: Poll, voters: Sequence[Voter]) -> list[str]:
     """Print one-time ballot codes (随机码) for these voters, who from then on vote with a code
     only (never online). Only the codes' hashes are kept: the returned list is shown once, in a
@@ -472,7 +454,7 @@ def paper_codes_issue(*, actor: User | None, poll: Poll, voters: Sequence[Voter]
     return codes
 
 
-@transaction.atomic
+@service
 def paper_census_record(*, actor: User | None, poll: Poll, members: Iterable[Member]) -> int:
     """Tellers record who voted on a paper ballot counted by hand (the census for both channels):
     a member who already voted online, or is recorded already, is refused."""
@@ -499,7 +481,7 @@ def paper_census_record(*, actor: User | None, poll: Poll, members: Iterable[Mem
     return len(members)
 
 
-@transaction.atomic
+@service
 def paper_batch_enter(
     *,
     actor: User | None,
@@ -649,6 +631,7 @@ def _clean_evaluation(
     return {"scores": scores}
 
 
+@service
 def ballot_cast(
     *,
     poll: Poll,
@@ -848,8 +831,9 @@ def published_ballots(poll: Poll) -> list[tuple[str, dict[str, Any]]]:
 
 @transaction.atomic
 def award_publish_notice(*, actor: User | None, poll: Poll, days: int = 5) -> Any:
-    """Put an award's released result on public notice (公示) through the notices app."""
-    from gonghui.notices.services import notice_create, notice_publish  # the notices app's services
+    """Put an award's released result on public notice (公示) through core.publicity (the notices
+    app's board)."""
+    from gonghui.core import publicity
 
     poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if poll.kind != PollKind.AWARD:
@@ -867,16 +851,24 @@ def award_publish_notice(*, actor: User | None, poll: Poll, days: int = 5) -> An
     body = _("经推荐、资格审查和投票，拟评选以下同志为“%(award)s”(%(level)s)：%(names)s。公示期间如有异议，请向工会反映。") % {
         "award": poll.award_name, "level": poll.get_award_level_display(), "names": "、".join(winners),
     }  # fmt: skip
-    notice = notice_create(actor=actor, org=poll.org, kind="award", body=body, subject=poll, days=days,
-                           people=people, title=_("关于“%(award)s”评选结果的公示") % {"award": poll.award_name})  # fmt: skip
-    notice = notice_publish(actor=actor, notice=notice)
+    title = _("关于“%(award)s”评选结果的公示") % {"award": poll.award_name}
+    notice = publicity.publish(
+        actor=actor,
+        org=poll.org,
+        subject=poll,
+        kind="award",
+        title=title,
+        body=body,
+        days=days,
+        people=people,
+    )
     poll.notice_id = notice.pk
     poll.save(update_fields=["notice_id"])
     audit(action="voting.award_notice", actor=actor, org=poll.org, obj=poll, after={"notice": notice.pk})
     return notice
 
 
-@transaction.atomic
+@service
 def award_finalize(*, poll: Poll, notice: Any) -> Poll:
     """The 公示 ended with every objection resolved: the award's result becomes final (表彰)."""
     poll = Poll.objects.select_for_update().get(pk=poll.pk)

@@ -66,8 +66,9 @@ def export_retry(*, actor: User, job: ExportJob) -> ExportJob:
             return job
         if not job.can_retry:
             raise DomainError(_("该文件不能重试生成，请回到原页面重新导出。"))
-        job.state, job.message, job.retryable, job.finished_at = ExportJob.State.QUEUED, "", False, None
-        job.save(update_fields=["state", "message", "retryable", "finished_at"])
+        ExportJob.states.move(
+            job, to=ExportJob.State.QUEUED, fields={"message": "", "retryable": False, "finished_at": None}
+        )
         enqueue(export_task, job.pk)
     return job
 
@@ -78,8 +79,8 @@ def export_retry(*, actor: User, job: ExportJob) -> ExportJob:
 def export_run(job_id: int) -> None:
     """Build the job's document with its requester's rights of now and store it (DONE), or say
     in Chinese why not (FAILED)."""
-    claimed = ExportJob.objects.filter(pk=job_id, state=ExportJob.State.QUEUED).update(
-        state=ExportJob.State.RUNNING, message=_("正在生成…")
+    claimed = ExportJob.states.move_rows(
+        ExportJob.objects.filter(pk=job_id), to=ExportJob.State.RUNNING, message=_("正在生成…")
     )
     if not claimed:  # gone, already built, or taken by another worker
         return
@@ -100,10 +101,9 @@ def export_run(job_id: int) -> None:
         _fail(job_id, _("生成文件时出错，请重试；如仍失败，请联系管理员。"), retryable=True)
         return
     relative = _store(job, document.content, PurePath(document.file_name).suffix)
-    ExportJob.objects.filter(pk=job_id).update(
-        state=ExportJob.State.DONE, file_name=document.file_name[:200], file_path=relative,
-        content_type=document.content_type, file_size=len(document.content), message="",
-        finished_at=timezone.now(),
+    ExportJob.states.move_rows(
+        ExportJob.objects.filter(pk=job_id), to=ExportJob.State.DONE, file_name=document.file_name[:200],
+        file_path=relative, content_type=document.content_type, file_size=len(document.content), message="",
     )  # fmt: skip
 
 
@@ -115,14 +115,20 @@ def export_task(job_id: int) -> None:
 
 @on_interrupt(export_task)
 def _interrupted(job_id: int) -> None:
-    ExportJob.objects.filter(pk=job_id, state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING]).update(
-        state=ExportJob.State.FAILED, message=str(INTERRUPTED), retryable=True, finished_at=timezone.now()
+    ExportJob.states.move_rows(
+        ExportJob.objects.filter(pk=job_id),
+        to=ExportJob.State.FAILED,
+        message=str(INTERRUPTED),
+        retryable=True,
     )
 
 
 def _fail(job_id: int, message: str, *, retryable: bool = False) -> None:
-    ExportJob.objects.filter(pk=job_id).update(
-        state=ExportJob.State.FAILED, message=message[:300], retryable=retryable, finished_at=timezone.now()
+    ExportJob.states.move_rows(
+        ExportJob.objects.filter(pk=job_id),
+        to=ExportJob.State.FAILED,
+        message=message[:300],
+        retryable=retryable,
     )
 
 

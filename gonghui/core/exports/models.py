@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.policy import AccessPolicy
+from gonghui.core.transitions import StateMachine
 
 
 class ExportJob(models.Model):
@@ -45,6 +46,22 @@ class ExportJob(models.Model):
 
     # A document is its requester's alone (core.views.exports filters on the actor).
     access: ClassVar[AccessPolicy] = AccessPolicy(org_field="org", owner_field="actor")
+
+    # A job's steps are the worker's progress: what a document discloses is audited by its
+    # kind's `build`, and each download by core.exports.jobs.open_file.
+    states: ClassVar[StateMachine] = StateMachine(
+        field="state",
+        choices=State,
+        table={
+            State.QUEUED: frozenset({State.RUNNING, State.FAILED}),  # claimed by a worker, or interrupted
+            State.RUNNING: frozenset({State.DONE, State.FAILED}),
+            State.DONE: frozenset(),
+            State.FAILED: frozenset({State.QUEUED}),  # 重试
+        },
+        stamps={State.DONE: "finished_at", State.FAILED: "finished_at"},
+        refused=_("该文件当前为“%(state)s”，不能改为“%(to)s”。"),
+        audited_elsewhere="the kind's build audits what it discloses; open_file audits each download",
+    )
 
     class Meta:
         ordering = ["-created_at"]

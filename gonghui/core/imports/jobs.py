@@ -320,8 +320,9 @@ def import_validate(job_id: int) -> None:
     if result.fatal:
         _fail(job_id, result.fatal)
         return
-    ImportJob.objects.filter(pk=job_id).update(
-        state=ImportJob.State.PREVIEW, total_rows=result.total_rows, processed_rows=result.total_rows,
+    ImportJob.states.move_rows(
+        ImportJob.objects.filter(pk=job_id), to=ImportJob.State.PREVIEW, from_=[ImportJob.State.VALIDATING],
+        total_rows=result.total_rows, processed_rows=result.total_rows,
         error_rows=len(result.error_rows), errors=result.errors, created_count=0, retry_step="",
         preview=[kind.preview_of(item) for item in result.items[:PREVIEW_ROWS]], message=_summary(kind, result)[:300],
     )  # fmt: skip
@@ -336,8 +337,11 @@ def validate_task(job_id: int) -> None:
 def _fail(job_id: int, message: str, *, retry_step: str = "") -> None:
     """Mark the job failed; `retry_step` ("validate", "apply") is what a 重试 runs again, when
     running it again may succeed (an interrupted or crashed step, not a refused file)."""
-    ImportJob.objects.filter(pk=job_id).update(
-        state=ImportJob.State.FAILED, message=message[:300], finished_at=timezone.now(), retry_step=retry_step
+    ImportJob.states.move_rows(
+        ImportJob.objects.filter(pk=job_id),
+        to=ImportJob.State.FAILED,
+        message=message[:300],
+        retry_step=retry_step,
     )
 
 
@@ -366,10 +370,9 @@ def import_apply(*, actor: User, job: ImportJob) -> ImportJob:
                               % {"n": job.error_rows})  # fmt: skip
         if not kind_of(job).may_import(actor, job.org):
             raise DomainError(_("您没有在该工会导入%(what)s的权限。") % {"what": kind_of(job).title})
-        job.state = ImportJob.State.APPLYING
-        job.processed_rows = 0
-        job.message = _("正在复核并导入…")
-        job.save(update_fields=["state", "processed_rows", "message"])
+        ImportJob.states.move(
+            job, to=ImportJob.State.APPLYING, fields={"processed_rows": 0, "message": _("正在复核并导入…")}
+        )
         enqueue(apply_task, job.pk, actor_id=actor.pk)
     return job
 
@@ -385,8 +388,9 @@ def _apply(job_id: int, *, actor_id: int | None = None) -> None:
     try:
         result = scan(job, actor=actor, report=lambda done, total: _progress(job_id, done // 2, total))
         if result.fatal or result.error_rows:
-            ImportJob.objects.filter(pk=job_id).update(
-                state=ImportJob.State.PREVIEW if not result.fatal else ImportJob.State.FAILED,
+            ImportJob.states.move_rows(
+                ImportJob.objects.filter(pk=job_id), from_=[ImportJob.State.APPLYING],
+                to=ImportJob.State.PREVIEW if not result.fatal else ImportJob.State.FAILED,
                 total_rows=result.total_rows, processed_rows=result.total_rows, error_rows=len(result.error_rows),
                 errors=result.errors,
                 message=(_("导入前复核发现新的错误（数据已有变化），未导入任何数据。") + (result.fatal or _summary(kind, result)))[:300],
@@ -403,9 +407,10 @@ def _apply(job_id: int, *, actor_id: int | None = None) -> None:
                 after={"kind": kind.key, "file": job.file_name, "rows": count, "total_rows": result.total_rows,
                        **kind.audit_after(ctx, result.items)},
             )  # fmt: skip
-            ImportJob.objects.filter(pk=job_id).update(
-                state=ImportJob.State.DONE, created_count=count, processed_rows=result.total_rows,
-                total_rows=result.total_rows, error_rows=0, errors=[], finished_at=timezone.now(),
+            ImportJob.states.move_rows(
+                ImportJob.objects.filter(pk=job_id), to=ImportJob.State.DONE, from_=[ImportJob.State.APPLYING],
+                created_count=count, processed_rows=result.total_rows,
+                total_rows=result.total_rows, error_rows=0, errors=[],
                 message=kind.done_message(ctx, count)[:300],
             )  # fmt: skip
     except Exception as error:
@@ -440,15 +445,16 @@ def import_retry(*, actor: User, job: ImportJob) -> ImportJob:
             raise DomainError(_("上传的文件已按规定删除，请重新上传。"))
         if not kind_of(job).may_import(actor, job.org):
             raise DomainError(_("您没有在该工会导入%(what)s的权限。") % {"what": kind_of(job).title})
-        if job.retry_step == ImportJob.Step.APPLY:
-            job.state, job.message = ImportJob.State.APPLYING, _("正在复核并导入…")
+        step = job.retry_step
+        again = {"processed_rows": 0, "retry_step": "", "finished_at": None}
+        if step == ImportJob.Step.APPLY:
+            ImportJob.states.move(
+                job, to=ImportJob.State.APPLYING, fields={"message": _("正在复核并导入…"), **again}
+            )
             enqueue(apply_task, job.pk, actor_id=actor.pk)
         else:
-            job.state, job.message = ImportJob.State.VALIDATING, ""
+            ImportJob.states.move(job, to=ImportJob.State.VALIDATING, fields={"message": "", **again})
             enqueue(validate_task, job.pk)
-        step = job.retry_step
-        job.processed_rows, job.retry_step, job.finished_at = 0, "", None
-        job.save(update_fields=["state", "message", "processed_rows", "retry_step", "finished_at"])
         audit(action="import.retry", actor=actor, org=job.org, obj=job, after={"step": step})
     return job
 

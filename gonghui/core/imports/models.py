@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gonghui.core.enums import Role
 from gonghui.core.policy import AccessPolicy
+from gonghui.core.transitions import StateMachine
 
 IMPORT_ROLES = frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.COMMITTEE, Role.SUPERIOR_ADMIN})
 
@@ -55,6 +56,24 @@ class ImportJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     access: ClassVar[AccessPolicy] = AccessPolicy(org_field="org", view=IMPORT_ROLES, change=IMPORT_ROLES)
+
+    # A job's steps are progress of one request: the upload, the apply (one event naming the file
+    # and the rows) and each 重试 are audited by core.imports.jobs, not every step of the worker.
+    states: ClassVar[StateMachine] = StateMachine(
+        field="state",
+        choices=State,
+        table={
+            State.VALIDATING: frozenset({State.PREVIEW, State.FAILED}),
+            State.PREVIEW: frozenset({State.APPLYING}),
+            # Checked again before writing: new errors send the file back to its preview.
+            State.APPLYING: frozenset({State.DONE, State.PREVIEW, State.FAILED}),
+            State.DONE: frozenset(),
+            State.FAILED: frozenset({State.VALIDATING, State.APPLYING}),  # 重试 of the failed step
+        },
+        stamps={State.DONE: "finished_at", State.FAILED: "finished_at"},
+        refused=_("该导入当前为“%(state)s”，不能执行导入。"),
+        audited_elsewhere="core.imports.jobs audits the upload, the apply and each retry",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..access import user_scopes
-from ..audit import audit
 from ..auth import login_attempt, logout_user, remember_device
 from ..errors import DomainError
 from ..forms import BootstrapMixin, LoginForm
 from ..middleware import SESSION_CURRENT_ORG
 from ..params import int_param
+from ..services import user_password_change
 from .base import local_url
 
 
@@ -54,9 +54,8 @@ class StyledPasswordChangeForm(BootstrapMixin, PasswordChangeForm):
 def password_change(request: HttpRequest) -> HttpResponse:
     form = StyledPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        user = user_password_change(user=form.user, password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, user)
-        audit(action="user.password_change", actor=user, obj=user)
         messages.success(request, _("密码已修改。"))
         return redirect("core:home")
     return render(request, "registration/password_change.html", {"form": form})
