@@ -21,14 +21,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from gonghui.core.models import Org
 from gonghui.members.enums import MemberStatus
 
 from . import rules
 from .enums import Occasion, VisitState
-from .models import LifeEventReport, Visit, VisitMember
+from .models import CondolenceStandard, LifeEventReport, Visit, VisitMember
 from .queries import scoped
 
 # The lunar-calendar festivals: (lunar month, lunar day) of 春节 (正月初一) and 重阳 (九月初九). Both
@@ -187,13 +187,28 @@ def report_members(user: Any) -> QuerySet[Any]:
     """Current members the user may file a report for (a group leader: their group)."""
     from gonghui.members.models import Member
 
-    q = rules.care_q(user, rules.REPORT_FILE)
-    if user.is_superuser:
-        q = Q()
-    if q is None:
-        return Member.objects.none()
-    return (
-        Member.objects.filter(q, status__in=[MemberStatus.ACTIVE, MemberStatus.RETIRED])
-        .select_related("org")
-        .order_by("name_pinyin", "pk")
-    )
+    current = Member.objects.filter(status__in=[MemberStatus.ACTIVE, MemberStatus.RETIRED])
+    return scoped(current, user, rules.REPORT_FILE).select_related("org").order_by("name_pinyin", "pk")
+
+
+def visits_to_members_under(org: Org) -> QuerySet[Visit]:
+    """Visits (by any union) to members of `org`'s subtree: that union's figures count them, so a
+    list drilled into it shows them (the caller has checked `org` is in the viewer's scope)."""
+    under = VisitMember.objects.filter(member__org__path__under=org.path)
+    return Visit.objects.filter(pk__in=under.values("visit_id"))
+
+
+def condolence_standards(union: Org) -> QuerySet[CondolenceStandard]:
+    """The union's own 慰问标准 (the caller has reached `union` through core.access)."""
+    return CondolenceStandard.objects.filter(org=union)
+
+
+def reports_by_id(ids: list[int], *, members: QuerySet[Any] | None = None) -> QuerySet[LifeEventReport]:
+    """Reports named on a visit form (of `members`, the picker's, when given)."""
+    reports = LifeEventReport.objects.filter(pk__in=ids)
+    return reports if members is None else reports.filter(member__in=members)
+
+
+def reports_by(user: Any) -> QuerySet[LifeEventReport]:
+    """The reports a group leader filed, newest first."""
+    return LifeEventReport.objects.filter(reported_by=user).order_by("-reported_at", "-pk")

@@ -44,7 +44,7 @@ from .occasion_models import VisitOccasion
 # Who may enter a past period's records in bulk: those who approve and pay them in the union, and
 # the superior union's care officer (生活 portfolio), who enters a county's year.
 IMPORT_HISTORY = rules.Capability(
-    "import_history", frozenset({Role.CHAIR, Role.VICE_CHAIR}), rules.WELFARE_OFFICERS | {Role.SUPERIOR_ADMIN}
+    "import_history", rules.CHAIRS, {rules.WELFARE: rules.WELFARE_OFFICERS | {Role.SUPERIOR_ADMIN}}
 )
 METHODS = {str(label): value for value, label in PaymentMethod.choices}
 IMPORT_NOTE = "批量导入的历史发放记录"

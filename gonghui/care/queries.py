@@ -9,8 +9,11 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from gonghui.core.access import deny
-from gonghui.core.enums import OrgKind, OrgStatus
+# `scoped` and `get_scoped` are core.access's, named here for the care modules that read them so.
+from gonghui.core.access import get_scoped as get_scoped
+from gonghui.core.access import orgs_for
+from gonghui.core.access import scoped as scoped
+from gonghui.core.enums import OrgKind
 from gonghui.core.models import Org
 from gonghui.members.enums import CURRENT_STATUSES
 from gonghui.members.models import Member
@@ -31,28 +34,6 @@ from .models import (
 UNION_KINDS = (OrgKind.GRASSROOTS, OrgKind.JOINT)
 
 
-def scoped(
-    queryset: QuerySet[Any], user: Any, capability: rules.Capability, *, path_lookup: str = "org__path"
-) -> QuerySet[Any]:
-    """The rows of `queryset` whose org lies where `user` holds `capability`."""
-    if user is None or not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    q = rules.care_q(user, capability, path_lookup=path_lookup)
-    return queryset.filter(q) if q is not None else queryset.none()
-
-
-def get_scoped(
-    queryset: QuerySet[Any], user: Any, capability: rules.Capability, pk: Any, *, request: Any = None
-) -> Any:
-    """One object the user may reach with `capability`, or 404 (audited, existence never revealed)."""
-    obj = scoped(queryset, user, capability).filter(pk=pk).first()
-    if obj is None:
-        deny(user, request=request, what=f"{queryset.model._meta.label_lower}:{pk}", action=capability.name)
-    return obj
-
-
 def visible_files(user: Any) -> QuerySet[HardshipFile]:
     return scoped(HardshipFile.objects.all(), user, rules.FILE_VIEW)
 
@@ -63,8 +44,7 @@ def visible_applications(user: Any) -> QuerySet[AssistanceApplication]:
 
 def unions_for(user: Any, capability: rules.Capability) -> QuerySet[Org]:
     """Active unions (not groups) where the user holds the capability."""
-    unions = Org.objects.filter(kind__in=UNION_KINDS, status=OrgStatus.ACTIVE).order_by("name")
-    return scoped(unions, user, capability, path_lookup="path")
+    return orgs_for(user, capability)
 
 
 def member_choices(user: Any, capability: rules.Capability) -> QuerySet[Member]:
@@ -321,3 +301,62 @@ def largest_donation_drive(
         return None
     return {"title": best["title"], "amount": from_fen(best["raised"]), "gifts": best["gifts"],
             "org": best["org__name"]}  # fmt: skip
+
+
+# --- the union's own dated records, for the work plan's calendar ---------------------------------
+
+
+def visits_on_occasions(org: Org, start: dt.date, end: dt.date, occasions: Any) -> list[dict[str, Any]]:
+    """The union's own visits on `occasions` (codes), approved or recorded, dated in [start, end],
+    oldest first: [{"occasion", "visited_on"}]."""
+    from .enums import VisitState
+    from .models import Visit
+
+    visits = Visit.objects.filter(
+        org=org, occasion__in=list(occasions), visited_on__gte=start, visited_on__lte=end,
+        state__in=[VisitState.APPROVED, VisitState.RECORDED],
+    ).order_by("visited_on", "pk")  # fmt: skip
+    return [dict(row) for row in visits.values("occasion", "visited_on")]
+
+
+def first_student_aid_day(org: Org, start: dt.date, end: dt.date) -> dt.date | None:
+    """The day the union itself first paid 金秋助学 in [start, end], if it did."""
+    entries = entries_in(org, start, end, subtree=False).filter(kind=LedgerKind.STUDENT_AID)
+    entry = entries.order_by("paid_on").first()
+    return entry.paid_on if entry is not None else None
+
+
+def charity_days(org: Org, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """The union's own yearly 博爱一日捐 drives (not one-off appeals) started in [start, end],
+    drafts left out, oldest first: [{"pk", "title", "starts_on"}]."""
+    from .enums import CampaignKind, CampaignState
+    from .models import DonationCampaign
+
+    drives = (
+        DonationCampaign.objects.filter(
+            org=org, kind=CampaignKind.CHARITY_DAY, starts_on__gte=start, starts_on__lte=end
+        )
+        .exclude(state=CampaignState.DRAFT)
+        .order_by("starts_on", "pk")
+    )
+    return [dict(row) for row in drives.values("pk", "title", "starts_on")]
+
+
+def health_campaigns_of(org: Org, start: dt.date, end: dt.date) -> list[dict[str, Any]]:
+    """The union's own 体检/妇检 campaigns started in [start, end], oldest first:
+    [{"pk", "kind", "title", "starts_on"}]."""
+    from .models import HealthCampaign
+
+    campaigns = HealthCampaign.objects.filter(org=org, starts_on__gte=start, starts_on__lte=end)
+    campaigns = campaigns.order_by("starts_on", "pk")
+    return [dict(row) for row in campaigns.values("pk", "kind", "title", "starts_on")]
+
+
+# --- rows that belong to an object the viewer already reached through core.access ---------------
+
+
+def entries_of(**owner: Any) -> QuerySet[LedgerEntry]:
+    """The ledger entries of an application, trip, visit or drive the viewer has reached through
+    core.access (its payouts are part of its page), e.g. `entries_of(trip=trip)`. Without an owner:
+    every entry, for a list the caller narrows to a union whose scope it has checked."""
+    return LedgerEntry.objects.filter(**owner)

@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: a timed-out session leaves a message on the login page.
     "gonghui.core.middleware.IdleTimeoutMiddleware",
+    "gonghui.core.middleware.AccessMiddleware",
     "gonghui.core.middleware.CurrentOrgMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -8,6 +8,9 @@ Who sees a proposal (DESIGN.md §3; issue 4 "Access"):
 * a delegate of the union: the proposals published to delegates (向代表公开);
 * a handling department (承办部门): only the proposals actively assigned to it.
 
+The rule is Proposal's AccessPolicy (`row_rule=congress.models.proposal_rows`), so
+`core.access.visible`, `get_for_user` and `can` all apply it.
+
 The list is sorted newest session first. How the database gets there depends on how many
 sessions the user reaches (`session_reach`, one query that also fills the 会议 filter): a county
 officer's thousands are walked newest first along the (date, id) index of sessions, stopping at
@@ -19,66 +22,31 @@ not scale, and neither SQLite nor PostgreSQL can tell the two cases apart from t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from gonghui.core.access import in_scope, scope_q
+from gonghui.core.access import holds, in_scope, orgs_for, scoped, unrestricted, visible
 from gonghui.core.enums import Role
-from gonghui.core.models import Org, User
+from gonghui.core.models import User
 
 from .enums import REGISTERED_STATES, CongressKind, ProposalCategory, ProposalState
-from .models import Assignment, CongressSession, Cosigner, Delegate, Proposal, ordinal
+from .models import Assignment, CongressSession, Delegate, Proposal, ordinal
 
 PAGE_SIZE = 50
 
 
-def _in_scope(user: Any, roles: Iterable[str], *, walk: bool = False) -> Q | None:
-    """Proposals in the user's scope for `roles`; None if the user has no such scope.
-
-    As `org IN (the scope's orgs)`: the few orgs are read once, not each candidate row joined to its
-    org to test the path. `walk` (see `visible_proposals`): as "the session's org is in the scope",
-    tested per session row reached (a proposal's org is its session's)."""
-    scoped = scope_q(user, roles, path_lookup="path")
-    if scoped is None:
-        return None
-    if walk:
-        return Q(Exists(Org.objects.filter(scoped, pk=OuterRef("session__org"))))
-    return Q(org__in=Org.objects.filter(scoped).values("pk"))
-
-
 def visible_proposals(user: Any, *, walk: bool = False) -> QuerySet[Proposal]:
-    """The proposals `user` may open (see the module docstring).
+    """The proposals `user` may open: `core.access.visible` with Proposal's row rule
+    (`congress.models.proposal_rows`, see the module docstring).
 
     `walk`: the caller reads them newest session first along the sessions' date index and stops at
     the end of a page (a large scope, see `page`); the scope is then tested on each session reached.
     Tested as `org IN (…)` instead, every branch of the filter has an index of its own and SQLite
     gathers all of a county's proposals through them to sort them, while PostgreSQL materialises
     the whole join before its first row."""
-    queryset = Proposal.objects.all()
-    if user is None or not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    # Sets computed once (IN subqueries), not EXISTS per proposal row: a county officer's list
-    # otherwise runs the co-signer probe for each of the subtree's proposals.
-    q = Q(proposer_user=user.pk) | Q(
-        pk__in=Cosigner.objects.filter(delegate__user=user.pk).values("proposal_id")
-    )
-    officer = _in_scope(user, Proposal.access.roles_for("view"), walk=walk)
-    if officer is not None:
-        # A draft belongs to its proposer and co-signers until it is submitted.
-        q |= officer & ~Q(state=ProposalState.DRAFT)
-    delegate = _in_scope(user, [Role.DELEGATE], walk=walk)
-    if delegate is not None:
-        q |= delegate & Q(published=True) & ~Q(state=ProposalState.DRAFT)
-    department = _in_scope(user, [Role.DEPARTMENT], walk=walk)
-    if department is not None:
-        assigned = Assignment.objects.filter(department=user.pk, active=True).values("proposal_id")
-        q |= department & Q(pk__in=assigned)
-    return queryset.filter(q)
+    return visible(Proposal.objects.all(), user, walk=walk)
 
 
 @dataclass(frozen=True)
@@ -217,12 +185,16 @@ def session_reach(user: Any) -> SessionReach:
     The filter's choices leave out sessions reached only as a department (departments filter by
     state and category only)."""
     sessions = CongressSession.objects.order_by("-date", "-id")
-    if not user.is_superuser:
+    everything = unrestricted(user)
+    if not everything:
         q = Q(term__in=Delegate.objects.filter(user=user.pk).values("term_id")) | Q(
             pk__in=Proposal.objects.filter(proposer_user=user.pk).values("session_id")
         )
-        scoped = _in_scope(user, Proposal.access.roles_for("view") | {Role.DELEGATE, Role.DEPARTMENT})
-        sessions = sessions.filter(q | scoped if scoped is not None else q)
+        reach = Proposal.access.roles_for("view") | {Role.DELEGATE, Role.DEPARTMENT}
+        if holds(user, reach):
+            # As `org IN (the scope's orgs)`: the few orgs are read once.
+            q |= Q(org__in=orgs_for(user, reach, kinds=None, active=False).values("pk"))
+        sessions = sessions.filter(q)
     columns = ("pk", "org__name", "org__path", "term__number", "term__kind", "number")
     rows = list(sessions.values_list(*columns)[: max(CHOICES, NARROW_SESSIONS) + 1])
     roles = Proposal.access.roles_for("view") | {Role.DELEGATE}
@@ -232,19 +204,13 @@ def session_reach(user: Any) -> SessionReach:
         for pk, org, path, term, kind, number in rows
         if in_scope(user, path, roles)
     ]
-    few = not user.is_superuser and len(rows) <= NARROW_SESSIONS
+    few = not everything and len(rows) <= NARROW_SESSIONS
     return SessionReach(choices=choices[:CHOICES], ids=[row[0] for row in rows] if few else None)
 
 
 def overdue_proposals(user: Any, *, today: dt.date) -> QuerySet[Proposal]:
     """督办 list for the chair: overdue proposals in the user's officer scope, oldest deadline first."""
-    officer = scope_q(user, Proposal.access.roles_for("view"))
-    if user.is_superuser:
-        queryset = Proposal.objects.all()
-    elif officer is None:
-        return Proposal.objects.none()
-    else:
-        queryset = Proposal.objects.filter(officer)
+    queryset = scoped(Proposal.objects.all(), user, Proposal.access.roles_for("view"))
     active = Assignment.objects.filter(active=True).select_related("department")
     return (
         queryset.filter(overdue_q(today))

@@ -25,7 +25,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .access import deny, in_scope, require_roles
+from .access import access_of, deny, require_roles
 from .enums import OrgKind, Role
 from .facts import Period
 from .models import Org
@@ -115,11 +115,12 @@ class Drilldown:
         if raw:
             org_id = int_param(raw)
             org = Org.objects.filter(pk=org_id).first() if org_id is not None else None
-            if org is None or not in_scope(user, org, Role.values if roles is None else roles):
+            access = access_of(request)  # the page's other checks share the scopes
+            if org is None or not access.may(Role.values if roles is None else roles, org):
                 deny(user, request=request, what=f"core.org:{raw}")
             match = getattr(request, "resolver_match", None)
             check = _GUARDS.get(match.view_name) if match is not None else None
-            if check is not None and not user.is_superuser and not check(user, org):
+            if check is not None and not access.unrestricted and not check(user, org):
                 require_roles(user, frozenset(), request=request, what=f"core.org:{org.pk}")
         start, end = _date(request.GET.get("from", "")), _date(request.GET.get("to", ""))
         return cls(org, request.GET.get("subtree", "1") != "0", start, end)

@@ -1,5 +1,5 @@
-"""Request plumbing: the health check, idle timeout, the current organisation, the audit source
-address."""
+"""Request plumbing: the health check, idle timeout, the request's access answers, the current
+organisation, the audit source address."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .access import user_scopes
+from .access import Access, user_scopes
 from .audit import client_ip, current_ip
 from .enums import Role
 from .views.health import healthz
@@ -69,6 +69,18 @@ class IdleTimeoutMiddleware:
             return self.get_response(request)
         finally:
             current_ip.reset(token)
+
+
+class AccessMiddleware:
+    """Expose `request.access` (core.access.Access): the user's scopes and answers worked out once
+    per request, however many places of a page ask."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.access = Access(request)  # type: ignore[attr-defined]
+        return self.get_response(request)
 
 
 class CurrentOrgMiddleware:

@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from .access import _minimal, scopes_for, visible
 from .audit_text import area_codes
-from .enums import OrgKind, OrgStatus, Outcome, Role
+from .enums import GRASSROOTS_KINDS, OrgKind, OrgStatus, Outcome, Role
 from .models import AuditEvent, Notification, Org, RoleAssignment
 
 
@@ -16,6 +16,23 @@ def subtree(org: Org, *, include_self: bool = True) -> QuerySet[Org]:
     """All organisations in `org`'s subtree (one indexed prefix scan)."""
     queryset = Org.objects.filter(path__under=org.path)
     return queryset if include_self else queryset.exclude(pk=org.pk)
+
+
+def unions_under(org: Org) -> QuerySet[Org]:
+    """The active grassroots unions of `org`'s subtree (itself included), by path: the rows of a
+    superior union's tables. The caller has already reached `org` through core.access."""
+    return subtree(org).filter(kind__in=GRASSROOTS_KINDS, status=OrgStatus.ACTIVE).order_by("path")
+
+
+def scope_org(scope: Any) -> Org | None:
+    """The org of one of the user's own scopes (the union they are working in): a scope is a role
+    the user holds there, so no further check applies."""
+    return None if scope is None else Org.objects.filter(pk=scope.org_id).first()
+
+
+def first_root() -> Org | None:
+    """The top of the tree: where a superuser without roles starts."""
+    return Org.objects.filter(parent__isnull=True).order_by("path").first()
 
 
 def subtree_ids(org: Org) -> QuerySet[Org, int]:

@@ -8,12 +8,12 @@ class MembersConfig(AppConfig):
     verbose_name = _("会员管理")
 
     def ready(self) -> None:
-        from gonghui.core import facts, nav
+        from gonghui.core import facts, nav, rekeying
         from gonghui.core.demo import register_extension
         from gonghui.core.enums import OrgKind
         from gonghui.core.todos import register as register_todo
 
-        from . import demo, todos
+        from . import demo, rekey, todos
         from . import exports as _exports  # noqa: F401  (its document kinds, for the worker too)
         from . import facts as member_facts
         from .models import MEMBER_VIEW_ROLES
@@ -47,16 +47,24 @@ class MembersConfig(AppConfig):
         # Member rows are for the union's own officers; a superior union's officer sees the
         # figures but not the roll, so figures link to it only where the viewer may open it.
         from gonghui.core import drilldown
-        from gonghui.core.access import in_scope, scopes_for
+        from gonghui.core.access import holds, may
 
         drilldown.guard(
             "members:list",
             lambda user, org: (
-                in_scope(user, org, MEMBER_VIEW_ROLES)
-                if org is not None
-                else bool(scopes_for(user, MEMBER_VIEW_ROLES))
+                may(user, MEMBER_VIEW_ROLES, org) if org is not None else holds(user, MEMBER_VIEW_ROLES)
             ),
         )
         register_extension(demo.add_members)
         register_todo(todos.incoming_transfers)
         from . import importer  # noqa: F401  (registers the member import kind)
+
+        # ID numbers are encrypted and hashed under GONGHUI_FIELD_KEY: `rotate-keys` moves them.
+        rekeying.register(
+            rekeying.Rekeyer(
+                "members",
+                rekey.rekey_id_numbers,
+                done="重新加密身份证号 {count} 个",
+                done_en="{count} ID numbers re-encrypted",
+            )
+        )

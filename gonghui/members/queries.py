@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from gonghui.core.access import in_scope, scope_q, visible
+from gonghui.core.access import in_scope, orgs_for, primary_org_id, scoped, visible
 from gonghui.core.enums import OrgKind, OrgStatus
 from gonghui.core.models import Org
 
@@ -36,11 +36,7 @@ def members_in(org: Org) -> QuerySet[Member]:
 
 def unions_for(user: Any) -> QuerySet[Org]:
     """Unions (not groups) in which the user may see members: the list's union filter."""
-    unions = Org.objects.filter(kind__in=[OrgKind.GRASSROOTS, OrgKind.JOINT], status=OrgStatus.ACTIVE)
-    if user.is_superuser:
-        return unions.order_by("name")
-    q = scope_q(user, MEMBER_VIEW_ROLES, path_lookup="path")
-    return unions.filter(q).order_by("name") if q is not None else unions.none()
+    return orgs_for(user, MEMBER_VIEW_ROLES)
 
 
 # The union filter lists at most this many unions; a superior officer with more in scope picks
@@ -55,11 +51,12 @@ class UnionOption:
     path: str
 
 
-def union_options(user: Any, *, chosen: int | None) -> tuple[list[UnionOption], UnionOption | None, bool]:
-    """The unions for the list's filter (first UNION_OPTIONS by name), the chosen one if the user
-    may see members in it (looked up on its own when it is not among those listed), and whether
-    the list was cut short."""
-    unions = unions_for(user)
+def union_options(
+    unions: QuerySet[Org], *, chosen: int | None
+) -> tuple[list[UnionOption], UnionOption | None, bool]:
+    """The unions for the list's filter (first UNION_OPTIONS by name of `unions`, those where the
+    user may see members: `unions_for`), the chosen one if among them (looked up on its own when
+    it is not among those listed), and whether the list was cut short."""
     listed = [UnionOption(*row) for row in unions.values_list("id", "name", "path")[: UNION_OPTIONS + 1]]
     truncated = len(listed) > UNION_OPTIONS
     listed = listed[:UNION_OPTIONS]
@@ -127,8 +124,12 @@ class MemberFilters:
     age_on: dt.date | None = None
 
 
-def filtered(user: Any, filters: MemberFilters, *, today: dt.date) -> QuerySet[Member]:
-    queryset = visible(Member.objects.all(), user)
+def filtered(
+    user: Any, filters: MemberFilters, *, today: dt.date, members: QuerySet[Member] | None = None
+) -> QuerySet[Member]:
+    """The members `user` may see matching `filters`; `members`: those already scoped (a view's
+    `request.access.visible(...)`)."""
+    queryset = visible(Member.objects.all(), user) if members is None else members
     if filters.union is not None:
         queryset = queryset.filter(org__path__under=filters.union.path)
     if filters.group is not None:
@@ -191,18 +192,44 @@ def history(member: Member) -> QuerySet[Any]:
     return member.changes.select_related("org", "actor").order_by("-date", "-id")
 
 
+def transfer_targets(union: Org) -> QuerySet[Org]:
+    """Where a member of `union` may transfer: the unions of the same superior union (names only,
+    no member data of theirs)."""
+    parent_path = union.parent.path if union.parent else union.path
+    return (
+        Org.objects.filter(
+            path__under=parent_path, kind__in=[OrgKind.GRASSROOTS, OrgKind.JOINT], status=OrgStatus.ACTIVE
+        )
+        .exclude(pk=union.pk)
+        .order_by("name")
+    )
+
+
+def export_org(user: Any, union: Org | UnionOption | None) -> Org:
+    """The union an export is filed under: the chosen one, else the user's most senior role's."""
+    if union is not None:
+        return Org.objects.get(pk=union.pk)
+    home = primary_org_id(user)
+    if home is not None:
+        return Org.objects.get(pk=home)
+    return Org.objects.filter(parent__isnull=True).order_by("path")[0]  # a superuser without roles
+
+
+def own_records(user: Any) -> QuerySet[Member]:
+    """The member records of this account (self-service, "我的会员信息")."""
+    return Member.objects.filter(user=user).select_related("org")
+
+
 def transfers_out(user: Any) -> QuerySet[Transfer]:
     return visible(Transfer.objects.all(), user).select_related("member", "from_org", "to_org")
 
 
 def incoming_transfers(user: Any) -> QuerySet[Transfer]:
     """Transfers waiting for a union the user may change members in (the receiving side)."""
-    q = scope_q(user, MEMBER_CHANGE_ROLES, path_lookup="to_org__path")
-    if user.is_superuser:
-        q = Q()
-    if q is None:
-        return Transfer.objects.none()
-    return Transfer.objects.filter(q, state="requested").select_related("member", "from_org", "to_org")
+    waiting = Transfer.objects.filter(state="requested")
+    return scoped(waiting, user, MEMBER_CHANGE_ROLES, path_lookup="to_org__path").select_related(
+        "member", "from_org", "to_org"
+    )
 
 
 def may_decide(user: Any, transfer: Transfer) -> bool:

@@ -19,14 +19,11 @@ from gonghui.core.access import (
     can,
     get_for_user,
     get_from,
-    primary_org_id,
     require_roles,
-    scope_q,
-    scopes_for,
     visible,
 )
 from gonghui.core.drilldown import Drilldown, Linker
-from gonghui.core.enums import OrgKind, OrgStatus
+from gonghui.core.enums import OrgKind
 from gonghui.core.errors import DomainError
 from gonghui.core.imports.models import ImportJob as CoreImportJob
 from gonghui.core.models import Org
@@ -79,7 +76,9 @@ def _filters(
     within the user's scope (an id outside it is simply not a choice). When the form is not
     `shown` (an HTMX request for rows), the group list is not fetched: the asked-for group is
     taken as given, and the row query keeps it inside the chosen union and the user's scope."""
-    unions, union, truncated = queries.union_options(request.user, chosen=_chosen_union(request))
+    unions, union, truncated = queries.union_options(
+        request.access.orgs_for(MEMBER_VIEW_ROLES), chosen=_chosen_union(request)
+    )
     if not union:
         groups = []
     elif shown:
@@ -111,7 +110,9 @@ def _filters(
 
 @login_required
 def member_list(request: AuthedRequest) -> HttpResponse:
-    require_roles(request.user, MEMBER_VIEW_ROLES, request=request, what="members.member")
+    # Every question below goes to request.access: the scopes are read once for the page.
+    access = request.access
+    access.require(MEMBER_VIEW_ROLES, what="members.member")
     form, filters, truncated = _filters(request, shown=not (request.htmx and not request.htmx.boosted))
     number = page_param(request)
     today = timezone.localdate()
@@ -121,13 +122,13 @@ def member_list(request: AuthedRequest) -> HttpResponse:
     # which the union picker cannot say), and the period by the date of what was counted: the
     # day members left for those who left, else the day they joined.
     members = drill.narrow(
-        queries.filtered(request.user, filters, today=today),
+        queries.filtered(request.user, filters, today=today, members=access.visible(Member.objects.all())),
         date_field="status_date" if filters.status == "left" else "join_date",
     )
     rows, has_next = listing.fetch(members, columns, number)
     params = request.GET.copy()
     params.pop("page", None)
-    may_change = bool(request.user.is_superuser or scopes_for(request.user, MEMBER_CHANGE_ROLES))
+    may_change = access.holds(MEMBER_CHANGE_ROLES)
     context = {
         "form": form,
         # The list pages without COUNT; only a drill-down (one union's rows) is counted.
@@ -140,7 +141,7 @@ def member_list(request: AuthedRequest) -> HttpResponse:
         "has_next": has_next,
         "querystring": params.urlencode(),
         "may_change": may_change,
-        "may_reveal": bool(request.user.is_superuser or scopes_for(request.user, MEMBER_REVEAL_ROLES)),
+        "may_reveal": access.holds(MEMBER_REVEAL_ROLES),
         "unions_truncated": truncated,
         "groups": form.fields["group"].choices[1:],  # type: ignore[attr-defined]
         "status_choices": [
@@ -164,14 +165,6 @@ def member_columns(request: AuthedRequest) -> HttpResponse:
     return redirect_back(request, request.POST.get("back"), "members:list")
 
 
-def _union_choices(user: Any) -> Any:
-    q = scope_q(user, MEMBER_CHANGE_ROLES, path_lookup="path")
-    unions = Org.objects.filter(kind__in=[OrgKind.GRASSROOTS, OrgKind.JOINT], status=OrgStatus.ACTIVE)
-    if user.is_superuser:
-        return unions.order_by("name")
-    return unions.filter(q).order_by("name") if q is not None else unions.none()
-
-
 def _default_union(request: AuthedRequest, unions: Any) -> Org | None:
     scope = request.current_scope.get()
     union_id = int_param(request.GET.get("union")) or (scope.org_id if scope else None)
@@ -180,7 +173,7 @@ def _default_union(request: AuthedRequest, unions: Any) -> Org | None:
 
 @login_required
 def member_create(request: AuthedRequest) -> HttpResponse:
-    unions = _union_choices(request.user)
+    unions = request.access.orgs_for(MEMBER_CHANGE_ROLES)
     union = _default_union(request, unions) or unions.first()
     if union is None:
         require_roles(request.user, [], request=request, what="members.member")
@@ -212,16 +205,18 @@ def member_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_change": can(request.user, "change", member),
         "can_reveal": can(request.user, "reveal", member),
         "status_form": StatusForm(initial={"date": timezone.localdate()}),
-        "roll_url": _roll_url(request.user, union),
+        "roll_url": _roll_url(request, union),
     }
     return render(request, "members/detail.html", context)
 
 
-def _roll_url(user: Any, union: Org) -> str:
+def _roll_url(request: AuthedRequest, union: Org) -> str:
     """Back to the union's roll where the viewer may open it; a group leader, whose roll is their
     group, goes back to the roll they have; "" when the viewer has no roll at all."""
     roll = reverse("members:list")
-    return Linker(user)(f"{roll}?union={union.pk}") or (roll if scopes_for(user, MEMBER_VIEW_ROLES) else "")
+    return Linker(request.user)(f"{roll}?union={union.pk}") or (
+        roll if request.access.holds(MEMBER_VIEW_ROLES) else ""
+    )
 
 
 @login_required
@@ -323,7 +318,7 @@ def member_bulk(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def member_export(request: AuthedRequest) -> HttpResponse:
-    require_roles(request.user, MEMBER_VIEW_ROLES, request=request, what="members.member")
+    request.access.require(MEMBER_VIEW_ROLES, what="members.member")
     _form, filters, _truncated = _filters(request)
     queryset = queries.filtered(request.user, filters, today=timezone.localdate())
     count = queryset.count()
@@ -336,19 +331,9 @@ def member_export(request: AuthedRequest) -> HttpResponse:
     fmt = "national" if request.GET.get("fmt") == "national" else "list"
     params = {"filters": exports.filters_to_params(filters), "columns": _columns(request), "reveal": reveal,
               "fmt": fmt}  # fmt: skip
-    org = _export_org(request, filters)
+    org = queries.export_org(request.user, filters.union)
     title = _("会员名单（%(n)s人，Excel）") % {"n": count}
     return start_export(request, kind=exports.MEMBERS, org=org, params=params, title=title)
-
-
-def _export_org(request: AuthedRequest, filters: queries.MemberFilters) -> Org:
-    """The union an export of all the user's unions is filed under: their most senior role's."""
-    if filters.union is not None:
-        return Org.objects.get(pk=filters.union.pk)
-    home = primary_org_id(request.user)
-    if home is not None:
-        return Org.objects.get(pk=home)
-    return Org.objects.filter(parent__isnull=True).order_by("path")[0]  # a superuser without roles
 
 
 def _list_url() -> str:
@@ -359,7 +344,7 @@ def _list_url() -> str:
 def my_membership(request: AuthedRequest) -> HttpResponse:
     from .selfservice import sections
 
-    records = Member.objects.filter(user=request.user).select_related("org")
+    records = queries.own_records(request.user)
     return render(request, "members/me.html", {"records": records, "sections": sections(request.user)})
 
 
@@ -370,15 +355,7 @@ def my_membership(request: AuthedRequest) -> HttpResponse:
 def transfer_create(request: AuthedRequest, pk: int) -> HttpResponse:
     member = get_for_user(Member, request.user, pk, action="change", request=request)
     union = services.union_of(member.org)
-    # Unions of the same superior union: names only, no member data of theirs.
-    parent_path = union.parent.path if union.parent else union.path
-    unions = (
-        Org.objects.filter(
-            path__under=parent_path, kind__in=[OrgKind.GRASSROOTS, OrgKind.JOINT], status=OrgStatus.ACTIVE
-        )
-        .exclude(pk=union.pk)
-        .order_by("name")
-    )
+    unions = queries.transfer_targets(union)
     form = TransferForm(request.POST or None, unions=unions)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -475,7 +452,7 @@ def import_template(request: AuthedRequest) -> HttpResponse:
 def import_status(request: AuthedRequest, key: Any) -> HttpResponse:
     """A job of the former member job table (its key kept when it moved to core.ImportJob)."""
     jobs = visible(CoreImportJob.objects.filter(kind=importer.KEY), request.user, "change")
-    if not request.user.is_superuser:  # a job is its uploader's alone, as on the shared page
+    if not request.access.unrestricted:  # a job is its uploader's alone, as on the shared page
         jobs = jobs.filter(actor=request.user)
     job = get_from(jobs, request.user, request=request, key=key)
     return redirect("core:import_status", key=job.key)

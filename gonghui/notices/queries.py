@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from gonghui.core.access import can, scope_q, user_scopes, visible
-from gonghui.core.enums import OrgKind, OrgStatus
+from gonghui.core.access import can, orgs_for, scopes_for, visible
+from gonghui.core.enums import OrgKind
 from gonghui.core.models import Org
 
-from .enums import NoticeState, ObjectionState
+from .enums import ObjectionState
 from .models import MEMBERSHIP_ROLES, PANEL_ROLES, Notice, Objection
 
 
@@ -29,9 +29,8 @@ def member_union_ids(user: Any) -> set[int]:
     """Ids of the orgs `user` is a member of: each org on the way from the root down to any org
     where they hold a membership role (no query once the scopes are loaded)."""
     ids: set[int] = set()
-    for scope in user_scopes(user):
-        if scope.role in MEMBERSHIP_ROLES:
-            ids.update(_ancestor_ids(scope.path))
+    for scope in scopes_for(user, MEMBERSHIP_ROLES):
+        ids.update(_ancestor_ids(scope.path))
     return ids
 
 
@@ -39,7 +38,7 @@ def is_member(user: Any, org: Org) -> bool:
     """Does `user` hold a membership role at `org` or anywhere below it?"""
     if user is None or not user.is_authenticated:
         return False
-    return any(s.role in MEMBERSHIP_ROLES and s.path.startswith(org.path) for s in user_scopes(user))
+    return any(s.path.startswith(org.path) for s in scopes_for(user, MEMBERSHIP_ROLES))
 
 
 def is_panel(user: Any, notice: Notice) -> bool:
@@ -48,21 +47,9 @@ def is_panel(user: Any, notice: Notice) -> bool:
 
 
 def notices_for(user: Any) -> QuerySet[Notice]:
-    """The notices `user` may see (drafts only for the panel)."""
-    queryset = Notice.objects.all()
-    if user is None or not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    q = scope_q(user, Notice.access.roles_for("view"))
-    member_ids = member_union_ids(user)
-    if member_ids:
-        q = Q(org_id__in=sorted(member_ids)) if q is None else q | Q(org_id__in=sorted(member_ids))
-    if q is None:
-        return queryset.none()
-    panel = scope_q(user, PANEL_ROLES)
-    shown = ~Q(state=NoticeState.DRAFT) if panel is None else ~Q(state=NoticeState.DRAFT) | panel
-    return queryset.filter(q).filter(shown)
+    """The notices `user` may see (Notice's row rule, `notices.models.notice_rows`: drafts only
+    for the panel)."""
+    return visible(Notice.objects.all(), user)
 
 
 def board(user: Any) -> QuerySet[Notice]:
@@ -81,13 +68,13 @@ def board(user: Any) -> QuerySet[Notice]:
 
 def panel_unions(user: Any) -> QuerySet[Org]:
     """The unions whose notices `user` may draft: those where they sit on the panel."""
-    orgs = Org.objects.exclude(kind=OrgKind.GROUP).order_by("path")
-    if user.is_superuser:
-        return orgs.filter(status=OrgStatus.ACTIVE)
-    q = scope_q(user, PANEL_ROLES, path_lookup="path")
-    if q is None:
-        return orgs.none()
-    return orgs.filter(q, status=OrgStatus.ACTIVE)
+    kinds = [kind for kind in OrgKind.values if kind != OrgKind.GROUP]
+    return orgs_for(user, PANEL_ROLES, kinds=kinds).order_by("path")
+
+
+def objected(notices: QuerySet[Notice]) -> QuerySet[Notice]:
+    """The notices that received an objection (收到异议的事项)."""
+    return notices.filter(Exists(Objection.objects.filter(notice=OuterRef("pk"))))
 
 
 def objections_waiting(user: Any) -> QuerySet[Objection]:

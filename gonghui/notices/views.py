@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
@@ -86,7 +86,7 @@ def board(request: AuthedRequest) -> HttpResponse:
         "current": current,
         "past": past[:PAGE_SIZE],
         "today": today,
-        "may_create": user.is_superuser or queries.panel_unions(user).exists(),
+        "may_create": request.access.unrestricted or queries.panel_unions(user).exists(),
         "page_number": number,
         "has_next": has_next,
         "querystring": params.urlencode(),
@@ -112,7 +112,7 @@ def _board_filters(request: AuthedRequest, notices: QuerySet[Notice]) -> QuerySe
     if state in NoticeState.values:
         notices = notices.filter(state=state)
     if request.GET.get("objected") == "1":
-        notices = notices.filter(Exists(Objection.objects.filter(notice=OuterRef("pk"))))
+        notices = queries.objected(notices)
     return notices
 
 

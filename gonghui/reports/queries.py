@@ -19,3 +19,9 @@ def plan_for(user: Any, pk: int, *, action: str = "view", request: Any = None) -
     if org_path is not None and in_scope(user, org_path, ALL_ROLES):
         require_roles(user, OFFICER_ROLES, request=request, what=f"reports.workplan:{pk}")
     return get_for_user(WorkPlan, user, pk, action=action, request=request)
+
+
+def plan_of(org_id: int, year: int) -> WorkPlan | None:
+    """The union's work plan for `year`, if made (one per union and year). The caller has reached
+    the union through core.access (its summary)."""
+    return WorkPlan.objects.filter(org=org_id, year=year).first()

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from gonghui.core.access import scope_q, visible
+from gonghui.core import electorates
+from gonghui.core.access import scoped, unrestricted, visible
 from gonghui.core.enums import Role
 from gonghui.core.models import Org
 from gonghui.members.models import Member
@@ -33,13 +34,10 @@ def public_polls(user: Any) -> QuerySet[Poll]:
     role in the poll's union (members, delegates), and the poll's own voters."""
     if not user.is_authenticated:
         return Poll.objects.none()
-    if user.is_superuser:
+    if unrestricted(user):
         return Poll.objects.all()
-    q = Q(Exists(Voter.objects.filter(poll=OuterRef("pk"), member__user=user)))
-    roles = scope_q(user, frozenset(Role), path_lookup="org__path")
-    if roles is not None:
-        q |= roles
-    return Poll.objects.filter(q)
+    voter = Poll.objects.filter(Exists(Voter.objects.filter(poll=OuterRef("pk"), member__user=user)))
+    return voter | scoped(Poll.objects.all(), user, frozenset(Role))
 
 
 def my_open_polls(user: Any) -> list[tuple[Poll, bool]]:
@@ -71,17 +69,18 @@ def union_groups(org: Org) -> QuerySet[Org]:
 
 
 def union_terms(org: Org) -> QuerySet[Any]:
-    """The union's congress terms (for "the delegates of a term" as electorate)."""
-    from gonghui.congress.models import CongressTerm
-
-    return CongressTerm.objects.filter(org=org).order_by("-number")
+    """The union's congress terms (for "the delegates of a term" as electorate), newest first;
+    none when the congress app, which registers them with core.electorates, is not installed."""
+    terms = electorates.source("term")
+    return terms.bodies(org) if terms is not None else Org.objects.none()
 
 
 def delegates_of(term: Any) -> QuerySet[Member]:
-    from gonghui.congress.models import Delegate
-
-    ids = Delegate.objects.filter(term=term, active=True).values("member_id")
-    return Member.objects.filter(pk__in=ids, status="active")
+    """The active members among a term's active delegates (one query)."""
+    terms = electorates.source("term")
+    if terms is None:
+        return Member.objects.none()
+    return Member.objects.filter(pk__in=terms.member_ids(term), status="active")
 
 
 def match_pasted(org: Org, text: str) -> tuple[list[Member], list[str]]:
@@ -139,3 +138,20 @@ def elections_in(org: Org, start: Any, end: Any, *, subtree: bool = True) -> lis
         {"title": p.title, "org": p.org.name, "kind": p.kind}
         for p in polls.select_related("org").order_by("held_on", "pk")[:5]
     ]
+
+
+def polls_held_by(org: Org, start: Any, end: Any, *, besides: Any = ()) -> list[dict[str, Any]]:
+    """The union's own polls closed in [start, end] (closed, reviewed or released), but those of
+    the kinds `besides`, oldest first: [{"pk", "kind", "title", "held_on"}] (the work plan's
+    calendar)."""
+    polls = (
+        Poll.objects.filter(
+            org=org,
+            state__in=[PollState.CLOSED, PollState.REVIEWED, PollState.RELEASED],
+            held_on__gte=start,
+            held_on__lte=end,
+        )
+        .exclude(kind__in=list(besides))
+        .order_by("held_on", "pk")
+    )
+    return [dict(row) for row in polls.values("pk", "kind", "title", "held_on")]

@@ -7,11 +7,13 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 
 from gonghui.congress import services
 from gonghui.congress.enums import Implementation, ProposalCategory, ProposalState, Rating, SessionStatus
 from gonghui.congress.models import Answer, Assignment, Cosigner, Proposal, Suggestion
+from gonghui.core.access import can, get_for_user, visible
 from gonghui.core.errors import DomainError
 from gonghui.core.models import AuditEvent, Notification
 
@@ -1032,3 +1034,28 @@ def test_the_same_number_is_used_again_in_another_session(make, term):
     there = make(ProposalState.REGISTERED, session=SessionFactory(term=term, status=SessionStatus.IN_SESSION))
 
     assert fresh(here).number == fresh(there).number == 1
+
+
+# --- who sees a proposal: Proposal's row rule, applied by every core.access entry point --------
+
+
+def test_core_access_lets_a_department_reach_only_the_proposals_assigned_to_it(
+    make, department_handler, second_department
+):
+    proposal = make(ProposalState.ASSIGNED)
+
+    assert can(department_handler, "view", proposal)
+    assert get_for_user(Proposal, department_handler, proposal.pk) == proposal
+    assert not can(second_department, "view", proposal)
+    with pytest.raises(Http404):
+        get_for_user(Proposal, second_department, proposal.pk)
+
+
+def test_core_access_keeps_a_draft_from_the_officers_until_it_is_submitted(make, chair, proposer):
+    proposal = make(ProposalState.DRAFT)
+
+    assert not visible(Proposal.objects.all(), chair).filter(pk=proposal.pk).exists()
+    assert not can(chair, "view", proposal)
+    assert can(proposer.user, "view", proposal)
+    # Changing is the officers' (the services refuse what the state does not allow).
+    assert can(chair, "change", proposal)

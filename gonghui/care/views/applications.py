@@ -41,10 +41,10 @@ PAGE_SIZE = 50
 def _application(
     request: AuthedRequest, pk: int, capability: rules.Capability = rules.APP_VIEW
 ) -> AssistanceApplication:
-    applications = AssistanceApplication.objects.select_related(
-        "org", "member", "member__org", "applied_by", "approved_by"
-    )
-    return queries.get_scoped(applications, request.user, capability, pk, request=request)
+    return queries.get_scoped(
+        AssistanceApplication.objects.select_related("org", "member", "member__org", "applied_by", "approved_by"),
+        request.user, capability, pk, request=request,
+    )  # fmt: skip
 
 
 def _list(request: AuthedRequest, form: ApplicationFilterForm) -> QuerySet[AssistanceApplication]:
@@ -130,7 +130,7 @@ def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     problems = (
         services.approval_problems(application, amount, year=timezone.localdate().year) if may_approve else []
     )
-    entries = list(LedgerEntry.objects.filter(application=application).select_related("payer").order_by("pk"))
+    entries = list(queries.entries_of(application=application).select_related("payer").order_by("pk"))
     context = {
         "application": application,
         "entries": entries,
@@ -214,8 +214,8 @@ def application_pay(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def entry_reverse(request: AuthedRequest, pk: int) -> HttpResponse:
     """Reverse (冲正) a ledger entry; back to its application's page when it has one."""
-    entries = LedgerEntry.objects.select_related("org")
-    entry = queries.get_scoped(entries, request.user, rules.REVERSE, pk, request=request)
+    entry = queries.get_scoped(LedgerEntry.objects.select_related("org"), request.user, rules.REVERSE, pk,
+                               request=request)  # fmt: skip
     form = ReverseForm(request.POST)
     try:
         if not form.is_valid():

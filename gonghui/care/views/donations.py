@@ -26,7 +26,7 @@ from gonghui.members.queries import members_in
 from .. import campaigns, queries, rules
 from ..enums import CampaignState
 from ..forms import CampaignForm, DonationForm, DonationUseForm
-from ..models import DonationCampaign, LedgerEntry, from_fen
+from ..models import DonationCampaign, from_fen
 from .drill import banner, drill_for
 
 PAGE_SIZE = 50
@@ -35,8 +35,8 @@ PAGE_SIZE = 50
 def _campaign(
     request: AuthedRequest, pk: int, capability: rules.Capability = rules.CAMPAIGN_VIEW
 ) -> DonationCampaign:
-    rows = DonationCampaign.objects.select_related("org", "beneficiary", "asked_org")
-    return queries.get_scoped(rows, request.user, capability, pk, request=request)
+    return queries.get_scoped(DonationCampaign.objects.select_related("org", "beneficiary", "asked_org"),
+                              request.user, capability, pk, request=request)  # fmt: skip
 
 
 def _union_members(campaign: DonationCampaign) -> QuerySet[Member]:
@@ -112,7 +112,7 @@ def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     mine = list(campaign.donations.filter(member__user=user).order_by("pk")) if user.is_authenticated else []
     uses = list(campaign.uses.order_by("used_on", "pk"))
-    entries = {e.donation_use_id: e for e in LedgerEntry.objects.filter(donation_use__campaign=campaign)}
+    entries = {e.donation_use_id: e for e in queries.entries_of(donation_use__campaign=campaign)}
     for use in uses:
         use.entry = entries.get(use.pk)  # type: ignore[attr-defined]
     is_open = campaign.state == CampaignState.OPEN

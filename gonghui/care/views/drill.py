@@ -19,7 +19,7 @@ from .. import rules
 def drill_for(request: AuthedRequest, capability: rules.Capability) -> Drilldown:
     # Outside the roles' reach: 404; the role without the 生活 portfolio there: 403 by the page's
     # guard (care/apps.py), the rule that also hides the figure's link.
-    return Drilldown.from_request(request, roles=capability.roles | capability.welfare_roles)
+    return Drilldown.from_request(request, roles=capability.all_roles)
 
 
 def banner(request: AuthedRequest, drill: Drilldown, rows: QuerySet) -> dict[str, object]:

@@ -33,7 +33,7 @@ PAGE_SIZE = 50
 
 
 def _roles(capability: rules.Capability) -> frozenset[str]:
-    return capability.roles | capability.welfare_roles
+    return capability.all_roles
 
 
 def _refuse_without(request: AuthedRequest, capability: rules.Capability, what: str) -> None:
@@ -43,8 +43,8 @@ def _refuse_without(request: AuthedRequest, capability: rules.Capability, what: 
 
 
 def _file(request: AuthedRequest, pk: int, capability: rules.Capability = rules.FILE_VIEW) -> HardshipFile:
-    files = HardshipFile.objects.select_related("member", "member__org", "org")
-    return queries.get_scoped(files, request.user, capability, pk, request=request)
+    return queries.get_scoped(HardshipFile.objects.select_related("member", "member__org", "org"),
+                              request.user, capability, pk, request=request)  # fmt: skip
 
 
 def _day(raw: str) -> dt.date | None:
@@ -131,7 +131,7 @@ def file_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def file_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     file = _file(request, pk, rules.FILE_CHANGE)
-    form = FileForm(request.POST or None, instance=HardshipFile.objects.get(pk=file.pk))
+    form = FileForm(request.POST or None, instance=_file(request, pk, rules.FILE_CHANGE))
     if request.method == "POST" and form.is_valid():
         try:
             services.hardship_file_update(actor=request.user, file=file, data=form.cleaned_data)

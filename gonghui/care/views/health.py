@@ -23,7 +23,7 @@ from gonghui.members.models import Member
 from .. import campaigns, queries, rules
 from ..enums import HealthKind
 from ..forms import HealthCampaignForm, TripForm
-from ..models import HealthAttendance, HealthCampaign, LedgerEntry, RecuperationTrip
+from ..models import HealthAttendance, HealthCampaign, RecuperationTrip
 from .drill import banner, drill_for
 
 PAGE_SIZE = 50
@@ -38,8 +38,8 @@ def _refuse_without(request: AuthedRequest, capability: rules.Capability, what: 
 def _health(
     request: AuthedRequest, pk: int, capability: rules.Capability = rules.CAMPAIGN_VIEW
 ) -> HealthCampaign:
-    rows = HealthCampaign.objects.select_related("org")
-    return queries.get_scoped(rows, request.user, capability, pk, request=request)
+    return queries.get_scoped(HealthCampaign.objects.select_related("org"), request.user, capability, pk,
+                              request=request)  # fmt: skip
 
 
 @login_required
@@ -187,14 +187,14 @@ def trip_create(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def trip_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    trips = RecuperationTrip.objects.select_related("org")
-    trip = queries.get_scoped(trips, request.user, rules.CAMPAIGN_OVERSEE, pk, request=request)
+    trip = queries.get_scoped(RecuperationTrip.objects.select_related("org"), request.user,
+                              rules.CAMPAIGN_OVERSEE, pk, request=request)  # fmt: skip
     context = {
         "trip": trip,
         "participants": list(
             trip.participants.select_related("org").order_by("org__path", "name_pinyin", "pk")
         ),
-        "entries": list(LedgerEntry.objects.filter(trip=trip).order_by("pk")),
+        "entries": list(queries.entries_of(trip=trip).order_by("pk")),
     }
     return render_page(request, "care/health/trip_detail.html", context)
 

@@ -127,7 +127,7 @@ def _drilled_entries(request: AuthedRequest, drill: Drilldown, entries: QuerySet
         # As facts.py counts: by the member's union at payment time, whoever paid. A superior
         # union's payout to members here is in this union's figures, so it is listed too
         # (drill_for checked the union is the viewer's).
-        entries = LedgerEntry.objects.all()
+        entries = queries.entries_of()
     rows: Any = queries.drilled(entries, drill, subtree_path="attributed_org", own="org")
     # A reversal is listed in the period of the payout it reverses, as the figures count it.
     rows = rows.filter(queries.counted_q(drill.start, drill.end))

@@ -28,9 +28,6 @@ from gonghui.members.enums import MemberStatus
 from .. import approvals, duelists, occasions, queries, rules, visiting
 from ..enums import VisitState
 from ..models import (
-    CondolenceStandard,
-    LedgerEntry,
-    LifeEventReport,
     Visit,
     VisitMember,
     VisitPhoto,
@@ -60,8 +57,8 @@ def _refuse_without(request: AuthedRequest, capability: rules.Capability, what: 
 
 
 def _visit(request: AuthedRequest, pk: int, capability: rules.Capability = rules.VISIT_VIEW) -> Visit:
-    visits = Visit.objects.select_related("org", "recorded_by", "approved_by")
-    return queries.get_scoped(visits, request.user, capability, pk, request=request)
+    return queries.get_scoped(Visit.objects.select_related("org", "recorded_by", "approved_by"),
+                              request.user, capability, pk, request=request)  # fmt: skip
 
 
 @login_required
@@ -76,8 +73,7 @@ def visit_list(request: AuthedRequest) -> HttpResponse:
         # figures, so it is listed too (drill_for checked the union is the viewer's), counting
         # only this union's visited members and cash; its detail page stays the visitor's.
         if drill.subtree:
-            under = VisitMember.objects.filter(member__org__path__under=drill.org.path)
-            rows = Visit.objects.filter(pk__in=under.values("visit_id"))
+            rows = duelists.visits_to_members_under(drill.org)
             members_q = Q(visit_members__member__org__path__under=drill.org.path)
         else:
             rows = rows.filter(org=drill.org)
@@ -123,7 +119,7 @@ def visit_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _default_amount(union: Org, occasion: str) -> tuple[Decimal, str, Decimal]:
-    standard = CondolenceStandard.objects.filter(org=union, occasion=occasion).first()
+    standard = duelists.condolence_standards(union).filter(occasion=occasion).first()
     if standard is None:
         return Decimal("0"), "", Decimal("0")
     return standard.amount or Decimal("0"), standard.gift, standard.gift_value or Decimal("0")
@@ -140,11 +136,7 @@ def visit_create(request: AuthedRequest) -> HttpResponse:
     else:
         occasion = request.GET.get("occasion", "")
         report_ids = int_list(request.GET.getlist("report"))
-        reports = list(
-            LifeEventReport.objects.filter(pk__in=report_ids, member__in=members).values_list(
-                "member_id", "kind"
-            )
-        )
+        reports = list(duelists.reports_by_id(report_ids, members=members).values_list("member_id", "kind"))
         if reports and not occasion and len({kind for _member, kind in reports}) == 1:
             occasion = reports[0][1]
         # One union to record for: chosen already (the picker searches in it), or the only one.
@@ -174,7 +166,7 @@ def visit_create(request: AuthedRequest) -> HttpResponse:
                 gift=data["gift"] or (gift if data["amount_each"] is None else ""),
                 gift_value=data["gift_value"] if data["gift_value"] is not None else value,
                 visitors=[request.user] if data["i_visited"] else [], visitor_names=data["visitor_names"],
-                notes=data["notes"], reports=LifeEventReport.objects.filter(pk__in=form.report_ids()),
+                notes=data["notes"], reports=duelists.reports_by_id(form.report_ids()),
             )  # fmt: skip
         except DomainError as error:
             form.add_error(None, str(error))
@@ -201,7 +193,7 @@ def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "cash": visiting.visit_total(visit),
         "visitors": list(visit.visitors.all()),
         "photos": list(visit.photos.all()),
-        "entries": LedgerEntry.objects.filter(visit_member__visit=visit).count(),
+        "entries": queries.entries_of(visit_member__visit=visit).count(),
         "problems": visiting.visit_problems(visit) if may_approve else [],
         "may_approve": may_approve,
         "may_override": rules.may(user, rules.OVERRIDE, org),
@@ -315,7 +307,7 @@ def condolence_standards(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("慰问标准已保存。"))
             return redirect(f"{request.path}?org={union.pk}")
-    current = {s.occasion: s for s in CondolenceStandard.objects.filter(org=union)} if union else {}
+    current = {s.occasion: s for s in duelists.condolence_standards(union)} if union else {}
     rows = (
         [(occasion, current.get(occasion.code)) for occasion in occasions.available(union)] if union else []
     )
@@ -338,11 +330,7 @@ def report_create(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("已报告，工会将安排慰问。"))
             return redirect("care:report_create")
-    mine = list(
-        LifeEventReport.objects.filter(reported_by=request.user)
-        .select_related("member", "visit")
-        .order_by("-reported_at", "-pk")[:20]
-    )
+    mine = list(duelists.reports_by(request.user).select_related("member", "visit")[:20])
     return render_page(request, "care/visits/report_form.html", {"form": form, "mine": mine})
 
 

@@ -94,7 +94,7 @@ def proposal_list(request: AuthedRequest) -> HttpResponse:
         # One COUNT, only when a figure sent the user here (the list itself pages without one).
         "drill": drill.banner(request, queryset.count()) if drill.active else None,
         "may_create": bool(scopes_for(request.user, [Role.DELEGATE])),
-        "is_officer": bool(request.user.is_superuser or scopes_for(request.user, PROPOSAL_OFFICER_ROLES)),
+        "is_officer": request.access.holds(PROPOSAL_OFFICER_ROLES),
     }
     return render_page(request, "congress/proposal_list.html", context, partial="proposal-rows")
 
@@ -102,7 +102,7 @@ def proposal_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def proposal_create(request: AuthedRequest) -> HttpResponse:
     delegates = list(queries.delegateships(request.user))
-    if not delegates and not request.user.is_superuser:
+    if not delegates and not request.access.unrestricted:
         require_roles(request.user, [], request=request, what="congress.proposal")
     form = ProposalCreateForm(
         request.POST or None,

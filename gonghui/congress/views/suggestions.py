@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core.access import can, get_for_user, in_scope, require_roles, scope_q, scopes_for, visible
+from gonghui.core.access import can, get_for_user, holds, in_scope, orgs_for, require_roles, visible
 from gonghui.core.drilldown import Drilldown
-from gonghui.core.enums import OrgStatus, Role
+from gonghui.core.enums import Role
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
 from gonghui.core.views.base import AuthedRequest, page_param
@@ -40,7 +40,7 @@ from ..suggestion_forms import (
     SuggestionFilterForm,
     SuggestionForm,
 )
-from ..suggestion_queries import UNION_KINDS, member_unions
+from ..suggestion_queries import member_unions, running_campaigns
 
 PAGE_SIZE = 50
 ANY_ROLE = frozenset(Role)
@@ -57,11 +57,11 @@ def may_drill(user: Any, org: Org | None) -> bool:
 
 
 def _is_officer(user: User) -> bool:
-    return bool(user.is_superuser or scopes_for(user, _officer_roles()))
+    return holds(user, _officer_roles())
 
 
 def _may_review(user: User) -> bool:
-    return bool(user.is_superuser or scopes_for(user, SUGGESTION_REVIEW_ROLES))
+    return holds(user, SUGGESTION_REVIEW_ROLES)
 
 
 def shown_submitter(suggestion: Suggestion, user: User) -> str:
@@ -74,20 +74,7 @@ def shown_submitter(suggestion: Suggestion, user: User) -> str:
 
 
 def _review_unions(user: User) -> QuerySet[Org]:
-    unions = Org.objects.filter(kind__in=UNION_KINDS, status=OrgStatus.ACTIVE).order_by("name")
-    if user.is_superuser:
-        return unions
-    q = scope_q(user, SUGGESTION_REVIEW_ROLES, path_lookup="path")
-    return unions.filter(q) if q is not None else unions.none()
-
-
-def _running_campaigns(unions: QuerySet[Org]) -> QuerySet[SuggestionCampaign]:
-    today = timezone.localdate()
-    return (
-        SuggestionCampaign.objects.filter(org__in=unions, start__lte=today, end__gte=today)
-        .select_related("org")
-        .order_by("-start", "pk")
-    )
+    return orgs_for(user, SUGGESTION_REVIEW_ROLES)
 
 
 def _page_number(request: AuthedRequest) -> int:
@@ -172,7 +159,9 @@ def suggestion_create(request: AuthedRequest) -> HttpResponse:
     unions = member_unions(request.user)
     if not unions.exists():
         require_roles(request.user, [], request=request, what="congress.suggestion")
-    form = SuggestionForm(request.POST or None, unions=unions, campaigns=_running_campaigns(unions))
+    form = SuggestionForm(
+        request.POST or None, unions=unions, campaigns=running_campaigns(unions, today=timezone.localdate())
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

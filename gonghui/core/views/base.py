@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
 
+from ..access import Access
 from ..errors import DomainError
 from ..models import User
 from ..params import int_param
@@ -22,6 +23,7 @@ class AuthedRequest(HttpRequest):
     user: User
     htmx: HtmxDetails
     current_scope: Any
+    access: Access
 
 
 def render_page(

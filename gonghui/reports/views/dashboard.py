@@ -12,10 +12,11 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
 
-from gonghui.core.access import deny, in_scope, require_roles, scopes_for
+from gonghui.core.access import deny, require_roles, scoped, scopes_for
 from gonghui.core.enums import SUPERIOR_KINDS, Role
 from gonghui.core.models import Org
 from gonghui.core.params import int_param
+from gonghui.core.queries import first_root, scope_org
 from gonghui.core.todos import todos_for
 from gonghui.core.views.base import AuthedRequest, current_scope
 
@@ -30,20 +31,21 @@ def _chosen_org(request: AuthedRequest) -> Org:
     raw = request.GET.get("org", "")
     if raw:
         org_id = int_param(raw)
-        org = Org.objects.filter(pk=org_id).first() if org_id is not None else None
-        if org is None or not in_scope(user, org, DASHBOARD_ROLES):
+        org = None
+        if org_id is not None:
+            org = scoped(Org.objects.filter(pk=org_id), user, DASHBOARD_ROLES, path_lookup="path").first()
+        if org is None:
             deny(user, request=request, what=f"core.org:{raw}")
         return org
     scope = current_scope(request)
     if scope is None or scope.role not in DASHBOARD_ROLES:
         scopes = scopes_for(user, DASHBOARD_ROLES)
         scope = scopes[0] if scopes else None
-    if scope is None:  # a superuser without roles: the first root
-        org = Org.objects.filter(parent__isnull=True).order_by("path").first()
-        if org is None:
-            deny(user, request=request, what="core.org")
-        return org
-    return Org.objects.get(pk=scope.org_id)
+    # A superuser without roles starts at the top of the tree.
+    org = scope_org(scope) if scope is not None else first_root()
+    if org is None:
+        deny(user, request=request, what="core.org")
+    return org
 
 
 def _year(raw: str, this_year: int) -> int:
@@ -65,7 +67,7 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
     columns = dashboards.columns()
     sort = request.GET.get("sort", "")
     sort = sort if sort in {col.key for col in columns} else columns[0].key
-    children = dashboards.ranked(dashboards.child_rows(org, period, today=today), sort) if superior else []
+    children = dashboards.ranked(dashboards.child_rows(org, period), sort) if superior else []
     scope = current_scope(request)
     context: dict[str, Any] = {
         "org": org,

@@ -10,26 +10,23 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from gonghui.core.access import deny, get_for_user, scope_q, visible
-from gonghui.core.enums import MANAGER_ROLES, OrgStatus
-from gonghui.core.models import Org
+from gonghui.core.access import deny, get_for_user, orgs_for, visible
+from gonghui.core.enums import MANAGER_ROLES
 from gonghui.core.views.base import AuthedRequest, render_page
 from gonghui.core.views.exports import start_export
 
 from .. import exports, services
 from ..forms import ParagraphForm, PlanForm, SummaryCreateForm
 from ..models import Summary, SummaryParagraph, WorkPlan
+from ..queries import plan_of
 from .inline import inline_edit
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _orgs(user: Any) -> Any:
-    orgs = Org.objects.filter(status=OrgStatus.ACTIVE).order_by("path")
-    if user.is_superuser:
-        return orgs
-    q = scope_q(user, MANAGER_ROLES, path_lookup="path")
-    return orgs.filter(q) if q is not None else orgs.none()
+    """The active orgs (unions and superior unions alike) the user manages, in tree order."""
+    return orgs_for(user, MANAGER_ROLES, kinds=None).order_by("path")
 
 
 @login_required
@@ -62,7 +59,7 @@ def summary_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     for p in obj.paragraphs.all():
         used = [facts[k] for k in p.fact_keys if k in facts]
         paragraphs.append({"p": p, "facts": used, "changed": p.figures_changed()})
-    plan = WorkPlan.objects.filter(org=obj.org_id, year=obj.year + 1).only("pk").first()
+    plan = plan_of(obj.org_id, obj.year + 1)
     context = {"summary": obj, "paragraphs": paragraphs, "work_plan": plan, "plan_form": PlanForm(
         initial={"items": "\n".join(i.text for i in obj.plan_items.all())})}  # fmt: skip
     return render_page(request, "reports/summary_detail.html", context, partial="summary-body")

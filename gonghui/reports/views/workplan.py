@@ -20,7 +20,7 @@ from .. import exports, services
 from ..documents import month_rows
 from ..forms import GuidingIdeasForm, MonthlyActivityForm, WorkPlanItemForm
 from ..models import MonthlyActivity, PlanSection, Summary, WorkPlan, WorkPlanItem
-from ..queries import plan_for
+from ..queries import plan_for, plan_of
 from .inline import inline_edit
 
 
@@ -32,7 +32,7 @@ def _plan(request: AuthedRequest, pk: int, *, action: str = "view") -> WorkPlan:
 @require_POST
 def workplan_create(request: AuthedRequest, pk: int) -> HttpResponse:
     summary = get_for_user(Summary, request.user, pk, action="change", request=request)
-    existing = WorkPlan.objects.filter(org=summary.org, year=summary.year + 1).first()
+    existing = plan_of(summary.org_id, summary.year + 1)
     if existing is not None:  # one plan per union and year: open it (it has its own 重新生成)
         messages.info(request, _("%(title)s已存在，已为您打开。") % {"title": existing.title})
         return redirect("reports:workplan_detail", pk=existing.pk)

@@ -160,7 +160,8 @@ def nominate(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     form = NominationForm(request.POST or None, members=members)
     if request.method == "POST" and form.is_valid():
-        member = Member.objects.select_related("org").get(pk=form.cleaned_data["member"])
+        # One of the union's members the form offered.
+        member = queries.union_members(poll.org).select_related("org").get(pk=form.cleaned_data["member"])
         mine = queries.member_of(request.user)
         try:
             services.nomination_submit(actor=request.user, poll=poll, member=member, deeds=form.cleaned_data["deeds"],

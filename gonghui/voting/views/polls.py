@@ -20,9 +20,9 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core.access import can, get_for_user, in_scope, require_roles, scopes_for, visible
+from gonghui.core.access import can, get_for_user, in_scope, require_roles, visible
 from gonghui.core.drilldown import Drilldown
-from gonghui.core.enums import GRASSROOTS_KINDS
+from gonghui.core.enums import GRASSROOTS_KINDS, Role
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
 from gonghui.core.params import int_list, int_param
@@ -50,7 +50,9 @@ def _current_union(request: AuthedRequest) -> Org | None:
     scope = current_scope(request)
     if scope is None:
         return None
-    return Org.objects.filter(pk=scope.org_id, kind__in=GRASSROOTS_KINDS).first()
+    return request.access.scoped(
+        Org.objects.filter(pk=scope.org_id, kind__in=GRASSROOTS_KINDS), Role.values, path_lookup="path"
+    ).first()
 
 
 def _managed(request: AuthedRequest, pk: int) -> Poll:
@@ -75,7 +77,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     """Officers: the polls of their unions. Everyone: my open polls, award selections taking
     nominations (自荐/推荐), and released results."""
     user = request.user
-    is_officer = user.is_superuser or bool(scopes_for(user, VOTING_VIEW_ROLES))
+    is_officer = request.access.holds(VOTING_VIEW_ROLES)
     drill = Drilldown.from_request(request)  # the guard registered for this page applies
     polls = []
     count = 0
@@ -243,7 +245,10 @@ def option_add(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         member = (
-            Member.objects.filter(pk=data["member"]).select_related("org").first() if data["member"] else None
+            # One of the union's members the form offered (`_member_choices`).
+            queries.union_members(poll.org).filter(pk=data["member"]).select_related("org").first()
+            if data["member"]
+            else None
         )
         try:
             services.option_add(actor=request.user, poll=poll, name=data["name"], position=data["position"],
