@@ -59,23 +59,24 @@ def _name(node: ast.AST) -> str:
 
 
 def policy_models() -> set[str]:
-    """Names of the models (anywhere in gonghui) that declare an AccessPolicy."""
-    models: set[str] = set()
-    for path in APP_CODE.rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        policies: set[str] = set()  # module constants holding a policy (or naming one)
-        for node in tree.body:
-            if isinstance(node, ast.Assign) and (
-                (isinstance(node.value, ast.Call) and _name(node.value.func) == "AccessPolicy")
-                or (isinstance(node.value, ast.Name) and node.value.id in policies)
-            ):
-                policies |= {t.id for t in node.targets if isinstance(t, ast.Name)}
-        models |= {
-            node.name
-            for node in ast.walk(tree)
-            if isinstance(node, ast.ClassDef) and _declares_policy(node, policies)
-        }
-    return models
+    """Names of the models (anywhere in gonghui) that declare an AccessPolicy, directly or through
+    a module constant (which may live in another module of a package: care/models/_common.py)."""
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in APP_CODE.rglob("*.py")]
+    policies: set[str] = set()  # module constants holding a policy (or naming one)
+    for _ in range(2):  # a constant may name a constant of another module
+        for tree in trees:
+            for node in tree.body:
+                if isinstance(node, ast.Assign) and (
+                    (isinstance(node.value, ast.Call) and _name(node.value.func) == "AccessPolicy")
+                    or (isinstance(node.value, ast.Name) and node.value.id in policies)
+                ):
+                    policies |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return {
+        node.name
+        for tree in trees
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef) and _declares_policy(node, policies)
+    }
 
 
 def _scoped_nodes(tree: ast.AST) -> set[int]:
