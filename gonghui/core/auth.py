@@ -44,6 +44,7 @@ from .audit import audit, client_ip
 from .enums import Outcome
 from .errors import DomainError
 from .models import LoginThrottle, User
+from .writes import service
 
 DEVICE_COOKIE = "gonghui_device"
 DEVICE_SALT = "gonghui.core.auth.known-device"
@@ -232,6 +233,8 @@ def login_attempt(request: Any, *, identifier: str, password: str) -> User:
     now = timezone.now()
     ip = client_ip(request)
     error: DomainError | None = None
+    # Not a @service: a failed attempt must commit its count and audit row and only then raise,
+    # and a success is audited below, once login() has rotated the session.
     with transaction.atomic():
         account = _account(identifier)
         known = account is not None and is_known_device(request, account)
@@ -307,7 +310,7 @@ def locked_user_ids(user_ids: Any, *, now: dt.datetime | None = None) -> set[int
     return {keys[identifier] for identifier in rows.values_list("identifier", flat=True)}
 
 
-@transaction.atomic
+@service
 def unlock_account(*, actor: User, user: User, org: Any) -> bool:
     """Lift the account's delay and clear its failure counts (解除锁定); audited. False when
     there was nothing to lift."""

@@ -23,12 +23,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from .errors import DomainError
 from .models import Org
+from .writes import service
 
 notice_finalized = Signal()
 
@@ -48,7 +48,7 @@ def register(board: Board) -> Board:
     return board
 
 
-@transaction.atomic
+@service
 def publish(
     *,
     actor: Any,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from gonghui.core.enums import MANAGER_ROLES, OFFICER_ROLES
 from gonghui.core.models import Org
 from gonghui.core.policy import AccessPolicy
+from gonghui.core.transitions import StateMachine
 
 SUMMARY_ACCESS = AccessPolicy(org_field="org", view=OFFICER_ROLES, change=MANAGER_ROLES)
 
@@ -39,6 +40,17 @@ class JobState(models.TextChoices):
     RUNNING = "running", _("正在生成")
     DONE = "done", _("已生成")
     FAILED = "failed", _("生成失败")
+
+
+# The background draft of a summary. A row is created PENDING; the worker claims it (RUNNING) and
+# stores the draft (DONE) or its failure; 重新生成 queues a finished one again. Drafting inline,
+# without the queue (bench, tests), stores the draft from PENDING or over a DONE one.
+JOB_TRANSITIONS: dict[str, list[str]] = {
+    JobState.PENDING: [JobState.RUNNING, JobState.DONE, JobState.FAILED],
+    JobState.RUNNING: [JobState.DONE, JobState.FAILED],
+    JobState.DONE: [JobState.PENDING, JobState.DONE],
+    JobState.FAILED: [JobState.PENDING],
+}
 
 
 class Summary(models.Model):
@@ -68,6 +80,13 @@ class Summary(models.Model):
     generated_at = models.DateTimeField(null=True, blank=True)
 
     access: ClassVar[AccessPolicy] = SUMMARY_ACCESS
+    job_states: ClassVar[StateMachine] = StateMachine(
+        field="job_state",
+        choices=JobState,
+        table=JOB_TRANSITIONS,
+        stamps={JobState.DONE: "generated_at"},
+        audited_elsewhere="summary_create and summary_regenerate audit the request; the worker's steps are its record",
+    )
 
     class Meta:
         ordering = ["-year", "-created_at"]

@@ -28,7 +28,7 @@ from .models import (
 )
 
 
-@transaction.atomic
+@service
 def summary_create(*, actor: Any, org: Org, period_kind: str, year: int, subtree: bool) -> Summary:
     """A new summary, drafted in the background (a large subtree takes a while)."""
     period = drafting.period_for(period_kind, year)
@@ -37,32 +37,42 @@ def summary_create(*, actor: Any, org: Org, period_kind: str, year: int, subtree
         title=drafting.summary_title(org, period), created_by=actor, signed_on=timezone.localdate(),
     )  # fmt: skip
     audit(action="reports.summary_create", actor=actor, org=org, object_type="summary", object_id=str(obj.pk))
-    summary_schedule(obj)
+    enqueue(summary_task, obj.pk)  # a new row is PENDING already
     return obj
 
 
-def summary_schedule(obj: Summary) -> None:
-    Summary.objects.filter(pk=obj.pk).update(job_state=JobState.PENDING, progress=0, message="")
-    enqueue(summary_task, obj.pk)
-
-
-@transaction.atomic
+@service
 def summary_regenerate(*, actor: Any, summary: Summary) -> None:
     """重新生成 (or 重试 after a failed or interrupted run): draft again in the background; the
-    chair's edited paragraphs are kept."""
-    failed = Summary.objects.filter(pk=summary.pk, job_state=JobState.FAILED).exists()
+    chair's edited paragraphs are kept. A draft already queued or running is not queued twice."""
+    rows = Summary.objects.filter(pk=summary.pk)
+    failed = rows.filter(job_state=JobState.FAILED).exists()
+    if not Summary.job_states.move_rows(rows, to=JobState.PENDING, progress=0, message=""):
+        return
     audit(action="reports.summary_regenerate", actor=actor, org=summary.org_id, object_type="summary",
           object_id=str(summary.pk), detail="失败后重试" if failed else "")  # fmt: skip
-    summary_schedule(summary)
+    enqueue(summary_task, summary.pk)
+
+
+# --- the worker's side: the queue's task and the steps it runs (see core.tasks) -----------------
+# Not services: each progress step commits on its own so the polling page's bar moves, and a
+# failure is recorded on the row, not rolled back with the draft. summary_create and
+# summary_regenerate audit the request; the row's job state moves by `Summary.job_states`.
 
 
 def summary_generate_job(pk: int) -> None:
-    """The background job: draft and store, recording progress and failure on the row."""
-    Summary.objects.filter(pk=pk).update(job_state=JobState.RUNNING, progress=1)
+    """The background job: claim the queued draft, then draft and store it, recording progress
+    and failure on the row. A row no longer queued (drafted already, or taken) is left alone."""
+    if not Summary.job_states.move_rows(
+        Summary.objects.filter(pk=pk), to=JobState.RUNNING, from_=[JobState.PENDING], progress=1
+    ):
+        return
     try:
         summary_generate(Summary.objects.select_related("org").get(pk=pk))
     except Exception as error:
-        Summary.objects.filter(pk=pk).update(job_state=JobState.FAILED, message=str(error)[:200])
+        Summary.job_states.move_rows(
+            Summary.objects.filter(pk=pk), to=JobState.FAILED, message=str(error)[:200]
+        )
         raise
 
 
@@ -75,8 +85,11 @@ def summary_task(pk: int) -> None:
 @on_interrupt(summary_task)
 def _summary_interrupted(pk: int) -> None:
     # The draft is stored in one transaction: an interrupted run left the previous text as it was.
-    Summary.objects.filter(pk=pk, job_state__in=[JobState.PENDING, JobState.RUNNING]).update(
-        job_state=JobState.FAILED, message=str(INTERRUPTED)
+    Summary.job_states.move_rows(
+        Summary.objects.filter(pk=pk),
+        to=JobState.FAILED,
+        from_=[JobState.PENDING, JobState.RUNNING],
+        message=str(INTERRUPTED),
     )
 
 
@@ -114,13 +127,11 @@ def _summary_store(obj: Summary, draft: Any) -> Summary:
         PlanItem.objects.bulk_create(
             [PlanItem(summary=obj, order=i, text=text) for i, text in enumerate(draft.plan)]
         )
-    obj.facts = draft.facts
-    obj.job_state, obj.progress, obj.generated_at = JobState.DONE, 100, timezone.now()
-    obj.save(update_fields=["facts", "job_state", "progress", "generated_at", "updated_at"])
+    Summary.job_states.move(obj, to=JobState.DONE, fields={"facts": draft.facts, "progress": 100})
     return obj
 
 
-@transaction.atomic
+@service
 def paragraph_edit(*, actor: Any, paragraph: SummaryParagraph, text: str) -> SummaryParagraph:
     facts = paragraph.summary.fact_map()
     paragraph.edited_text = text.strip()
@@ -161,7 +172,7 @@ def plan_set(*, actor: Any, summary: Summary, items: list[str]) -> None:
 # --- the work plan (工作计划) ------------------------------------------------------------------
 
 
-@transaction.atomic
+@service
 def workplan_generate(
     *, actor: Any, org: Org, year: int, summary: Summary | None = None, plan: WorkPlan | None = None
 ) -> WorkPlan:
@@ -203,7 +214,7 @@ def workplan_generate(
     return plan
 
 
-@transaction.atomic
+@service
 def workplan_item_update(*, actor: Any, item: WorkPlanItem, text: str) -> WorkPlanItem:
     item.text, item.edited = text.strip(), True
     item.save(update_fields=["text", "edited"])
@@ -212,7 +223,7 @@ def workplan_item_update(*, actor: Any, item: WorkPlanItem, text: str) -> WorkPl
     return item
 
 
-@transaction.atomic
+@service
 def workplan_guiding_update(*, actor: Any, plan: WorkPlan, text: str) -> WorkPlan:
     """Reword the 指导思想; next year's plan of the union starts from this wording."""
     plan.guiding_ideas = text.strip()
@@ -222,7 +233,7 @@ def workplan_guiding_update(*, actor: Any, plan: WorkPlan, text: str) -> WorkPla
     return plan
 
 
-@transaction.atomic
+@service
 def monthly_update(*, actor: Any, activity: MonthlyActivity, month: int, text: str) -> MonthlyActivity:
     activity.month, activity.text, activity.edited = month, text.strip(), True
     activity.save(update_fields=["month", "text", "edited"])

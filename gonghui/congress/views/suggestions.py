@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -247,7 +246,6 @@ def suggestion_reward(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- campaigns ------------------------------------------------------------------------------
 
 
-@transaction.atomic
 @login_required
 def campaign_list(request: AuthedRequest) -> HttpResponse:
     require_roles(request.user, _officer_roles(), request=request, what="congress.suggestioncampaign")

@@ -13,7 +13,6 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from gonghui.core.audit import audit
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
 from gonghui.core.tasks import INTERRUPTED, enqueue, on_interrupt
+from gonghui.core.writes import service
 
 from . import kinds
 from .kinds import ExportKind
@@ -37,39 +37,42 @@ def keep_hours() -> int:
     return int(getattr(settings, "GONGHUI_EXPORT_KEEP_HOURS", 24))
 
 
+_QUEUED_ONLY = "queuing discloses nothing: the kind's build audits what it discloses, open_file each download"
+
+
+@service(audited_elsewhere=_QUEUED_ONLY)
 def export_start(
     *, actor: User, kind: ExportKind, org: Org, params: dict[str, Any], title: str = "", back_url: str = ""
 ) -> ExportJob:
     """Queue the document `kind` builds from `params`. The caller has checked that `actor` may
     have it (the worker checks again). Asking again for the same document while it is still
     being built gives that job, not a second one (a double click, an impatient reload)."""
-    with transaction.atomic():
-        waiting = ExportJob.objects.filter(
-            actor=actor,
-            kind=kind.key,
-            params=params,
-            state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING],
-        ).first()
-        if waiting is not None:
-            return waiting
-        job = ExportJob.objects.create(kind=kind.key, org=org, actor=actor, params=params,
-                                       title=str(title or kind.title)[:200], back_url=back_url[:300])  # fmt: skip
-        enqueue(export_task, job.pk)
+    waiting = ExportJob.objects.filter(
+        actor=actor,
+        kind=kind.key,
+        params=params,
+        state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING],
+    ).first()
+    if waiting is not None:
+        return waiting
+    job = ExportJob.objects.create(kind=kind.key, org=org, actor=actor, params=params,
+                                   title=str(title or kind.title)[:200], back_url=back_url[:300])  # fmt: skip
+    enqueue(export_task, job.pk)
     return job
 
 
+@service(audited_elsewhere=_QUEUED_ONLY)
 def export_retry(*, actor: User, job: ExportJob) -> ExportJob:
     """重试 a job that was interrupted or crashed; anything else is left as it is."""
-    with transaction.atomic():
-        job = ExportJob.objects.select_for_update().get(pk=job.pk)
-        if job.running:
-            return job
-        if not job.can_retry:
-            raise DomainError(_("该文件不能重试生成，请回到原页面重新导出。"))
-        ExportJob.states.move(
-            job, to=ExportJob.State.QUEUED, fields={"message": "", "retryable": False, "finished_at": None}
-        )
-        enqueue(export_task, job.pk)
+    job = ExportJob.objects.select_for_update().get(pk=job.pk)
+    if job.running:
+        return job
+    if not job.can_retry:
+        raise DomainError(_("该文件不能重试生成，请回到原页面重新导出。"))
+    ExportJob.states.move(
+        job, to=ExportJob.State.QUEUED, fields={"message": "", "retryable": False, "finished_at": None}
+    )
+    enqueue(export_task, job.pk)
     return job
 
 
@@ -155,6 +158,7 @@ def _store(job: ExportJob, content: bytes, suffix: str) -> str:
 # --- download and pruning -------------------------------------------------------------------------
 
 
+@service
 def open_file(*, actor: User, job: ExportJob, ip: str | None = None) -> IO[bytes] | None:
     """The built file for its requester, audited as a download; None once it has been pruned."""
     if not job.ready:
@@ -169,6 +173,9 @@ def open_file(*, actor: User, job: ExportJob, ip: str | None = None) -> IO[bytes
     return handle
 
 
+@service(
+    audited_elsewhere="housekeeping on schedule: deletes files past their keeping time, no one's records"
+)
 def prune_files(*, hours: int | None = None, now: dt.datetime | None = None) -> int:
     """Delete built files older than `hours` (their rows say so) and rows older than a month;
     the number of files deleted."""

@@ -27,6 +27,7 @@ from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
 from gonghui.core.tasks import INTERRUPTED, enqueue, on_interrupt
 from gonghui.core.uploads import max_upload_bytes  # the one upload limit of the site
+from gonghui.core.writes import service
 
 from . import kinds
 from .kinds import UNION_KEY, Context, ImportKind, Row
@@ -161,6 +162,9 @@ def store_upload(key: Any, first: bytes, chunks: Iterator[bytes]) -> str:
     return str(relative)
 
 
+@service(
+    audited_elsewhere="an upload changes no one's records; applying it audits who, which file, how many rows"
+)
 def import_start(
     *, actor: User, kind: ImportKind, org: Org, upload: Any, options: dict[str, Any] | None = None
 ) -> ImportJob:
@@ -171,12 +175,11 @@ def import_start(
         raise DomainError(_("请选择基层工会导入。"))
     clean = kind.clean_options(actor=actor, org=org, options=options or {})
     file_name, size, first, chunks = read_upload(upload)
-    with transaction.atomic():
-        job = ImportJob.objects.create(kind=kind.key, org=org, actor=actor, options=clean, file_name=file_name[:200],
-                                       file_path="", file_size=size)  # fmt: skip
-        job.file_path = store_upload(job.key, first, chunks)
-        job.save(update_fields=["file_path"])
-        enqueue(validate_task, job.pk)
+    job = ImportJob.objects.create(kind=kind.key, org=org, actor=actor, options=clean, file_name=file_name[:200],
+                                   file_path="", file_size=size)  # fmt: skip
+    job.file_path = store_upload(job.key, first, chunks)
+    job.save(update_fields=["file_path"])
+    enqueue(validate_task, job.pk)
     return job
 
 
@@ -354,26 +357,24 @@ def _validate_interrupted(job_id: int) -> None:
 # --- apply ----------------------------------------------------------------------------------------
 
 
+@service(audited_elsewhere="the background apply step audits the write (who, file, rows) or its rollback")
 def import_apply(*, actor: User, job: ImportJob) -> ImportJob:
     """Confirm a previewed import without errors: applied in the background, all rows or none.
     Applying a job that is already applying or done does nothing (a double click, a retry)."""
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if job.state in (ImportJob.State.APPLYING, ImportJob.State.DONE):
-            return job
-        if job.state != ImportJob.State.PREVIEW:
-            raise DomainError(
-                _("该导入当前为“%(state)s”，不能执行导入。") % {"state": job.get_state_display()}
-            )
-        if job.error_rows:
-            raise DomainError(_("文件中有%(n)s行错误：请下载错误说明表，修正后重新上传。一行有错则全部不导入。")
-                              % {"n": job.error_rows})  # fmt: skip
-        if not kind_of(job).may_import(actor, job.org):
-            raise DomainError(_("您没有在该工会导入%(what)s的权限。") % {"what": kind_of(job).title})
-        ImportJob.states.move(
-            job, to=ImportJob.State.APPLYING, fields={"processed_rows": 0, "message": _("正在复核并导入…")}
-        )
-        enqueue(apply_task, job.pk, actor_id=actor.pk)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.state in (ImportJob.State.APPLYING, ImportJob.State.DONE):
+        return job
+    if job.state != ImportJob.State.PREVIEW:
+        raise DomainError(_("该导入当前为“%(state)s”，不能执行导入。") % {"state": job.get_state_display()})
+    if job.error_rows:
+        raise DomainError(_("文件中有%(n)s行错误：请下载错误说明表，修正后重新上传。一行有错则全部不导入。")
+                          % {"n": job.error_rows})  # fmt: skip
+    if not kind_of(job).may_import(actor, job.org):
+        raise DomainError(_("您没有在该工会导入%(what)s的权限。") % {"what": kind_of(job).title})
+    ImportJob.states.move(
+        job, to=ImportJob.State.APPLYING, fields={"processed_rows": 0, "message": _("正在复核并导入…")}
+    )
+    enqueue(apply_task, job.pk, actor_id=actor.pk)
     return job
 
 
@@ -434,34 +435,35 @@ def _apply_interrupted(job_id: int, *, actor_id: int | None = None) -> None:
         _fail(job_id, str(INTERRUPTED), retry_step=ImportJob.Step.APPLY)
 
 
+@service
 def import_retry(*, actor: User, job: ImportJob) -> ImportJob:
     """重试 a job whose background step was interrupted or crashed: run that step again (a
     checked file is checked again before it is written, so retrying an apply is safe)."""
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if not job.retryable:
-            raise DomainError(_("该导入不能重试，请重新上传。"))
-        if not upload_exists(job):
-            raise DomainError(_("上传的文件已按规定删除，请重新上传。"))
-        if not kind_of(job).may_import(actor, job.org):
-            raise DomainError(_("您没有在该工会导入%(what)s的权限。") % {"what": kind_of(job).title})
-        step = job.retry_step
-        again = {"processed_rows": 0, "retry_step": "", "finished_at": None}
-        if step == ImportJob.Step.APPLY:
-            ImportJob.states.move(
-                job, to=ImportJob.State.APPLYING, fields={"message": _("正在复核并导入…"), **again}
-            )
-            enqueue(apply_task, job.pk, actor_id=actor.pk)
-        else:
-            ImportJob.states.move(job, to=ImportJob.State.VALIDATING, fields={"message": "", **again})
-            enqueue(validate_task, job.pk)
-        audit(action="import.retry", actor=actor, org=job.org, obj=job, after={"step": step})
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if not job.retryable:
+        raise DomainError(_("该导入不能重试，请重新上传。"))
+    if not upload_exists(job):
+        raise DomainError(_("上传的文件已按规定删除，请重新上传。"))
+    if not kind_of(job).may_import(actor, job.org):
+        raise DomainError(_("您没有在该工会导入%(what)s的权限。") % {"what": kind_of(job).title})
+    step = job.retry_step
+    again = {"processed_rows": 0, "retry_step": "", "finished_at": None}
+    if step == ImportJob.Step.APPLY:
+        ImportJob.states.move(
+            job, to=ImportJob.State.APPLYING, fields={"message": _("正在复核并导入…"), **again}
+        )
+        enqueue(apply_task, job.pk, actor_id=actor.pk)
+    else:
+        ImportJob.states.move(job, to=ImportJob.State.VALIDATING, fields={"message": "", **again})
+        enqueue(validate_task, job.pk)
+    audit(action="import.retry", actor=actor, org=job.org, obj=job, after={"step": step})
     return job
 
 
 # --- error sheet and housekeeping -----------------------------------------------------------------
 
 
+@service
 def error_file(*, job: ImportJob, user: User | None = None) -> bytes:
     """Every uploaded row, each cell exactly as uploaded, with the error column (row, column
     letter, column name and cause); the user fixes it and uploads it again. The kind's ID-number
@@ -491,6 +493,9 @@ def upload_exists(job: ImportJob) -> bool:
     return bool(job.file_path) and _path(job).is_file()
 
 
+@service(
+    audited_elsewhere="housekeeping on schedule: deletes uploads past their keeping time, no one's records"
+)
 def prune_uploads(*, days: int = 7) -> int:
     """Delete uploaded files of jobs older than `days` (they hold personal data in clear text)."""
     cutoff = timezone.now() - dt.timedelta(days=days)

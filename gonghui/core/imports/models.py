@@ -72,7 +72,7 @@ class ImportJob(models.Model):
         },
         stamps={State.DONE: "finished_at", State.FAILED: "finished_at"},
         refused=_("该导入当前为“%(state)s”，不能执行导入。"),
-        audited_elsewhere="core.imports.jobs audits the upload, the apply and each retry",
+        audited_elsewhere="core.imports.jobs audits the apply (or its rollback) and each retry; an upload changes no record",
     )
 
     class Meta:
