@@ -18,7 +18,7 @@ help:
 	@echo "make test      lint, then the whole test suite (incl. Playwright e2e) on SQLite"
 	@echo "make test-pg   the whole test suite on PostgreSQL (DATABASE_URL or a throwaway cluster)"
 	@echo "make pytest    the test suite only, no lint (ARGS='tests/core -x' to narrow it)"
-	@echo "make lint      ruff check, ruff format --check, mypy, djlint, lint-imports (.importlinter)"
+	@echo "make lint      ruff check, ruff format --check, mypy, djlint, lint-imports, house-rule AST tests"
 	@echo "make bench     benchmark scenarios (bench/)"
 	@echo "make lighthouse Lighthouse scores of home, member list, dashboard (phone, desktop)"
 	@echo "make setup     create/refresh .venv and node_modules (run by the targets above)"
@@ -56,13 +56,16 @@ pytest: setup test-deps
 test-pg: setup test-deps
 	bash scripts/test-pg.sh $(ARGS)
 
-# Runs every checker and fails at the end if any of them failed. Concise ruff output: use
+# Runs every checker and fails at the end if any of them failed. The last one is the house rules
+# (issue 14) as AST checks: access only through core.access, writes only through @service, state
+# fields only through their StateMachine. Concise ruff output: use
 # `.venv/bin/ruff check .` / `.venv/bin/ruff format --diff` for the full picture, `ruff format` to fix.
 LINTERS := "ruff check --output-format=concise ." \
            "ruff format --check --output-format=concise ." \
            "mypy gonghui" \
            "djlint gonghui --lint" \
-           "lint-imports --no-cache --no-logo"
+           "lint-imports --no-cache --no-logo" \
+           "pytest -q -p no:xdist --no-header tests/test_access_rules.py tests/test_house_rules.py tests/test_module_size.py"
 
 lint: setup
 	@status=0; \
