@@ -236,6 +236,14 @@ def test_an_audited_write_and_a_read_pass(tree) -> None:
     assert AuditEvent.objects.filter(action="org.update", object_id=str(tree.school1.pk)).count() == 1
 
 
+def test_an_update_that_matched_no_row_wrote_nothing_and_needs_no_event(tree) -> None:
+    events = AuditEvent.objects.count()
+
+    _rename_quietly(org=Org(pk=10**9), name="不存在的工会")
+
+    assert AuditEvent.objects.count() == events
+
+
 def test_opting_out_of_the_audit_needs_a_reason() -> None:
     with pytest.raises(ValueError):
         service(audited_elsewhere=" ")

@@ -35,15 +35,19 @@ class UnauditedWrite(RuntimeError):
 
 
 class _WriteCounter:
-    """An execute wrapper counting the statements that change rows."""
+    """An execute wrapper counting the statements that changed rows. A compare-and-set UPDATE that
+    matched nothing (a second click on a job already queued) changed nothing and needs no event."""
 
     def __init__(self) -> None:
         self.writes = 0
 
     def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        result = execute(sql, params, many, context)
         if sql.lstrip()[:7].upper().startswith(_WRITES):
-            self.writes += 1
-        return execute(sql, params, many, context)
+            rowcount = getattr(context.get("cursor"), "rowcount", -1)
+            if rowcount is None or rowcount != 0:  # -1 (unknown) counts as a write
+                self.writes += 1
+        return result
 
 
 @overload

@@ -207,6 +207,27 @@ def test_an_interrupted_summary_is_failed_and_retry_drafts_it(
     ).exists()
 
 
+def test_a_second_click_on_regenerate_while_the_draft_is_queued_queues_nothing(
+    settings, tree, chair, client_for, django_capture_on_commit_callbacks
+):
+    settings.TASKS = DATABASE_TASKS
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = reports.summary_create(
+            actor=chair, org=tree.school1, period_kind=PeriodKind.CALENDAR,
+            year=timezone.localdate().year, subtree=True,
+        )  # fmt: skip
+    client = client_for(chair)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:summary_regenerate", args=[summary.pk]))
+
+    assert response.status_code == 302
+    assert DBTaskResult.objects.filter(task_path="gonghui.reports.services.summary_task").count() == 1
+    assert not AuditEvent.objects.filter(action="reports.summary_regenerate").exists()
+    summary.refresh_from_db()
+    assert summary.job_state == JobState.PENDING
+
+
 def test_imports_left_running_by_the_old_thread_runner_are_failed_for_a_retry_by_the_migration(
     settings, tree, officer, django_capture_on_commit_callbacks
 ):
