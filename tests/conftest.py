@@ -53,6 +53,20 @@ def _private_media(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
 
 
+@pytest.fixture
+def migrations_restored():
+    """For a test that migrates the schema back: afterwards every app is migrated forward to its
+    latest migration again, so the next test in this process (xdist runs them in any order)
+    finds the whole schema, not an old core table."""
+    yield
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """PBKDF2 at production strength costs ~0.3 s per hash; tests check behaviour, not cost."""

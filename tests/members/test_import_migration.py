@@ -12,6 +12,7 @@ AFTER = [("members", "0006_delete_import_job")]
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migrations_restored")
 def test_old_member_import_jobs_become_core_import_jobs_of_kind_members(tree, chair):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)

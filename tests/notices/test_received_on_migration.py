@@ -15,6 +15,7 @@ AFTER = [("notices", "0003_objection_received_on")]
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("migrations_restored")
 def test_existing_objections_are_received_on_the_local_day_they_were_submitted(tree, chair):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
