@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "gonghui.voting",
     "gonghui.notices",
     "gonghui.care",
+    "gonghui.activities",
     "gonghui.reports",
 ]
 

@@ -64,8 +64,8 @@ def test_every_figure_is_the_fact_of_the_statistical_year(known_year, tree, who)
     if who == "school1":
         assert values["10"] == 2  # proposals, the draft not counted
         assert values["18"] == Decimal("1000.00")
-    # No app provides activities or funds yet: those rows are left out, not shown empty.
-    assert "24" not in values and "27" not in values
+    # Activities fill rows 24/25; no app provides funds yet: that row is left out, not shown empty.
+    assert "24" in values and "25" in values and "27" not in values
 
 
 def test_a_superior_total_is_the_sum_of_its_unit_rows(known_year, tree):
