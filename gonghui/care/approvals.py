@@ -9,13 +9,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gonghui.core.access import may
+
 from . import rules
 from .models import AssistanceApplication, Visit
 
 
 def application_refusal(actor: Any, application: AssistanceApplication) -> str | None:
     """Why `actor` may not decide (approve or reject) `application`, or None if they may."""
-    if not rules.may(actor, rules.APPROVE, application.org):
+    if not may(actor, rules.APPROVE, application.org):
         return _("只有工会主席、副主席或生活委员可以审批帮扶申请。")
     if actor.pk == application.applied_by_id:
         return _("申请人不能审批自己提交的申请。")
@@ -26,7 +28,7 @@ def application_refusal(actor: Any, application: AssistanceApplication) -> str |
 
 def visit_refusal(actor: Any, visit: Visit) -> str | None:
     """Why `actor` may not approve `visit`, or None if they may."""
-    if not rules.may(actor, rules.VISIT_APPROVE, visit.org):
+    if not may(actor, rules.VISIT_APPROVE, visit.org):
         return _("只有工会主席、副主席或生活委员可以审批慰问。")
     if actor.pk == visit.recorded_by_id:
         return _("登记人不能审批自己登记的慰问。")

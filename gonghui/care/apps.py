@@ -4,12 +4,13 @@ from typing import Any
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gonghui.core.access import holds, may
+
 
 def _guard(capability: Any) -> Callable[[Any, Any], bool]:
-    from . import rules
 
     def check(user: Any, org: Any) -> bool:
-        return rules.may(user, capability, org) if org is not None else rules.holds(user, capability)
+        return may(user, capability, org) if org is not None else holds(user, capability)
 
     return check
 

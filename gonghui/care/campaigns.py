@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.access import may
 from gonghui.core.audit import audit
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
@@ -60,7 +61,7 @@ CURRENT = (MemberStatus.ACTIVE,)
 
 
 def _require(actor: User | None, org: Org, message: str) -> None:
-    if actor is not None and not rules.may(actor, rules.CAMPAIGN_CHANGE, org):
+    if actor is not None and not may(actor, rules.CAMPAIGN_CHANGE, org):
         raise DomainError(message)
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gonghui.core.access import may
 from gonghui.core.errors import DomainError
 from gonghui.core.imports import kinds
 from gonghui.core.imports.kinds import Context, ImportKind, Row
@@ -65,7 +66,7 @@ class DonationImport(ImportKind):
     preview_headers = ("姓名", "金额(元)", "捐款日期")
 
     def may_import(self, user: Any, org: Org | str) -> bool:
-        return rules.may(user, rules.CAMPAIGN_CHANGE, org)
+        return may(user, rules.CAMPAIGN_CHANGE, org)
 
     def org_of(self, options: dict[str, Any]) -> Org | None:
         return _campaign(options).org

@@ -23,13 +23,13 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from gonghui.core.access import scoped
 from gonghui.core.models import Org
 from gonghui.members.enums import MemberStatus
 
 from . import rules
 from .enums import Occasion, VisitState
 from .models import CondolenceStandard, LifeEventReport, Visit, VisitMember
-from .queries import scoped
 
 # The lunar-calendar festivals: (lunar month, lunar day) of 春节 (正月初一) and 重阳 (九月初九). Both
 # fall in the Gregorian year of their lunar year.

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gonghui.core.access import may
 from gonghui.core.enums import OrgKind, Role
 from gonghui.core.imports import kinds
 from gonghui.core.imports.kinds import Context, ImportKind, Row
@@ -157,7 +158,7 @@ class PayoutImport(ImportKind):
     preview_headers = ("工会", "姓名", "类别", "金额(元)", "发放日期", "发放方式")
 
     def may_import(self, user: Any, org: Org | str) -> bool:
-        return rules.may(user, IMPORT_HISTORY, org)
+        return may(user, IMPORT_HISTORY, org)
 
     def list_url(self, job: ImportJob) -> str:
         return reverse("care:applications") + "?state=paid"
@@ -300,7 +301,7 @@ class VisitImport(ImportKind):
     preview_headers = ("工会", "姓名", "慰问事由", "慰问日期", "慰问金(元)", "慰问品")
 
     def may_import(self, user: Any, org: Org | str) -> bool:
-        return rules.may(user, IMPORT_HISTORY, org)
+        return may(user, IMPORT_HISTORY, org)
 
     def list_url(self, job: ImportJob) -> str:
         return reverse("care:visits")

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from gonghui.core.access import may
 from gonghui.core.audit import audit
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
@@ -112,7 +113,7 @@ def occasion_create(
 ) -> VisitOccasion:
     """A union's own occasion (e.g. 育龄女职工, 三八节, 妇女病), which its subordinate unions
     inherit; the chair sets it, like the standards."""
-    if actor is not None and not rules.may(actor, rules.STANDARDS_CHANGE, org):
+    if actor is not None and not may(actor, rules.STANDARDS_CHANGE, org):
         raise DomainError(_("只有工会主席可以设置慰问事由。"))
     name = (name or "").strip()[:40]
     if not name:

@@ -9,10 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-# `scoped` and `get_scoped` are core.access's, named here for the care modules that read them so.
-from gonghui.core.access import get_scoped as get_scoped
-from gonghui.core.access import orgs_for
-from gonghui.core.access import scoped as scoped
+from gonghui.core.access import orgs_for, scoped
 from gonghui.core.enums import OrgKind
 from gonghui.core.models import Org
 from gonghui.members.enums import CURRENT_STATUSES

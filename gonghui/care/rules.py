@@ -9,12 +9,8 @@ files and applications of their subtree, and change nothing. Checks and filters 
 
 from __future__ import annotations
 
-from gonghui.core.access import holds, may
 from gonghui.core.enums import Portfolio, Role
 from gonghui.core.policy import Capability
-
-# `holds` and `may` are core.access's, re-exported for the services that still say `rules.may`.
-__all__ = ["Capability", "holds", "may"]
 
 WELFARE = Portfolio.WELFARE
 WELFARE_OFFICERS = frozenset({Role.COMMITTEE, Role.VICE_CHAIR})

@@ -8,30 +8,33 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.access import holds
 from gonghui.core.todos import Todo
 
 from . import rules
 
 
 def care_todos(user: Any, scope: Any) -> list[Todo]:
+    from gonghui.core.access import scoped
+
     from .enums import ApplicationState
     from .models import AssistanceApplication
-    from .queries import overdue_files, scoped, visible_files
+    from .queries import overdue_files, visible_files
 
     items: list[Todo] = []
-    if rules.holds(user, rules.APPROVE):
+    if holds(user, rules.APPROVE):
         applications = scoped(AssistanceApplication.objects.all(), user, rules.APPROVE)
         url = reverse("care:applications")
         waiting = applications.filter(state=ApplicationState.SUBMITTED).count()
         unpaid = applications.filter(state=ApplicationState.APPROVED).count()
         items.append(Todo(_("待审批的帮扶申请"), waiting, f"{url}?state=submitted", "warning"))
         items.append(Todo(_("已批准待发放的帮扶"), unpaid, f"{url}?state=approved", "info"))
-    if rules.holds(user, rules.FILE_CHANGE):
+    if holds(user, rules.FILE_CHANGE):
         overdue = overdue_files(visible_files(user), today=timezone.localdate()).count()
         items.append(
             Todo(_("逾期未复核的困难职工档案"), overdue, f"{reverse('care:files')}?overdue=1", "danger")
         )
-    if rules.holds(user, rules.VISIT_CHANGE):
+    if holds(user, rules.VISIT_CHANGE):
         from .duelists import due_counts
 
         due, reports = due_counts(user, today=timezone.localdate())

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from gonghui.core.access import may
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org, User
 
@@ -19,7 +20,7 @@ from ..models import (
 
 def _require(actor: User | None, capability: rules.Capability, org: Org, message: str) -> None:
     """`actor=None` is the system (demo, imports); a person needs the capability over `org`."""
-    if actor is not None and not rules.may(actor, capability, org):
+    if actor is not None and not may(actor, capability, org):
         raise DomainError(message)
 
 

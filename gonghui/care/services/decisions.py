@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gonghui.core.access import may
 from gonghui.core.audit import audit
 from gonghui.core.errors import DomainError
 from gonghui.core.models import User
@@ -116,7 +117,7 @@ def approval_record(
     override_reason = (override_reason or "").strip()
     override = bool(problems)
     if override:
-        if not rules.may(actor, rules.OVERRIDE, obj.org):
+        if not may(actor, rules.OVERRIDE, obj.org):
             raise DomainError(" ".join([*problems, _("超出标准须由工会主席特批。")]))
         if not override_reason:
             raise DomainError(" ".join([*problems, _("特批须填写理由。")]))

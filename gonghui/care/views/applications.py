@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core.access import require_roles
+from gonghui.core.access import get_scoped, holds, may, require_roles
 from gonghui.core.errors import DomainError
 from gonghui.core.views.base import AuthedRequest, attempt, page_of, render_page
 
@@ -41,7 +41,7 @@ PAGE_SIZE = 50
 def _application(
     request: AuthedRequest, pk: int, capability: rules.Capability = rules.APP_VIEW
 ) -> AssistanceApplication:
-    return queries.get_scoped(
+    return get_scoped(
         AssistanceApplication.objects.select_related("org", "member", "member__org", "applied_by", "approved_by"),
         request.user, capability, pk, request=request,
     )  # fmt: skip
@@ -59,7 +59,7 @@ def _list(request: AuthedRequest, form: ApplicationFilterForm) -> QuerySet[Assis
 
 @login_required
 def application_list(request: AuthedRequest) -> HttpResponse:
-    if not rules.holds(request.user, rules.APP_VIEW):
+    if not holds(request.user, rules.APP_VIEW):
         require_roles(request.user, frozenset(), request=request, what="care.assistanceapplication")
     form = ApplicationFilterForm(request.GET or None)
     drill = drill_for(request, rules.APP_VIEW)
@@ -71,14 +71,14 @@ def application_list(request: AuthedRequest) -> HttpResponse:
         **page_of(request, applications, PAGE_SIZE),
         "drill": banner(request, drill, applications),
         "form": form,
-        "may_create": rules.holds(request.user, rules.APP_CHANGE),
+        "may_create": holds(request.user, rules.APP_CHANGE),
     }
     return render_page(request, "care/application_list.html", context)
 
 
 @login_required
 def application_create(request: AuthedRequest) -> HttpResponse:
-    if not rules.holds(request.user, rules.APP_CHANGE):
+    if not holds(request.user, rules.APP_CHANGE):
         require_roles(request.user, frozenset(), request=request, what="care.assistanceapplication")
     members = queries.member_choices(request.user, rules.APP_CHANGE)
     form = ApplicationForm(request.POST or None, members=members)
@@ -135,11 +135,11 @@ def application_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "application": application,
         "entries": entries,
         "problems": problems,
-        "may_submit": application.state == ApplicationState.DRAFT and rules.may(user, rules.APP_CHANGE, org),
+        "may_submit": application.state == ApplicationState.DRAFT and may(user, rules.APP_CHANGE, org),
         "may_approve": may_approve,
-        "may_override": rules.may(user, rules.OVERRIDE, org),
-        "may_pay": application.state == ApplicationState.APPROVED and rules.may(user, rules.PAY, org),
-        "may_reverse": application.state == ApplicationState.PAID and rules.may(user, rules.REVERSE, org),
+        "may_override": may(user, rules.OVERRIDE, org),
+        "may_pay": application.state == ApplicationState.APPROVED and may(user, rules.PAY, org),
+        "may_reverse": application.state == ApplicationState.PAID and may(user, rules.REVERSE, org),
         "approve_form": ApproveForm(initial={"amount": amount}),
         "reject_form": RejectForm(),
         "pay_form": PayForm(initial={"paid_on": timezone.localdate(), "method": "transfer"}),
@@ -214,7 +214,7 @@ def application_pay(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def entry_reverse(request: AuthedRequest, pk: int) -> HttpResponse:
     """Reverse (冲正) a ledger entry; back to its application's page when it has one."""
-    entry = queries.get_scoped(LedgerEntry.objects.select_related("org"), request.user, rules.REVERSE, pk,
+    entry = get_scoped(LedgerEntry.objects.select_related("org"), request.user, rules.REVERSE, pk,
                                request=request)  # fmt: skip
     form = ReverseForm(request.POST)
     try:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core.access import require_roles
+from gonghui.core.access import get_scoped, holds, may, require_roles, scoped
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
 from gonghui.core.views.base import AuthedRequest, attempt, page_of, render_page
@@ -35,7 +35,7 @@ PAGE_SIZE = 50
 def _campaign(
     request: AuthedRequest, pk: int, capability: rules.Capability = rules.CAMPAIGN_VIEW
 ) -> DonationCampaign:
-    return queries.get_scoped(DonationCampaign.objects.select_related("org", "beneficiary", "asked_org"),
+    return get_scoped(DonationCampaign.objects.select_related("org", "beneficiary", "asked_org"),
                               request.user, capability, pk, request=request)  # fmt: skip
 
 
@@ -50,10 +50,10 @@ def _union_members(campaign: DonationCampaign) -> QuerySet[Member]:
 
 @login_required
 def campaign_list(request: AuthedRequest) -> HttpResponse:
-    if not rules.holds(request.user, rules.CAMPAIGN_VIEW):
+    if not holds(request.user, rules.CAMPAIGN_VIEW):
         require_roles(request.user, frozenset(), request=request, what="care.donationcampaign")
     drill = drill_for(request, rules.CAMPAIGN_VIEW)
-    visible = queries.scoped(DonationCampaign.objects.all(), request.user, rules.CAMPAIGN_VIEW)
+    visible = scoped(DonationCampaign.objects.all(), request.user, rules.CAMPAIGN_VIEW)
     visible = queries.drilled(visible, drill, date_field="starts_on")
     if request.GET.get("drafts") == "0":
         # The figures count drives that were launched; a draft has asked no one yet.
@@ -68,7 +68,7 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
         row.rate = queries.rate(row.donors, row.asked_count)
     context = {
         **page,
-        "may_create": rules.holds(request.user, rules.CAMPAIGN_CHANGE),
+        "may_create": holds(request.user, rules.CAMPAIGN_CHANGE),
         "drill": banner(request, drill, visible),
     }
     return render_page(request, "care/donations/list.html", context)
@@ -76,10 +76,10 @@ def campaign_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def campaign_create(request: AuthedRequest) -> HttpResponse:
-    if not rules.holds(request.user, rules.CAMPAIGN_CHANGE):
+    if not holds(request.user, rules.CAMPAIGN_CHANGE):
         require_roles(request.user, frozenset(), request=request, what="care.donationcampaign")
     unions = queries.unions_for(request.user, rules.CAMPAIGN_CHANGE)
-    groups = queries.scoped(Org.objects.filter(kind="group", status="active"), request.user,
+    groups = scoped(Org.objects.filter(kind="group", status="active"), request.user,
                             rules.CAMPAIGN_CHANGE, path_lookup="path").order_by("path")  # fmt: skip
     members = queries.member_choices(request.user, rules.CAMPAIGN_CHANGE)
     form = CampaignForm(request.POST or None, unions=unions, groups=groups, members=members,
@@ -101,8 +101,8 @@ def campaign_create(request: AuthedRequest) -> HttpResponse:
 def campaign_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     campaign = _campaign(request, pk)
     user = request.user
-    oversee = rules.may(user, rules.CAMPAIGN_OVERSEE, campaign.org)
-    may_change = rules.may(user, rules.CAMPAIGN_CHANGE, campaign.org)
+    oversee = may(user, rules.CAMPAIGN_OVERSEE, campaign.org)
+    may_change = may(user, rules.CAMPAIGN_CHANGE, campaign.org)
     donors, asked, rate = queries.participation(campaign)
     collected, used = campaigns.collected(campaign), campaigns.used(campaign)
     donations = (

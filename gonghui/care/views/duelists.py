@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.urls import URLPattern, path
 from django.utils import timezone
 
-from gonghui.core.access import require_roles
+from gonghui.core.access import holds, require_roles
 from gonghui.core.views.base import AuthedRequest, render_page
 
 from .. import duelists, queries, rules
@@ -30,7 +30,7 @@ def _day(raw: str, today: dt.date) -> dt.date:
 
 @login_required
 def duelist(request: AuthedRequest) -> HttpResponse:
-    if not rules.holds(request.user, rules.VISIT_CHANGE):
+    if not holds(request.user, rules.VISIT_CHANGE):
         require_roles(request.user, frozenset(), request=request, what="care.duelist")
     unions = list(queries.unions_for(request.user, rules.VISIT_CHANGE)[:200])
     raw = request.GET.get("org", "")

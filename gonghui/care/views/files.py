@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core.access import deny, require_roles
+from gonghui.core.access import deny, get_scoped, holds, may, require_roles
 from gonghui.core.audit import audit
 from gonghui.core.errors import DomainError
 from gonghui.core.uploads import serve_stored_file
@@ -37,13 +37,13 @@ def _roles(capability: rules.Capability) -> frozenset[str]:
 
 
 def _refuse_without(request: AuthedRequest, capability: rules.Capability, what: str) -> None:
-    if not rules.holds(request.user, capability):
+    if not holds(request.user, capability):
         # No role at all: the standard 403 (audited); a role without the portfolio: the same.
         require_roles(request.user, frozenset(), request=request, what=what)
 
 
 def _file(request: AuthedRequest, pk: int, capability: rules.Capability = rules.FILE_VIEW) -> HardshipFile:
-    return queries.get_scoped(HardshipFile.objects.select_related("member", "member__org", "org"),
+    return get_scoped(HardshipFile.objects.select_related("member", "member__org", "org"),
                               request.user, capability, pk, request=request)  # fmt: skip
 
 
@@ -84,7 +84,7 @@ def file_list(request: AuthedRequest) -> HttpResponse:
         **page_of(request, files, PAGE_SIZE),
         "form": form,
         "today": today,
-        "may_change": rules.holds(request.user, rules.FILE_CHANGE),
+        "may_change": holds(request.user, rules.FILE_CHANGE),
         "drill": banner(request, drill, files),
     }
     return render_page(request, "care/file_list.html", context)
@@ -120,7 +120,7 @@ def file_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "reviews": list(file.reviews.select_related("by")),
         "documents": list(file.documents.all()),
         "today": timezone.localdate(),
-        "may_change": rules.may(request.user, rules.FILE_CHANGE, file.org),
+        "may_change": may(request.user, rules.FILE_CHANGE, file.org),
         "review_form": ReviewForm(initial={"reviewed_on": timezone.localdate()}),
         "close_form": CloseForm(),
         "document_form": DocumentForm(),

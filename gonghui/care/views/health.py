@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core.access import require_roles
+from gonghui.core.access import get_scoped, holds, may, require_roles, scoped
 from gonghui.core.errors import DomainError
 from gonghui.core.params import int_list
 from gonghui.core.views.base import AuthedRequest, page_of, render_page
@@ -31,14 +31,14 @@ ROSTER_SIZE = 300
 
 
 def _refuse_without(request: AuthedRequest, capability: rules.Capability, what: str) -> None:
-    if not rules.holds(request.user, capability):
+    if not holds(request.user, capability):
         require_roles(request.user, frozenset(), request=request, what=what)
 
 
 def _health(
     request: AuthedRequest, pk: int, capability: rules.Capability = rules.CAMPAIGN_VIEW
 ) -> HealthCampaign:
-    return queries.get_scoped(HealthCampaign.objects.select_related("org"), request.user, capability, pk,
+    return get_scoped(HealthCampaign.objects.select_related("org"), request.user, capability, pk,
                               request=request)  # fmt: skip
 
 
@@ -46,7 +46,7 @@ def _health(
 def health_list(request: AuthedRequest) -> HttpResponse:
     _refuse_without(request, rules.CAMPAIGN_VIEW, "care.healthcampaign")
     drill = drill_for(request, rules.CAMPAIGN_VIEW)
-    visible = queries.scoped(HealthCampaign.objects.all(), request.user, rules.CAMPAIGN_VIEW)
+    visible = scoped(HealthCampaign.objects.all(), request.user, rules.CAMPAIGN_VIEW)
     visible = queries.drilled(visible, drill, date_field="starts_on")
     kind = request.GET.get("kind", "")
     if kind in HealthKind.values:
@@ -57,8 +57,8 @@ def health_list(request: AuthedRequest) -> HttpResponse:
         row.rate = queries.rate(row.attended, row.eligible_count)
     context = {
         **page,
-        "may_create": rules.holds(request.user, rules.CAMPAIGN_CHANGE),
-        "may_trips": rules.holds(request.user, rules.CAMPAIGN_OVERSEE),
+        "may_create": holds(request.user, rules.CAMPAIGN_CHANGE),
+        "may_trips": holds(request.user, rules.CAMPAIGN_OVERSEE),
         "drill": banner(request, drill, visible),
     }
     return render_page(request, "care/health/list.html", context)
@@ -92,8 +92,8 @@ def health_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     attended) with checkboxes for the officers; a member sees only their own attendance."""
     campaign = _health(request, pk)
     user = request.user
-    oversee = rules.may(user, rules.CAMPAIGN_OVERSEE, campaign.org)
-    may_change = rules.may(user, rules.CAMPAIGN_CHANGE, campaign.org)
+    oversee = may(user, rules.CAMPAIGN_OVERSEE, campaign.org)
+    may_change = may(user, rules.CAMPAIGN_CHANGE, campaign.org)
     attended, eligible, rate = queries.screening(campaign)
     q = (request.GET.get("q") or "").strip()[:40]
     pending = request.GET.get("pending") == "1"
@@ -152,11 +152,11 @@ def health_attend(request: AuthedRequest, pk: int) -> HttpResponse:
 def trip_list(request: AuthedRequest) -> HttpResponse:
     _refuse_without(request, rules.CAMPAIGN_OVERSEE, "care.recuperationtrip")
     drill = drill_for(request, rules.CAMPAIGN_OVERSEE)
-    visible = queries.scoped(RecuperationTrip.objects.all(), request.user, rules.CAMPAIGN_OVERSEE)
+    visible = scoped(RecuperationTrip.objects.all(), request.user, rules.CAMPAIGN_OVERSEE)
     visible = queries.drilled(visible, drill, date_field="starts_on")
     context = {
         **page_of(request, visible.select_related("org").order_by("-starts_on", "-pk"), PAGE_SIZE),
-        "may_create": rules.holds(request.user, rules.CAMPAIGN_CHANGE),
+        "may_create": holds(request.user, rules.CAMPAIGN_CHANGE),
         "drill": banner(request, drill, visible),
     }
     return render_page(request, "care/health/trip_list.html", context)
@@ -187,7 +187,7 @@ def trip_create(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def trip_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    trip = queries.get_scoped(RecuperationTrip.objects.select_related("org"), request.user,
+    trip = get_scoped(RecuperationTrip.objects.select_related("org"), request.user,
                               rules.CAMPAIGN_OVERSEE, pk, request=request)  # fmt: skip
     context = {
         "trip": trip,

@@ -13,7 +13,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gonghui.core.access import require_roles
+from gonghui.core.access import holds, may, require_roles
 from gonghui.core.drilldown import Drilldown
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
@@ -31,7 +31,7 @@ PAGE_SIZE = 50
 
 
 def _refuse_without(request: AuthedRequest, capability: rules.Capability, what: str) -> None:
-    if not rules.holds(request.user, capability):
+    if not holds(request.user, capability):
         require_roles(request.user, frozenset(), request=request, what=what)
 
 
@@ -48,12 +48,12 @@ def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     context = {
         "todos": [t for t in care_todos(user, None) if t.count],
-        "may_files": rules.holds(user, rules.FILE_VIEW),
-        "may_applications": rules.holds(user, rules.APP_VIEW),
-        "may_totals": rules.holds(user, rules.TOTALS_VIEW),
-        "may_report": rules.holds(user, rules.REPORT_FILE),
-        "may_campaigns": rules.holds(user, rules.CAMPAIGN_VIEW),
-        "may_trips": rules.holds(user, rules.CAMPAIGN_OVERSEE),
+        "may_files": holds(user, rules.FILE_VIEW),
+        "may_applications": holds(user, rules.APP_VIEW),
+        "may_totals": holds(user, rules.TOTALS_VIEW),
+        "may_report": holds(user, rules.REPORT_FILE),
+        "may_campaigns": holds(user, rules.CAMPAIGN_VIEW),
+        "may_trips": holds(user, rules.CAMPAIGN_OVERSEE),
     }
     if not any(
         context[k] for k in ("may_files", "may_applications", "may_totals", "may_report", "may_campaigns")
@@ -66,7 +66,7 @@ def home(request: AuthedRequest) -> HttpResponse:
 def standards(request: AuthedRequest) -> HttpResponse:
     _refuse_without(request, rules.STANDARDS_VIEW, "care.carestandard")
     unions, union = _chosen_union(request, rules.STANDARDS_VIEW)
-    may_change = union is not None and rules.may(request.user, rules.STANDARDS_CHANGE, union)
+    may_change = union is not None and may(request.user, rules.STANDARDS_CHANGE, union)
     form = StandardForm(request.POST or None)
     if request.method == "POST" and union is not None:
         if not may_change:

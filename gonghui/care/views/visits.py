@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gonghui.core.access import deny, require_roles
+from gonghui.core.access import deny, get_scoped, holds, may, require_roles
 from gonghui.core.errors import DomainError
 from gonghui.core.models import Org
 from gonghui.core.params import int_list, int_param
@@ -52,12 +52,12 @@ MEMBERS_SHOWN = 500
 
 
 def _refuse_without(request: AuthedRequest, capability: rules.Capability, what: str) -> None:
-    if not rules.holds(request.user, capability):
+    if not holds(request.user, capability):
         require_roles(request.user, frozenset(), request=request, what=what)
 
 
 def _visit(request: AuthedRequest, pk: int, capability: rules.Capability = rules.VISIT_VIEW) -> Visit:
-    return queries.get_scoped(Visit.objects.select_related("org", "recorded_by", "approved_by"),
+    return get_scoped(Visit.objects.select_related("org", "recorded_by", "approved_by"),
                               request.user, capability, pk, request=request)  # fmt: skip
 
 
@@ -112,7 +112,7 @@ def visit_list(request: AuthedRequest) -> HttpResponse:
         "states": VisitState.choices,
         "occasion": occasion,
         "state": state,
-        "may_create": rules.holds(request.user, rules.VISIT_CHANGE),
+        "may_create": holds(request.user, rules.VISIT_CHANGE),
         "drill": drill_banner,
     }
     return render_page(request, "care/visits/list.html", context)
@@ -196,11 +196,11 @@ def visit_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "entries": queries.entries_of(visit_member__visit=visit).count(),
         "problems": visiting.visit_problems(visit) if may_approve else [],
         "may_approve": may_approve,
-        "may_override": rules.may(user, rules.OVERRIDE, org),
-        "may_record": visit.state == VisitState.APPROVED and rules.may(user, rules.VISIT_CHANGE, org),
+        "may_override": may(user, rules.OVERRIDE, org),
+        "may_record": visit.state == VisitState.APPROVED and may(user, rules.VISIT_CHANGE, org),
         "may_cancel": visit.state in (VisitState.DRAFT, VisitState.APPROVED)
-        and rules.may(user, rules.VISIT_CHANGE, org),
-        "may_photo": rules.may(user, rules.VISIT_CHANGE, org),
+        and may(user, rules.VISIT_CHANGE, org),
+        "may_photo": may(user, rules.VISIT_CHANGE, org),
         "approve_form": VisitApproveForm(),
         "record_form": VisitRecordForm(initial={"paid_on": visit.visited_on, "method": "cash"}),
         "cancel_form": VisitCancelForm(),
@@ -283,7 +283,7 @@ def condolence_standards(request: AuthedRequest) -> HttpResponse:
     unions = list(queries.unions_for(request.user, rules.STANDARDS_VIEW)[:200])
     raw = request.GET.get("org") or request.POST.get("org") or ""
     union = next((u for u in unions if str(u.pk) == raw), unions[0] if unions else None)
-    may_change = union is not None and rules.may(request.user, rules.STANDARDS_CHANGE, union)
+    may_change = union is not None and may(request.user, rules.STANDARDS_CHANGE, union)
     adding = request.method == "POST" and request.POST.get("action") == "occasion"
     form = CondolenceStandardForm(
         request.POST if request.method == "POST" and not adding else None, union=union
