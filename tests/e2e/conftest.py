@@ -150,11 +150,16 @@ def login(page: Page, live_server: Any, username: str, password: str = PASSWORD)
 def open_menu(page: Page, key: str) -> None:
     """Click the menu entry registered as `key` (its `data-nav`), opening the collapsed phone
     menu and the entry's dropdown group first where needed."""
+    # A phone menu still sliding open or shut (Bootstrap's `.collapsing`) ignores a toggle and moves
+    # its links under the pointer: wait until it has settled, as a user's eye does.
+    collapsing = page.locator("nav.navbar .collapsing")
+    expect(collapsing).to_have_count(0)
     link = page.locator(f'nav.navbar [data-nav="{key}"]')
     if not link.is_visible():
         toggler = page.locator("nav.navbar .navbar-toggler")
         if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
             toggler.click()
+            expect(collapsing).to_have_count(0)
         group = page.locator(f'nav.navbar li.dropdown:has([data-nav="{key}"]) > .dropdown-toggle')
         if group.count():
             group.click()
